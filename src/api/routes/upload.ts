@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
+import { detectImageType, MEDIA_TYPES } from '../../ocr/image-type.js';
+import type { LanguageCatalog } from '../../ocr/languages.js';
+import type { JobQueue } from '../../queue/job-queue.js';
+import type { ResultStore } from '../../store/result-store.js';
+import { parseUploadOptions } from '../upload-options.js';
+import { acceptedBodySchema, errorBodySchema, uploadQuerySchema } from '../schemas.js';
+
+export interface UploadRouteDependencies {
+  queue: JobQueue;
+  store: ResultStore;
+  catalog: LanguageCatalog;
+}
+
+interface UploadForm {
+  image?: Buffer;
+  fields: Record<string, string>;
+}
+
+async function readUploadForm(request: FastifyRequest): Promise<UploadForm> {
+  const form: UploadForm = { fields: {} };
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'file') {
+        throw new AppError('INVALID_MULTIPART', `Unexpected file field "${part.fieldname}": send the image in the field "file".`);
+      }
+      form.image = await part.toBuffer();
+    } else {
+      form.fields[part.fieldname] = String(part.value);
+    }
+  }
+  return form;
+}
+
+const errorResponses = Object.fromEntries([400, 413, 415, 503].map((status) => [status, errorBodySchema]));
+
+/** `POST /upload`: validates the image, records the job as queued, publishes it, answers 202. */
+export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (app, { queue, store, catalog }) => {
+  app.post<{ Querystring: Record<string, string | undefined> }>(
+    '/upload',
+    {
+      schema: {
+        summary: 'Submit an image for OCR',
+        description: 'Answers at once with a task id; fetch the text from status_url.',
+        consumes: ['multipart/form-data'],
+        querystring: uploadQuerySchema,
+        response: { 202: acceptedBodySchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { image, fields } = await readUploadForm(request);
+      if (!image) throw new AppError('MISSING_FILE', 'No image received: send it as multipart/form-data in a field named "file".');
+      if (image.length === 0) throw new AppError('EMPTY_FILE', 'The uploaded file is empty.');
+      const imageType = detectImageType(image);
+      if (!imageType) {
+        throw new AppError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'The file is not an image we can read. Send PNG, JPEG, WebP, BMP, TIFF, GIF or PBM/PGM/PPM.',
+        );
+      }
+      const options = parseUploadOptions(catalog, fields, request.query);
+
+      const id = randomUUID();
+      const mediaType = MEDIA_TYPES[imageType];
+      await store.create({ id, options, mediaType, createdAt: new Date().toISOString() });
+      try {
+        await queue.publish({ id, image, mediaType, options });
+      } catch (error) {
+        // The job never reached the queue: leave no `queued` record that would never finish.
+        await store.delete(id).catch(() => undefined);
+        throw error;
+      }
+      request.log.info({ task_id: id, lang: options.lang, media_type: mediaType, bytes: image.length }, 'job accepted');
+      const statusUrl = `/result/${id}`;
+      return reply.status(202).header('location', statusUrl).send({ task_id: id, status: 'queued', status_url: statusUrl });
+    },
+  );
+};

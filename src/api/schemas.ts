@@ -1,0 +1,91 @@
+/** JSON schemas of the HTTP contract: they drive serialisation and the OpenAPI document at /docs. */
+
+export const errorBodySchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', description: 'Stable SNAKE_CASE code to match on.' },
+        message: { type: 'string', description: 'A sentence a person can act on.' },
+      },
+    },
+  },
+} as const;
+
+export const taskIdParamsSchema = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', description: 'The task_id returned by POST /upload.' } },
+} as const;
+
+export const acceptedBodySchema = {
+  type: 'object',
+  required: ['task_id', 'status', 'status_url'],
+  properties: {
+    task_id: { type: 'string', format: 'uuid' },
+    status: { type: 'string', enum: ['queued'] },
+    status_url: { type: 'string', description: 'Where to fetch the result.' },
+  },
+} as const;
+
+export const uploadFormSchema = {
+  type: 'object',
+  required: ['file'],
+  properties: {
+    file: { type: 'string', format: 'binary', description: 'The image: PNG, JPEG, WebP, BMP, TIFF, GIF or PBM/PGM/PPM.' },
+    lang: { type: 'string', description: 'Language set, such as eng or eng+deu. Default eng.' },
+    psm: { type: 'integer', minimum: 0, maximum: 13, description: 'Tesseract page segmentation mode.' },
+  },
+} as const;
+
+export const uploadQuerySchema = {
+  type: 'object',
+  properties: {
+    lang: uploadFormSchema.properties.lang,
+    psm: { type: 'string', pattern: '^[0-9]+$', description: uploadFormSchema.properties.psm.description },
+  },
+} as const;
+
+const nullableTimestamp = { type: ['string', 'null'], format: 'date-time' } as const;
+
+export const jobBodySchema = {
+  type: 'object',
+  required: ['task_id', 'status', 'created_at', 'attempts'],
+  properties: {
+    task_id: { type: 'string' },
+    status: { type: 'string', enum: ['queued', 'processing', 'completed', 'failed'] },
+    created_at: { type: 'string', format: 'date-time' },
+    started_at: nullableTimestamp,
+    finished_at: nullableTimestamp,
+    attempts: { type: 'integer', description: 'Processing attempts so far.' },
+    progress: { type: ['number', 'null'], description: 'Fraction recognised, 0 to 1, while processing.' },
+    options: {
+      type: 'object',
+      properties: { lang: { type: 'string' }, psm: { type: ['integer', 'null'] } },
+    },
+    result: {
+      type: ['object', 'null'],
+      properties: {
+        text: { type: 'string' },
+        confidence: { type: 'number', description: 'Mean word confidence, 0 to 100.' },
+        lang: { type: 'string' },
+        psm: { type: 'integer' },
+        timings: {
+          type: 'object',
+          properties: { queued_ms: { type: 'integer' }, recognition_ms: { type: 'integer' } },
+        },
+      },
+    },
+    error: { ...errorBodySchema.properties.error, type: ['object', 'null'] },
+  },
+} as const;
+
+export const waitQuerySchema = {
+  type: 'object',
+  properties: {
+    wait: { type: 'number', minimum: 0, maximum: 30, description: 'Hold the request up to this many seconds until the job ends.' },
+  },
+} as const;

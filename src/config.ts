@@ -1,0 +1,90 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+const MIB = 1024 * 1024;
+
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+
+/** Every setting the service reads, with the environment variable it comes from and its default. */
+const environmentSchema = z.object({
+  PORT: integer(0, 65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  MODE: z.enum(['all', 'api', 'worker']).default('all'),
+  QUEUE: z.enum(['memory', 'rabbitmq', 'bullmq']).default('memory'),
+  STORE: z.enum(['memory', 'redis']).default('memory'),
+  AMQP_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
+  QUEUE_NAME: z.string().regex(/^[A-Za-z0-9_.:-]+$/).default('ocr.jobs'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z.string().default('ocr:'),
+  OCR_CONCURRENCY: integer(1, 64).default(Math.max(1, os.availableParallelism())),
+  OCR_LANGS: z
+    .string()
+    .regex(/^[a-z_]+(\+[a-z_]+)*(,[a-z_]+(\+[a-z_]+)*)*$/, 'a comma-separated list of language sets such as eng,eng+deu')
+    .default('eng'),
+  MAX_UPLOAD_BYTES: integer(1).default(20 * MIB),
+  MAX_IMAGE_PIXELS: integer(1).default(40_000_000),
+  JOB_TIMEOUT_MS: integer(100).default(60_000),
+  JOB_MAX_ATTEMPTS: integer(1, 100).default(3),
+  RESULT_TTL_SECONDS: integer(1).default(86_400),
+  SHUTDOWN_TIMEOUT_MS: integer(0).default(30_000),
+  WORKER_HEALTH_PORT: integer(0, 65535).default(3001),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+/** The names of every environment variable the service understands. */
+export const ENVIRONMENT_VARIABLES = Object.keys(environmentSchema.shape) as (keyof Environment)[];
+
+export interface Config {
+  http: { port: number; host: string };
+  mode: Environment['MODE'];
+  queue: { kind: Environment['QUEUE']; amqpUrl: string; name: string; maxAttempts: number };
+  store: { kind: Environment['STORE']; resultTtlSeconds: number };
+  redis: { url: string; keyPrefix: string };
+  ocr: { concurrency: number; preloadLanguageSets: string[]; jobTimeoutMs: number };
+  limits: { maxUploadBytes: number; maxImagePixels: number };
+  shutdownTimeoutMs: number;
+  workerHealthPort: number;
+  logLevel: Environment['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once into a typed configuration.
+ * Throws a ConfigError that names every bad variable, so start-up stops before anything listens.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable (FOO= in a compose file) means "not set", not "set to nothing".
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}=${JSON.stringify(present[String(issue.path[0])])}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  if (e.MODE !== 'all' && (e.QUEUE === 'memory' || e.STORE === 'memory')) {
+    throw new ConfigError([
+      `MODE=${e.MODE} runs the API and the workers as separate processes, which cannot share QUEUE=${e.QUEUE} and STORE=${e.STORE}: set QUEUE=rabbitmq or bullmq and STORE=redis, or MODE=all.`,
+    ]);
+  }
+  return {
+    http: { port: e.PORT, host: e.HOST },
+    mode: e.MODE,
+    queue: { kind: e.QUEUE, amqpUrl: e.AMQP_URL, name: e.QUEUE_NAME, maxAttempts: e.JOB_MAX_ATTEMPTS },
+    store: { kind: e.STORE, resultTtlSeconds: e.RESULT_TTL_SECONDS },
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    ocr: { concurrency: e.OCR_CONCURRENCY, preloadLanguageSets: e.OCR_LANGS.split(','), jobTimeoutMs: e.JOB_TIMEOUT_MS },
+    limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxImagePixels: e.MAX_IMAGE_PIXELS },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    workerHealthPort: e.WORKER_HEALTH_PORT,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Every error the service reports to a client or records on a failed job, by code.
+ * `permanent` errors can never succeed on a retry (bad input); the others are faults worth retrying.
+ */
+export const ERROR_CODES = {
+  MISSING_FILE: { status: 400, permanent: true },
+  EMPTY_FILE: { status: 400, permanent: true },
+  INVALID_PARAMETER: { status: 400, permanent: true },
+  INVALID_MULTIPART: { status: 400, permanent: true },
+  UNSUPPORTED_LANGUAGE: { status: 400, permanent: true },
+  NOT_FOUND: { status: 404, permanent: true },
+  FILE_TOO_LARGE: { status: 413, permanent: true },
+  IMAGE_TOO_LARGE: { status: 413, permanent: true },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, permanent: true },
+  IMAGE_UNREADABLE: { status: 422, permanent: true },
+  IMAGE_TOO_SMALL: { status: 422, permanent: true },
+  OCR_TIMEOUT: { status: 500, permanent: true },
+  OCR_FAILED: { status: 500, permanent: false },
+  WORKER_SHUTDOWN: { status: 503, permanent: false },
+  QUEUE_UNAVAILABLE: { status: 503, permanent: false },
+  STORE_UNAVAILABLE: { status: 503, permanent: false },
+  INTERNAL_ERROR: { status: 500, permanent: false },
+} as const satisfies Record<string, { status: number; permanent: boolean }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The one error type the service throws on purpose; anything else is a bug and reported as INTERNAL_ERROR. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AppError';
+  }
+
+  get permanent(): boolean {
+    return ERROR_CODES[this.code].permanent;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+/** The `{ code, message }` pair stored on a failed job and sent in error bodies. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+}
+
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (isAppError(error)) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL_ERROR', message: 'The job failed because of an internal error.' };
+}

@@ -1,0 +1,57 @@
+import type { ErrorInfo } from './errors.js';
+
+export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed';
+
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed'];
+
+export function isTerminal(status: JobStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** What the client asked for, carried with the job from upload to worker. */
+export interface OcrOptions {
+  /** Language set such as `eng` or `eng+deu`. */
+  lang: string;
+  /** Tesseract page segmentation mode; the engine decides when absent. */
+  psm?: number;
+}
+
+/** A job as it travels through the queue: the image bytes and what to do with them. */
+export interface JobMessage {
+  id: string;
+  image: Buffer;
+  mediaType: string;
+  options: OcrOptions;
+}
+
+export interface OcrTimings {
+  /** Time spent waiting in the queue before a worker took the job. */
+  queuedMs: number;
+  /** Time tesseract.js spent on the image. */
+  recognitionMs: number;
+}
+
+export interface OcrResult {
+  text: string;
+  /** Mean word confidence, 0 to 100. */
+  confidence: number;
+  lang: string;
+  psm: number;
+  timings: OcrTimings;
+}
+
+/** A job's state as the store keeps it and the API returns it. */
+export interface JobRecord {
+  id: string;
+  status: JobStatus;
+  options: OcrOptions;
+  mediaType: string;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  attempts: number;
+  /** Recognition progress, 0 to 1, while processing. */
+  progress?: number;
+  result?: OcrResult;
+  error?: ErrorInfo;
+}

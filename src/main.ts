@@ -1,0 +1,69 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './api/app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger } from './logger.js';
+import { createLanguageCatalog } from './ocr/languages.js';
+import { createTesseractEngine } from './ocr/tesseract-engine.js';
+import { createJobQueue } from './queue/index.js';
+import { createResultStore } from './store/index.js';
+import { startWorker } from './worker/worker.js';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** Starts what MODE asks for and drains it all on SIGTERM or SIGINT. */
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel, config.mode);
+  const catalog = createLanguageCatalog();
+  for (const set of config.ocr.preloadLanguageSets) catalog.parseLanguageSet(set);
+
+  const store = await createResultStore(config);
+  const queue = await createJobQueue(config, logger);
+  const runsApi = config.mode !== 'worker';
+  const runsWorker = config.mode !== 'api';
+
+  const engine = runsWorker
+    ? createTesseractEngine({
+        catalog,
+        workersPerLanguageSet: config.ocr.concurrency,
+        jobTimeoutMs: config.ocr.jobTimeoutMs,
+        logger,
+      })
+    : undefined;
+  const worker = engine
+    ? await startWorker({
+        queue,
+        store,
+        engine,
+        logger,
+        concurrency: config.ocr.concurrency,
+        preloadLanguageSets: config.ocr.preloadLanguageSets,
+      })
+    : undefined;
+
+  const app = runsApi ? await buildApp({ queue, store, catalog, logger, maxUploadBytes: config.limits.maxUploadBytes }) : undefined;
+  if (app) await app.listen({ port: config.http.port, host: config.http.host });
+
+  closeWithGrace({ delay: config.shutdownTimeoutMs, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an unexpected error');
+    else logger.info({ signal }, 'shutting down: finishing jobs in flight');
+    // Stop taking requests and jobs at the same time; each waits for what it already has.
+    await Promise.all([app?.close(), worker?.stop()]);
+    await engine?.close();
+    await queue.close();
+    await store.close();
+    logger.info('shutdown complete');
+  });
+}
+
+await main();

@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { AppError } from '../errors.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * `4.0.0_best_int` gives the same accuracy as `4.0.0` with half the memory and a faster start
+ * (measured in shared/TESSERACT.md).
+ */
+const TRAINEDDATA_FLAVOUR = '4.0.0_best_int';
+
+export interface LanguageCatalog {
+  /** Installed language codes, sorted. */
+  installed: readonly string[];
+  /** A folder holding `<lang>.traineddata.gz` for every installed language, for tesseract.js's `langPath`. */
+  langPath: string;
+  /** Checks a set such as `eng+deu` and returns it normalised; throws UNSUPPORTED_LANGUAGE. */
+  parseLanguageSet(value: string): string;
+}
+
+function findTraineddataFiles(): Map<string, string> {
+  const scopeDir = path.dirname(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')));
+  const files = new Map<string, string>();
+  for (const lang of fs.readdirSync(scopeDir)) {
+    const file = path.join(scopeDir, lang, TRAINEDDATA_FLAVOUR, `${lang}.traineddata.gz`);
+    if (fs.existsSync(file)) files.set(lang, file);
+  }
+  return files;
+}
+
+/**
+ * Finds the `@tesseract.js-data/*` packages installed on disk and links their data into one folder,
+ * because tesseract.js reads every language of a set from a single `langPath`. Nothing is ever fetched.
+ */
+export function createLanguageCatalog(): LanguageCatalog {
+  const files = findTraineddataFiles();
+  const langPath = fs.mkdtempSync(path.join(os.tmpdir(), 'image-ocr-app-tessdata-'));
+  for (const [lang, file] of files) fs.symlinkSync(file, path.join(langPath, `${lang}.traineddata.gz`));
+  const installed = [...files.keys()].sort();
+
+  return {
+    installed,
+    langPath,
+    parseLanguageSet(value) {
+      const codes = value.trim().split('+').filter(Boolean);
+      const unknown = codes.filter((code) => !files.has(code));
+      if (codes.length === 0 || unknown.length > 0) {
+        throw new AppError(
+          'UNSUPPORTED_LANGUAGE',
+          `Unsupported language ${JSON.stringify(unknown.join('+') || value)}. Installed languages: ${installed.join(', ')}; combine them with "+", as in eng+deu.`,
+        );
+      }
+      return [...new Set(codes)].join('+');
+    },
+  };
+}

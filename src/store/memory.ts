@@ -1,0 +1,100 @@
+import { EventEmitter } from 'node:events';
+import { isTerminal, type JobRecord } from '../job.js';
+import type { ResultStore } from './result-store.js';
+
+export interface MemoryStoreOptions {
+  resultTtlSeconds: number;
+  now?: () => number;
+}
+
+/** The embedded store for `MODE=all`: jobs in a Map, expired lazily after `resultTtlSeconds`. */
+export function createMemoryStore({ resultTtlSeconds, now = Date.now }: MemoryStoreOptions): ResultStore {
+  const jobs = new Map<string, { record: JobRecord; expiresAt: number }>();
+  const finished = new EventEmitter();
+  finished.setMaxListeners(0);
+  const ttlMs = resultTtlSeconds * 1000;
+
+  const read = (id: string): JobRecord | undefined => {
+    const entry = jobs.get(id);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= now()) {
+      jobs.delete(id);
+      return undefined;
+    }
+    return entry.record;
+  };
+
+  const write = (record: JobRecord): void => {
+    jobs.set(record.id, { record, expiresAt: now() + ttlMs });
+    if (isTerminal(record.status)) finished.emit(record.id, record);
+  };
+
+  const copy = (record: JobRecord | undefined): JobRecord | undefined => (record ? structuredClone(record) : undefined);
+
+  const finish = (id: string, change: Partial<JobRecord>): boolean => {
+    const record = read(id);
+    if (!record || isTerminal(record.status)) return false;
+    const { progress: _dropped, ...rest } = record;
+    write({ ...rest, ...change, finishedAt: new Date(now()).toISOString() });
+    return true;
+  };
+
+  return {
+    async create(job) {
+      const record: JobRecord = { ...job, status: 'queued', attempts: 0 };
+      write(record);
+      return copy(record)!;
+    },
+    async markProcessing(id) {
+      const record = read(id);
+      if (!record || isTerminal(record.status)) return undefined;
+      const next: JobRecord = { ...record, status: 'processing', attempts: record.attempts + 1, startedAt: new Date(now()).toISOString(), progress: 0 };
+      write(next);
+      return copy(next);
+    },
+    async progress(id, fraction) {
+      const record = read(id);
+      if (record?.status === 'processing') record.progress = fraction;
+    },
+    async requeue(id, error) {
+      const record = read(id);
+      if (!record || isTerminal(record.status)) return;
+      const { progress: _dropped, ...rest } = record;
+      write({ ...rest, status: 'queued', error });
+    },
+    async complete(id, result) {
+      return finish(id, { status: 'completed', result, error: undefined });
+    },
+    async fail(id, error) {
+      return finish(id, { status: 'failed', error });
+    },
+    async get(id) {
+      return copy(read(id));
+    },
+    async delete(id) {
+      const existed = read(id) !== undefined;
+      jobs.delete(id);
+      return existed;
+    },
+    async waitFor(id, timeoutMs) {
+      const record = read(id);
+      if (!record || isTerminal(record.status) || timeoutMs <= 0) return copy(record);
+      return new Promise((resolve) => {
+        const onFinished = (done: JobRecord) => {
+          clearTimeout(timer);
+          resolve(copy(done));
+        };
+        const timer = setTimeout(() => {
+          finished.off(id, onFinished);
+          resolve(copy(read(id)));
+        }, timeoutMs);
+        finished.once(id, onFinished);
+      });
+    },
+    async ping() {},
+    async close() {
+      jobs.clear();
+      finished.removeAllListeners();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import type { ErrorInfo } from '../errors.js';
+import type { JobRecord, OcrOptions, OcrResult } from '../job.js';
+
+export interface NewJob {
+  id: string;
+  options: OcrOptions;
+  mediaType: string;
+  createdAt: string;
+}
+
+/**
+ * Where job states and results live. Every transition is guarded so that a redelivered job
+ * can never move a finished job back, and a deleted job stays deleted.
+ */
+export interface ResultStore {
+  /** Records a new job as `queued`. */
+  create(job: NewJob): Promise<JobRecord>;
+  /** Moves a queued job to `processing` and counts the attempt; undefined when it is gone or already finished. */
+  markProcessing(id: string): Promise<JobRecord | undefined>;
+  /** Records recognition progress, 0 to 1, of a processing job. */
+  progress(id: string, fraction: number): Promise<void>;
+  /** Puts a processing job back to `queued` for a retry, keeping the error that caused it. */
+  requeue(id: string, error: ErrorInfo): Promise<void>;
+  /** Finishes a job with its result; false when it was gone or already finished. */
+  complete(id: string, result: OcrResult): Promise<boolean>;
+  /** Finishes a job with an error; false when it was gone or already finished. */
+  fail(id: string, error: ErrorInfo): Promise<boolean>;
+  get(id: string): Promise<JobRecord | undefined>;
+  /** Removes everything of the job; false when there was nothing to remove. */
+  delete(id: string): Promise<boolean>;
+  /**
+   * Resolves with the job as soon as it is completed or failed, or with its current state after
+   * `timeoutMs`; undefined when the job does not exist.
+   */
+  waitFor(id: string, timeoutMs: number): Promise<JobRecord | undefined>;
+  /** Throws when the store cannot be reached (for readiness checks). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

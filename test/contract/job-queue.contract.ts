@@ -1,0 +1,176 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors.js';
+import type { JobMessage } from '../../src/job.js';
+import type { Delivery, JobQueue } from '../../src/queue/job-queue.js';
+
+export interface QueueBackend {
+  name: string;
+  /** A fresh, empty queue isolated from every other test (its own queue name, prefix or vhost). */
+  create(options: { maxAttempts: number }): Promise<JobQueue>;
+  /** Removes whatever the backend left on its server; called after close(). */
+  cleanup?(): Promise<void>;
+  /** When set, the suite is skipped with this reason (a server is missing outside CI). */
+  skipReason?: string;
+}
+
+let sequence = 0;
+export function makeJob(overrides: Partial<JobMessage> = {}): JobMessage {
+  sequence += 1;
+  return {
+    id: `job-${process.pid}-${sequence}`,
+    image: Buffer.from([0x89, 0x50, 0x4e, 0x47, sequence % 256, 0, 255]),
+    mediaType: 'image/png',
+    options: { lang: 'eng+deu', psm: 4 },
+    ...overrides,
+  };
+}
+
+/** Resolves when `predicate` holds, polling; fails the test with `message` after `timeoutMs`. */
+export async function eventually(predicate: () => boolean, message: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting: ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One specification of JobQueue, run against every backend. */
+export function describeJobQueueContract(backend: QueueBackend): void {
+  describe.skipIf(backend.skipReason !== undefined)(`JobQueue contract: ${backend.name}`, () => {
+    const opened: JobQueue[] = [];
+    const open = async (maxAttempts = 3) => {
+      const queue = await backend.create({ maxAttempts });
+      opened.push(queue);
+      return queue;
+    };
+
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((queue) => queue.close()));
+      await backend.cleanup?.();
+    });
+
+    it('delivers the image bytes and options exactly as published', async () => {
+      const queue = await open();
+      const job = makeJob({ image: Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256)) });
+      const received: JobMessage[] = [];
+      await queue.consume(async (delivered) => void received.push(delivered), { concurrency: 1 });
+      await queue.publish(job);
+      await eventually(() => received.length === 1, 'the job to arrive');
+      expect(received[0]!.id).toBe(job.id);
+      expect(received[0]!.mediaType).toBe(job.mediaType);
+      expect(received[0]!.options).toEqual(job.options);
+      expect(Buffer.compare(received[0]!.image, job.image)).toBe(0);
+    });
+
+    it('delivers jobs in the order they were published', async () => {
+      const queue = await open();
+      const jobs = Array.from({ length: 10 }, () => makeJob());
+      for (const job of jobs) await queue.publish(job);
+      const order: string[] = [];
+      await queue.consume(async (job) => void order.push(job.id), { concurrency: 1 });
+      await eventually(() => order.length === jobs.length, 'all jobs to arrive');
+      expect(order).toEqual(jobs.map((job) => job.id));
+    });
+
+    it('never runs more jobs at once than the concurrency it was given', async () => {
+      const queue = await open();
+      let running = 0;
+      let highest = 0;
+      const done: string[] = [];
+      await queue.consume(
+        async (job) => {
+          running += 1;
+          highest = Math.max(highest, running);
+          await sleep(50);
+          running -= 1;
+          done.push(job.id);
+        },
+        { concurrency: 2 },
+      );
+      for (let i = 0; i < 8; i += 1) await queue.publish(makeJob());
+      await eventually(() => done.length === 8, 'all jobs to finish');
+      expect(highest).toBe(2);
+    });
+
+    it('hands a job back when its handler throws, counting attempts, until the final attempt', async () => {
+      const queue = await open(3);
+      const deliveries: Delivery[] = [];
+      await queue.consume(
+        async (_job, delivery) => {
+          deliveries.push(delivery);
+          throw new Error('store unreachable');
+        },
+        { concurrency: 1 },
+      );
+      await queue.publish(makeJob());
+      await eventually(() => deliveries.length === 3, 'three attempts');
+      await sleep(300);
+      expect(deliveries).toEqual([
+        { attempt: 1, finalAttempt: false },
+        { attempt: 2, finalAttempt: false },
+        { attempt: 3, finalAttempt: true },
+      ]);
+    });
+
+    it('acknowledges a job only once its handler resolved: a job in flight at stop comes back to the next consumer', async () => {
+      const queue = await open(5);
+      const job = makeJob();
+      let release!: () => void;
+      const started: string[] = [];
+      await queue.consume(
+        async (delivered) => {
+          started.push(delivered.id);
+          await new Promise<void>((resolve) => (release = resolve));
+          throw new Error('worker lost its store connection');
+        },
+        { concurrency: 1 },
+      );
+      await queue.publish(job);
+      await eventually(() => started.length === 1, 'the job to start');
+      const stopping = queue.stopConsuming();
+      release();
+      await stopping;
+
+      const redelivered: Delivery[] = [];
+      await queue.consume(
+        async (delivered, delivery) => {
+          if (delivered.id === job.id) redelivered.push(delivery);
+        },
+        { concurrency: 1 },
+      );
+      await eventually(() => redelivered.length === 1, 'the job to come back');
+      expect(redelivered[0]!.attempt).toBeGreaterThanOrEqual(2);
+    });
+
+    it('stopConsuming waits for jobs in flight to finish', async () => {
+      const queue = await open();
+      const started: string[] = [];
+      const finished: string[] = [];
+      await queue.consume(
+        async (job) => {
+          started.push(job.id);
+          await sleep(300);
+          finished.push(job.id);
+        },
+        { concurrency: 1 },
+      );
+      const job = makeJob();
+      await queue.publish(job);
+      await eventually(() => started.length === 1, 'the job to start');
+      await queue.stopConsuming();
+      expect(finished).toEqual([job.id]);
+    });
+
+    it('reports itself ready while open, and refuses to publish once closed', async () => {
+      const queue = await open();
+      await expect(queue.ping()).resolves.toBeUndefined();
+      await queue.close();
+      await expect(queue.close()).resolves.toBeUndefined();
+      const refusal = queue.publish(makeJob());
+      await expect(refusal).rejects.toBeInstanceOf(AppError);
+      await expect(refusal).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+    });
+  });
+}

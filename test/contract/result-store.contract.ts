@@ -1,0 +1,162 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OcrResult } from '../../src/job.js';
+import type { NewJob, ResultStore } from '../../src/store/result-store.js';
+
+export interface StoreBackend {
+  name: string;
+  /** A fresh store isolated from every other test (its own key prefix). */
+  create(options: { resultTtlSeconds: number }): Promise<ResultStore>;
+  cleanup?(): Promise<void>;
+  skipReason?: string;
+}
+
+let sequence = 0;
+const newJob = (): NewJob => {
+  sequence += 1;
+  return { id: `task-${process.pid}-${sequence}`, options: { lang: 'eng' }, mediaType: 'image/png', createdAt: new Date().toISOString() };
+};
+
+const result: OcrResult = {
+  text: 'Grüße aus Köln\n',
+  confidence: 91.5,
+  lang: 'deu',
+  psm: 6,
+  timings: { queuedMs: 12, recognitionMs: 340 },
+};
+
+/** One specification of ResultStore, run against every backend. */
+export function describeResultStoreContract(backend: StoreBackend): void {
+  describe.skipIf(backend.skipReason !== undefined)(`ResultStore contract: ${backend.name}`, () => {
+    const opened: ResultStore[] = [];
+    const open = async (resultTtlSeconds = 3600) => {
+      const store = await backend.create({ resultTtlSeconds });
+      opened.push(store);
+      return store;
+    };
+
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+      await backend.cleanup?.();
+    });
+
+    it('records a new job as queued with no attempts', async () => {
+      const store = await open();
+      const job = newJob();
+      await store.create(job);
+      expect(await store.get(job.id)).toMatchObject({ id: job.id, status: 'queued', attempts: 0, options: job.options, mediaType: 'image/png', createdAt: job.createdAt });
+      expect(await store.get('no-such-task')).toBeUndefined();
+    });
+
+    it('moves a job through processing to completed with its result', async () => {
+      const store = await open();
+      const job = newJob();
+      await store.create(job);
+      const processing = await store.markProcessing(job.id);
+      expect(processing).toMatchObject({ status: 'processing', attempts: 1 });
+      expect(processing!.startedAt).toBeDefined();
+      await store.progress(job.id, 0.5);
+      expect((await store.get(job.id))!.progress).toBe(0.5);
+      expect(await store.complete(job.id, result)).toBe(true);
+      const completed = await store.get(job.id);
+      expect(completed).toMatchObject({ status: 'completed', attempts: 1, result });
+      expect(completed!.finishedAt).toBeDefined();
+      expect(completed!.error).toBeUndefined();
+    });
+
+    it('never moves a finished job back: redelivery after completion changes nothing', async () => {
+      const store = await open();
+      const job = newJob();
+      await store.create(job);
+      await store.markProcessing(job.id);
+      await store.complete(job.id, result);
+      expect(await store.markProcessing(job.id)).toBeUndefined();
+      expect(await store.complete(job.id, { ...result, text: 'second' })).toBe(false);
+      expect(await store.fail(job.id, { code: 'OCR_FAILED', message: 'late failure' })).toBe(false);
+      expect(await store.get(job.id)).toMatchObject({ status: 'completed', attempts: 1, result });
+    });
+
+    it('records a failure with its code and message', async () => {
+      const store = await open();
+      const job = newJob();
+      await store.create(job);
+      await store.markProcessing(job.id);
+      expect(await store.fail(job.id, { code: 'OCR_TIMEOUT', message: 'too slow' })).toBe(true);
+      expect(await store.get(job.id)).toMatchObject({ status: 'failed', error: { code: 'OCR_TIMEOUT', message: 'too slow' } });
+      expect(await store.complete(job.id, result)).toBe(false);
+    });
+
+    it('puts a job back to queued for a retry and counts the next attempt', async () => {
+      const store = await open();
+      const job = newJob();
+      await store.create(job);
+      await store.markProcessing(job.id);
+      await store.requeue(job.id, { code: 'OCR_FAILED', message: 'engine crashed' });
+      expect(await store.get(job.id)).toMatchObject({ status: 'queued', attempts: 1, error: { code: 'OCR_FAILED' } });
+      expect(await store.markProcessing(job.id)).toMatchObject({ status: 'processing', attempts: 2 });
+    });
+
+    it('deletes everything of a job, and a deleted job cannot be picked up', async () => {
+      const store = await open();
+      const job = newJob();
+      await store.create(job);
+      expect(await store.delete(job.id)).toBe(true);
+      expect(await store.get(job.id)).toBeUndefined();
+      expect(await store.delete(job.id)).toBe(false);
+      expect(await store.markProcessing(job.id)).toBeUndefined();
+      expect(await store.complete(job.id, result)).toBe(false);
+      expect(await store.get(job.id)).toBeUndefined();
+    });
+
+    it('wakes a waiter as soon as the job completes', { timeout: 5_000 }, async () => {
+      const store = await open();
+      const job = newJob();
+      await store.create(job);
+      await store.markProcessing(job.id);
+      // The wait is far longer than the test's own time-out: only a wake-up can pass.
+      const waiting = store.waitFor(job.id, 30_000);
+      setTimeout(() => void store.complete(job.id, result), 100);
+      expect(await waiting).toMatchObject({ status: 'completed', result });
+    });
+
+    it('wakes a waiter when the job fails', { timeout: 5_000 }, async () => {
+      const store = await open();
+      const job = newJob();
+      await store.create(job);
+      const waiting = store.waitFor(job.id, 30_000);
+      setTimeout(() => void store.fail(job.id, { code: 'IMAGE_UNREADABLE', message: 'corrupt' }), 100);
+      expect(await waiting).toMatchObject({ status: 'failed', error: { code: 'IMAGE_UNREADABLE' } });
+    });
+
+    it('gives up waiting after the timeout with the current state', async () => {
+      const store = await open();
+      const job = newJob();
+      await store.create(job);
+      const started = Date.now();
+      expect(await store.waitFor(job.id, 300)).toMatchObject({ status: 'queued' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(await store.waitFor('no-such-task', 300)).toBeUndefined();
+    });
+
+    it('answers a wait on a finished job at once', { timeout: 2_000 }, async () => {
+      const store = await open();
+      const job = newJob();
+      await store.create(job);
+      await store.fail(job.id, { code: 'OCR_FAILED', message: 'x' });
+      expect(await store.waitFor(job.id, 30_000)).toMatchObject({ status: 'failed' });
+    });
+
+    it('forgets a job once its time to live has passed', async () => {
+      const store = await open(1);
+      const job = newJob();
+      await store.create(job);
+      expect(await store.get(job.id)).toBeDefined();
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      expect(await store.get(job.id)).toBeUndefined();
+    });
+
+    it('reports itself reachable', async () => {
+      const store = await open();
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}

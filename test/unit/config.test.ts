@@ -1,0 +1,57 @@
+import os from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('works with nothing set, as `npm start` on a fresh clone', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      http: { port: 3000, host: '0.0.0.0' },
+      mode: 'all',
+      queue: { kind: 'memory', maxAttempts: 3 },
+      store: { kind: 'memory', resultTtlSeconds: 86_400 },
+      ocr: { concurrency: os.availableParallelism(), preloadLanguageSets: ['eng'], jobTimeoutMs: 60_000 },
+      limits: { maxUploadBytes: 20 * 1024 * 1024, maxImagePixels: 40_000_000 },
+    });
+  });
+
+  it('reads and converts every variable it is given', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      MODE: 'worker',
+      QUEUE: 'rabbitmq',
+      STORE: 'redis',
+      OCR_CONCURRENCY: '4',
+      OCR_LANGS: 'eng,eng+deu',
+      MAX_UPLOAD_BYTES: '1048576',
+      JOB_TIMEOUT_MS: '5000',
+      REDIS_KEY_PREFIX: 'test:',
+    });
+    expect(config.http.port).toBe(8080);
+    expect(config.mode).toBe('worker');
+    expect(config.ocr).toMatchObject({ concurrency: 4, preloadLanguageSets: ['eng', 'eng+deu'], jobTimeoutMs: 5000 });
+    expect(config.limits.maxUploadBytes).toBe(1_048_576);
+    expect(config.redis.keyPrefix).toBe('test:');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).http.port).toBe(3000);
+  });
+
+  it('names every bad variable at once', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', MODE: 'both', OCR_CONCURRENCY: '0', OCR_LANGS: 'eng;deu' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const { problems, message } = caught as ConfigError;
+    expect(problems).toHaveLength(4);
+    for (const name of ['PORT="eighty"', 'MODE="both"', 'OCR_CONCURRENCY="0"', 'OCR_LANGS="eng;deu"']) expect(message).toContain(name);
+  });
+
+  it('refuses separate API and worker processes on the in-process queue', () => {
+    expect(() => loadConfig({ MODE: 'api' })).toThrow(/MODE=api .*QUEUE=rabbitmq or bullmq/);
+  });
+});
