@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import type { JobMessage } from '../../src/job.js';
 import type { Delivery, JobQueue } from '../../src/queue/job-queue.js';
+import { eventually } from '../helpers/eventually.js';
 
 export interface QueueBackend {
   name: string;
@@ -23,15 +24,6 @@ export function makeJob(overrides: Partial<JobMessage> = {}): JobMessage {
     options: { lang: 'eng+deu', psm: 4 },
     ...overrides,
   };
-}
-
-/** Resolves when `predicate` holds, polling; fails the test with `message` after `timeoutMs`. */
-export async function eventually(predicate: () => boolean, message: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting: ${message}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
