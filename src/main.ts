@@ -51,7 +51,7 @@ async function main(): Promise<void> {
       })
     : undefined;
 
-  const app = runsApi ? await buildApp({ queue, store, catalog, logger, maxUploadBytes: config.limits.maxUploadBytes }) : undefined;
+  const app = runsApi ? await buildApp({ queue, store, catalog, logger, ...config.limits }) : undefined;
   if (app) await app.listen({ port: config.http.port, host: config.http.host });
 
   closeWithGrace({ delay: config.shutdownTimeoutMs, logger }, async ({ signal, err }) => {

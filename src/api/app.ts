@@ -19,13 +19,15 @@ export interface AppDependencies {
   catalog: LanguageCatalog;
   logger: Logger;
   maxUploadBytes: number;
+  /** Largest accepted image, in pixels (width × height). */
+  maxImagePixels: number;
 }
 
 /** A request id that is safe to echo into logs and headers. */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds the HTTP API; it does not listen, so tests can use `inject` and main can pick the port. */
-export async function buildApp({ queue, store, catalog, logger, maxUploadBytes }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ queue, store, catalog, logger, maxUploadBytes, maxImagePixels }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
@@ -66,7 +68,7 @@ export async function buildApp({ queue, store, catalog, logger, maxUploadBytes }
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(uploadRoutes, { queue, store, catalog });
+  await app.register(uploadRoutes, { queue, store, catalog, maxImagePixels });
   await app.register(resultRoutes, { store });
   await app.register(healthRoutes, { readinessChecks: { queue: () => queue.ping(), store: () => store.ping() } });
   return app;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { AppError } from '../../errors.js';
+import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { AppError, isAppError } from '../../errors.js';
 import { detectImageType, MEDIA_TYPES } from '../../ocr/image-type.js';
 import type { LanguageCatalog } from '../../ocr/languages.js';
+import { validateImage } from '../../ocr/validate-image.js';
 import type { JobQueue } from '../../queue/job-queue.js';
 import type { ResultStore } from '../../store/result-store.js';
 import { parseUploadOptions } from '../upload-options.js';
@@ -12,6 +13,8 @@ export interface UploadRouteDependencies {
   queue: JobQueue;
   store: ResultStore;
   catalog: LanguageCatalog;
+  /** Largest accepted width × height, checked from the image header before anything is queued. */
+  maxImagePixels: number;
 }
 
 interface UploadForm {
@@ -21,23 +24,30 @@ interface UploadForm {
 
 async function readUploadForm(request: FastifyRequest): Promise<UploadForm> {
   const form: UploadForm = { fields: {} };
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file') {
-        throw new AppError('INVALID_MULTIPART', `Unexpected file field "${part.fieldname}": send the image in the field "file".`);
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') {
+          throw new AppError('INVALID_MULTIPART', `Unexpected file field "${part.fieldname}": send the image in the field "file".`);
+        }
+        form.image = await part.toBuffer();
+      } else {
+        form.fields[part.fieldname] = String(part.value);
       }
-      form.image = await part.toBuffer();
-    } else {
-      form.fields[part.fieldname] = String(part.value);
     }
+  } catch (error) {
+    // Limits come as coded Fastify errors and are mapped by the error handler; the multipart parser
+    // reports a malformed body (no boundary, cut short) with a bare Error, which is the client's fault.
+    if (isAppError(error) || (error as FastifyError).code) throw error;
+    throw new AppError('INVALID_MULTIPART', 'The body is not a well-formed multipart/form-data form.', { cause: error });
   }
   return form;
 }
 
-const errorResponses = Object.fromEntries([400, 413, 415, 503].map((status) => [status, errorBodySchema]));
+const errorResponses = Object.fromEntries([400, 413, 415, 422, 503].map((status) => [status, errorBodySchema]));
 
 /** `POST /upload`: validates the image, records the job as queued, publishes it, answers 202. */
-export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (app, { queue, store, catalog }) => {
+export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (app, { queue, store, catalog, maxImagePixels }) => {
   app.post<{ Querystring: Record<string, string | undefined> }>(
     '/upload',
     {
@@ -61,6 +71,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
         );
       }
       const options = parseUploadOptions(catalog, fields, request.query);
+      await validateImage(image, imageType, { maxPixels: maxImagePixels });
 
       const id = randomUUID();
       const mediaType = MEDIA_TYPES[imageType];

@@ -1,0 +1,70 @@
+import sharp from 'sharp';
+import { AppError } from '../errors.js';
+import { readBmpHeader, readPnmHeader, type DeclaredImage } from './image-header.js';
+import type { ImageType } from './image-type.js';
+
+/** No text fits in an image narrower or lower than this; tesseract would only return nothing, slowly. */
+export const MIN_IMAGE_SIDE = 3;
+
+export interface ImageLimits {
+  /** Largest accepted width × height (MAX_IMAGE_PIXELS). */
+  maxPixels: number;
+}
+
+export interface ValidatedImage {
+  type: ImageType;
+  /** Width and height as stored, before any EXIF orientation. */
+  width: number;
+  height: number;
+}
+
+const unreadable = (cause?: unknown) =>
+  new AppError('IMAGE_UNREADABLE', 'The image is corrupt or truncated and cannot be decoded. Check the file and upload it again.', {
+    cause,
+  });
+
+async function readDeclaredSize(bytes: Buffer, type: ImageType): Promise<DeclaredImage> {
+  if (type === 'bmp' || type === 'pnm') {
+    const declared = type === 'bmp' ? readBmpHeader(bytes) : readPnmHeader(bytes);
+    if (!declared) throw unreadable();
+    return declared;
+  }
+  try {
+    // metadata() parses the header only: a 900-megapixel bomb costs milliseconds and no pixel memory.
+    // sharp's own pixel limit is lifted here so that a bomb is reported as too large, not as unreadable.
+    const { width, height } = await sharp(bytes, { limitInputPixels: false }).metadata();
+    return { width, height, complete: true };
+  } catch (error) {
+    throw unreadable(error);
+  }
+}
+
+/**
+ * Checks an upload before it is queued: its declared size against the limits from the header alone,
+ * then (for formats sharp reads) that the pixel data decodes to the end, streaming through a thumbnail
+ * so memory stays small. Throws IMAGE_TOO_LARGE, IMAGE_TOO_SMALL or IMAGE_UNREADABLE.
+ */
+export async function validateImage(bytes: Buffer, type: ImageType, { maxPixels }: ImageLimits): Promise<ValidatedImage> {
+  const { width, height, complete } = await readDeclaredSize(bytes, type);
+  if (width * height > maxPixels) {
+    throw new AppError(
+      'IMAGE_TOO_LARGE',
+      `The image is ${width} × ${height} pixels, over the limit of ${maxPixels} pixels. Scale it down and upload it again.`,
+    );
+  }
+  if (width < MIN_IMAGE_SIDE || height < MIN_IMAGE_SIDE) {
+    throw new AppError('IMAGE_TOO_SMALL', `The image is ${width} × ${height} pixels: too small to hold any text.`);
+  }
+  if (!complete) throw unreadable();
+  if (type !== 'bmp' && type !== 'pnm') {
+    try {
+      await sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels, sequentialRead: true })
+        .resize(16, 16, { fit: 'fill' })
+        .raw()
+        .toBuffer();
+    } catch (error) {
+      throw unreadable(error);
+    }
+  }
+  return { type, width, height };
+}

@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upload, waitForResult } from '../helpers/client.js';
+import { renderTextImage } from '../helpers/images.js';
+import { startService, type RunningService } from '../helpers/service.js';
+
+const fixture = (name: string) => fs.readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+
+describe('image validation before anything is queued (over real HTTP)', () => {
+  let service: RunningService;
+
+  beforeAll(async () => {
+    service = await startService({ OCR_CONCURRENCY: '1' });
+  });
+
+  afterAll(async () => {
+    expect(await service.stop()).toBe(0);
+  });
+
+  it('refuses a 30000 × 30000 pixel bomb with 413 IMAGE_TOO_LARGE, at once', async () => {
+    const started = performance.now();
+    const answer = await upload(service.url, fixture('bad/bomb_30000.png'));
+    // Decoding it would take 10 s or more and a gigabyte; the header alone answers in milliseconds.
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(answer.status).toBe(413);
+    expect(answer.body).toEqual({ error: { code: 'IMAGE_TOO_LARGE', message: expect.stringContaining('30000 × 30000') } });
+  });
+
+  it('refuses a truncated PNG with 422 IMAGE_UNREADABLE', async () => {
+    const answer = await upload(service.url, fixture('bad/truncated.png'));
+    expect(answer.status).toBe(422);
+    expect(answer.body.error).toMatchObject({ code: 'IMAGE_UNREADABLE' });
+  });
+
+  it('refuses a 1 × 1 image with 422 IMAGE_TOO_SMALL', async () => {
+    const answer = await upload(service.url, fixture('bad/tiny_1x1.png'));
+    expect(answer.status).toBe(422);
+    expect(answer.body.error).toMatchObject({ code: 'IMAGE_TOO_SMALL' });
+  });
+
+  it('refuses a truncated BMP with 422 IMAGE_UNREADABLE', async () => {
+    const bmp = fixture('peer/simple-bmp.bmp');
+    const answer = await upload(service.url, bmp.subarray(0, 2000), { filename: 'scan.bmp', contentType: 'image/bmp' });
+    expect(answer.status).toBe(422);
+    expect(answer.body.error).toMatchObject({ code: 'IMAGE_UNREADABLE' });
+  });
+
+  it.each([['bad/blank_white.png'], ['bad/wide_60000x40.png']])('reads %s, which holds no text, as empty text', async (name) => {
+    const accepted = await upload(service.url, fixture(name));
+    expect(accepted.status).toBe(202);
+    const done = await waitForResult(service.url, accepted.body.task_id);
+    expect(done.status).toBe('completed');
+    expect(done.result.text.trim()).toBe('');
+  });
+
+  it('keeps working after all of them', async () => {
+    const accepted = await upload(service.url, await renderTextImage('Still reading'));
+    expect((await waitForResult(service.url, accepted.body.task_id)).result.text).toContain('Still reading');
+  });
+});
