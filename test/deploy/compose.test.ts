@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { waitQuerySchema } from '../../src/api/schemas.js';
+import { ENVIRONMENT_VARIABLES, loadConfig } from '../../src/config.js';
+import { composeProject, DOCKER_COMPOSE } from '../helpers/compose.js';
+import { renderNginxTemplates } from '../helpers/nginx.js';
+import { hasProgram } from '../helpers/programs.js';
+import { ROOT } from '../helpers/service.js';
+
+const available = hasProgram(DOCKER_COMPOSE, 'docker-compose') && hasProgram('/usr/bin/envsubst', 'gettext-base');
+
+/** `1m`, `60s` or `60` (seconds) as nginx reads a time, in seconds. */
+function nginxSeconds(value: string): number {
+  const [, amount, unit = 's'] = /^(\d+)(ms|s|m)?$/.exec(value)!;
+  return Number(amount) * { ms: 0.001, s: 1, m: 60 }[unit as 'ms' | 's' | 'm'];
+}
+
+describe.skipIf(!available)('docker-compose.yml', () => {
+  const project = available ? composeProject() : { services: {} };
+  const { services } = project;
+
+  it('passes docker-compose config -q', () => {
+    expect(() => execFileSync(DOCKER_COMPOSE, ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT, stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('runs nginx, the API, the workers, RabbitMQ and Redis, each with a health check, started in order of health', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'nginx', 'rabbitmq', 'redis', 'worker']);
+    for (const [name, service] of Object.entries(services)) {
+      expect(service.healthcheck?.test, `${name} has a health check`).toBeTruthy();
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect(condition, `${name} waits for ${dependency} to be healthy`).toBe('service_healthy');
+      }
+    }
+    expect(Object.keys(services.api!.depends_on!).sort()).toEqual(['rabbitmq', 'redis']);
+    expect(Object.keys(services.worker!.depends_on!).sort()).toEqual(['rabbitmq', 'redis']);
+    expect(Object.keys(services.nginx!.depends_on!)).toEqual(['api']);
+  });
+
+  it('publishes port 80 on nginx only, and leaves the worker free to scale', () => {
+    expect(services.nginx!.ports).toEqual([{ published: 80, target: 80 }]);
+    for (const name of ['api', 'worker', 'rabbitmq', 'redis']) expect(services[name]!.ports, name).toBeUndefined();
+    expect(services.worker!.container_name).toBeUndefined();
+  });
+
+  it('keeps RabbitMQ and Redis data in named volumes, Redis with append-only persistence', () => {
+    expect(Object.keys(project.volumes ?? {}).sort()).toEqual(['rabbitmq-data', 'redis-data']);
+    expect(services.rabbitmq!.volumes).toContain('rabbitmq-data:/var/lib/rabbitmq:rw');
+    expect(services.redis!.volumes).toContain('redis-data:/data:rw');
+    expect((services.redis!.command as string[]).join(' ')).toContain('--appendonly yes');
+  });
+
+  it('sets only environment variables the config schema accepts, with values it accepts, on the API and the workers', () => {
+    for (const [name, mode] of [['api', 'api'], ['worker', 'worker']] as const) {
+      const environment = services[name]!.environment!;
+      expect(Object.keys(environment).filter((variable) => !(ENVIRONMENT_VARIABLES as string[]).includes(variable)), name).toEqual([]);
+      expect(loadConfig(environment).mode).toBe(mode);
+    }
+  });
+
+  it('gives nginx the API upstream, an upload limit just above the API\'s, and a read timeout beyond the longest wait', () => {
+    const api = loadConfig(services.api!.environment!);
+    const nginx = services.nginx!.environment!;
+    expect(nginx.API_UPSTREAM).toBe(`api:${api.http.port}`);
+    const [conf] = renderNginxTemplates(services.nginx!, nginx).values();
+    const bodyLimit = Number(/client_max_body_size (\d+);/.exec(conf!)![1]);
+    expect(bodyLimit).toBeGreaterThan(api.limits.maxUploadBytes);
+    expect(bodyLimit).toBeLessThanOrEqual(api.limits.maxUploadBytes + 2 * 1024 * 1024);
+    const readTimeout = nginxSeconds(/proxy_read_timeout (\w+);/.exec(conf!)![1]!);
+    expect(readTimeout).toBeGreaterThan(waitQuerySchema.properties.wait.maximum);
+    const directives = conf!.split('\n').filter((line) => !line.trim().startsWith('#'));
+    expect(directives.filter((line) => /\$\{\w+\}/.test(line)), 'template variables left unset').toEqual([]);
+  });
+});

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitForResult } from '../helpers/client.js';
+import { composeProject, DOCKER_COMPOSE, type ComposeProject } from '../helpers/compose.js';
+import { eventually } from '../helpers/eventually.js';
+import { renderTextImage } from '../helpers/images.js';
+import { NGINX, startNginx, type RunningNginx } from '../helpers/nginx.js';
+import { hasProgram } from '../helpers/programs.js';
+import { logRecords, startService, type RunningService } from '../helpers/service.js';
+
+const available = hasProgram(NGINX, 'nginx') && hasProgram(DOCKER_COMPOSE, 'docker-compose') && hasProgram('/usr/bin/envsubst', 'gettext-base');
+
+function uploadForm(image: Buffer): FormData {
+  const form = new FormData();
+  form.append('file', new Blob([image], { type: 'image/png' }), 'scan.png');
+  return form;
+}
+
+/** nginx's JSON access log lines. */
+function accessLog(nginx: RunningNginx): Array<Record<string, unknown>> {
+  return logRecords(nginx.logs());
+}
+
+describe.skipIf(!available)('the docker-compose topology as processes: real nginx from the project template in front of the API', () => {
+  let project: ComposeProject;
+  let api: RunningService;
+  let nginx: RunningNginx;
+  let maxUploadBytes: number;
+
+  beforeAll(async () => {
+    project = composeProject();
+    // The compose file's own settings, but the in-process queue and store of MODE=all on loopback.
+    const { MODE, QUEUE, STORE, AMQP_URL, REDIS_URL, PORT, ...settings } = project.services.api!.environment!;
+    maxUploadBytes = Number(settings.MAX_UPLOAD_BYTES);
+    api = await startService(settings);
+    nginx = await startNginx(project.services.nginx!, { ...project.services.nginx!.environment!, API_UPSTREAM: `127.0.0.1:${api.port}` });
+  });
+
+  afterAll(async () => {
+    await nginx?.stop();
+    await api?.stop();
+  });
+
+  it('uploads and reads the text back through nginx, with one request id in the answer, nginx\'s log and the API\'s log for the job', async () => {
+    const requestId = `deploy-${randomUUID()}`;
+    const accepted = await fetch(`${nginx.url}/upload`, {
+      method: 'POST',
+      body: uploadForm(await renderTextImage('Proxied by nginx 4711')),
+      // A forged client address must not reach the API's logs: nginx replaces it with the real one.
+      headers: { 'x-request-id': requestId, 'x-forwarded-for': '203.0.113.9' },
+    });
+    expect(accepted.status).toBe(202);
+    expect(accepted.headers.get('x-request-id')).toBe(requestId);
+    const { task_id: taskId } = (await accepted.json()) as { task_id: string };
+
+    // Long-polls (?wait=20) through nginx, so its read timeout must outlast the wait.
+    const done = await waitForResult(nginx.url, taskId);
+    expect(done.status).toBe('completed');
+    expect(done.result.text).toContain('Proxied by nginx 4711');
+
+    await eventually(
+      () => logRecords(api.logs()).some((line) => line.request_id === requestId && line.task_id === taskId),
+      'the API logs the accepted job under the request id nginx passed on',
+    );
+    const incoming = logRecords(api.logs()).find((line) => line.request_id === requestId && line.req) as { req: { remoteAddress: string } };
+    expect(incoming.req.remoteAddress).toBe('127.0.0.1');
+    await eventually(() => accessLog(nginx).some((line) => line.request_id === requestId && line.status === 202), 'nginx logs the upload with its request id');
+  });
+
+  it('generates a request id when the client sends none, and the API logs that one', async () => {
+    const response = await fetch(`${nginx.url}/health`);
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f]{32}$/);
+    await eventually(() => logRecords(api.logs()).some((line) => line.request_id === requestId), 'the API logs the id nginx generated');
+  });
+
+  it('serves /docs, its static assets and the OpenAPI document through nginx', async () => {
+    const page = await fetch(`${nginx.url}/docs`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map(([, link]) => new URL(link!, page.url).pathname);
+    expect(assets).toContain('/docs/static/swagger-ui-bundle.js');
+    for (const asset of assets) expect((await fetch(`${nginx.url}${asset}`)).status, asset).toBe(200);
+    const openapi = await fetch(`${nginx.url}/openapi.json`);
+    expect(((await openapi.json()) as { paths: Record<string, unknown> }).paths).toHaveProperty('/upload');
+  });
+
+  it('refuses a body far over MAX_UPLOAD_BYTES in nginx with the JSON error body, and lets the API refuse one just over it', async () => {
+    const requestId = `deploy-${randomUUID()}`;
+    const huge = await fetch(`${nginx.url}/upload`, {
+      method: 'POST',
+      body: uploadForm(Buffer.alloc(maxUploadBytes + 2 * 1024 * 1024)),
+      headers: { 'x-request-id': requestId },
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.headers.get('content-type')).toBe('application/json');
+    expect(huge.headers.get('x-request-id')).toBe(requestId);
+    expect(await huge.json()).toEqual({ error: { code: 'FILE_TOO_LARGE', message: expect.any(String) } });
+    await eventually(() => accessLog(nginx).some((line) => line.request_id === requestId), 'nginx logs the refused upload');
+    expect(accessLog(nginx).find((line) => line.request_id === requestId)).toMatchObject({ status: 413, upstream_status: '' });
+
+    const over = await fetch(`${nginx.url}/upload`, { method: 'POST', body: uploadForm(Buffer.alloc(maxUploadBytes + 1)) });
+    expect(over.status).toBe(413);
+    expect(await over.json()).toMatchObject({ error: { code: 'FILE_TOO_LARGE' } });
+  });
+
+  it('answers a burst of uploads past the rate limit with 429 and the JSON error body', async () => {
+    const burst = await Promise.all(
+      Array.from({ length: 60 }, () => fetch(`${nginx.url}/upload`, { method: 'POST', body: 'not a form', headers: { 'content-type': 'text/plain' } })),
+    );
+    const limited = burst.filter((response) => response.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    for (const response of limited) {
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(await response.json()).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String) } });
+    }
+    // The rest went through to the API, which refused the body itself.
+    for (const response of burst.filter((answer) => answer.status !== 429)) {
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: 'INVALID_MULTIPART' } });
+    }
+  });
+
+  it('answers 502 with the JSON error body when the API is down', async () => {
+    expect(await api.stop()).toBe(0);
+    const response = await fetch(`${nginx.url}/result/${randomUUID()}`);
+    expect(response.status).toBe(502);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toEqual({ error: { code: 'API_UNAVAILABLE', message: expect.any(String) } });
+  });
+});
