@@ -1,9 +1,12 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { parseApiKeys, type ApiKey } from './api/api-keys.js';
 
 const MIB = 1024 * 1024;
 
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+
+const boolean = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /** Every setting the service reads, with the environment variable it comes from and its default. */
 const environmentSchema = z.object({
@@ -29,9 +32,29 @@ const environmentSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: integer(0).default(30_000),
   WORKER_HEALTH_PORT: integer(0, 65535).default(3001),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  API_KEYS: z
+    .string()
+    .optional()
+    .transform((value, context): ApiKey[] => {
+      try {
+        return parseApiKeys(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  RATE_LIMIT_MAX: integer(1).default(300),
+  RATE_LIMIT_WINDOW_MS: integer(1000).default(60_000),
+  CALLBACK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  CALLBACK_ALLOW_PRIVATE: boolean.default(false),
+  CALLBACK_MAX_ATTEMPTS: integer(1, 20).default(5),
+  CALLBACK_TIMEOUT_MS: integer(100).default(5_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
+
+/** Never echoed back in configuration errors. */
+const SECRET_VARIABLES = new Set(['API_KEYS', 'CALLBACK_SECRET', 'AMQP_URL', 'REDIS_URL']);
 
 /** The names of every environment variable the service understands. */
 export const ENVIRONMENT_VARIABLES = Object.keys(environmentSchema.shape) as (keyof Environment)[];
@@ -47,6 +70,11 @@ export interface Config {
   shutdownTimeoutMs: number;
   workerHealthPort: number;
   logLevel: Environment['LOG_LEVEL'];
+  /** No keys: the service is open. */
+  apiKeys: ApiKey[];
+  rateLimit: { max: number; windowMs: number };
+  /** Callbacks are refused at upload while no secret is set to sign them. */
+  callbacks: { secret?: string; allowPrivate: boolean; maxAttempts: number; timeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -66,7 +94,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environmentSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}=${JSON.stringify(present[String(issue.path[0])])}: ${issue.message}`),
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        const shown = SECRET_VARIABLES.has(name) ? '(hidden)' : JSON.stringify(present[name]);
+        return `${name}=${shown}: ${issue.message}`;
+      }),
     );
   }
   const e = parsed.data;
@@ -86,5 +118,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     workerHealthPort: e.WORKER_HEALTH_PORT,
     logLevel: e.LOG_LEVEL,
+    apiKeys: e.API_KEYS,
+    rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS },
+    callbacks: {
+      ...(e.CALLBACK_SECRET ? { secret: e.CALLBACK_SECRET } : {}),
+      allowPrivate: e.CALLBACK_ALLOW_PRIVATE,
+      maxAttempts: e.CALLBACK_MAX_ATTEMPTS,
+      timeoutMs: e.CALLBACK_TIMEOUT_MS,
+    },
   };
 }

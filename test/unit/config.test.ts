@@ -55,3 +55,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MODE: 'api' })).toThrow(/MODE=api .*QUEUE=rabbitmq or bullmq/);
   });
 });
+
+describe('loadConfig: keys, limits and callbacks', () => {
+  it('parses API keys and callback settings', () => {
+    const config = loadConfig({
+      API_KEYS: 'alice:alice-key-0123456789abcdef',
+      CALLBACK_SECRET: 'a-secret-of-some-length',
+      CALLBACK_ALLOW_PRIVATE: 'true',
+      RATE_LIMIT_MAX: '5',
+    });
+    expect(config.apiKeys.map((key) => key.name)).toEqual(['alice']);
+    expect(config.callbacks).toMatchObject({ secret: 'a-secret-of-some-length', allowPrivate: true, maxAttempts: 5 });
+    expect(config.rateLimit.max).toBe(5);
+    expect(loadConfig({}).apiKeys).toEqual([]);
+    expect(loadConfig({}).callbacks.allowPrivate).toBe(false);
+  });
+
+  it('names a bad key list without printing the keys', () => {
+    expect(() => loadConfig({ API_KEYS: 'alice:short-secret' })).toThrow(/API_KEYS=\(hidden\)/);
+    expect(() => loadConfig({ API_KEYS: 'alice:short-secret' })).not.toThrow(/short-secret/);
+    expect(() => loadConfig({ CALLBACK_ALLOW_PRIVATE: 'yes' })).toThrow(/CALLBACK_ALLOW_PRIVATE="yes"/);
+  });
+});
