@@ -75,6 +75,39 @@ export function describeResultStoreContract(backend: StoreBackend): void {
       expect(await store.get(job.id)).toMatchObject({ status: 'completed', attempts: 1, result });
     });
 
+    it('keeps fields of a result it does not know about, untouched', async () => {
+      const store = await open();
+      const job = newJob();
+      await store.create(job);
+      await store.markProcessing(job.id);
+      const richer = {
+        ...result,
+        words: [{ text: 'Grüße', confidence: 93.2, bbox: { x0: 1, y0: 2, x1: 30, y1: 12 } }],
+        hocr: '<div class="ocr_page">…</div>',
+        tsv: 'level\tpage_num\n1\t1\n',
+        empty: null,
+      };
+      expect(await store.complete(job.id, richer as OcrResult)).toBe(true);
+      expect((await store.get(job.id))!.result).toEqual(richer);
+    });
+
+    it('lets only one of two concurrent finishes of the same job win', async () => {
+      const store = await open();
+      const job = newJob();
+      await store.create(job);
+      await store.markProcessing(job.id);
+      await store.markProcessing(job.id);
+      const outcomes = await Promise.all([
+        store.complete(job.id, { ...result, text: 'first' }),
+        store.complete(job.id, { ...result, text: 'second' }),
+        store.fail(job.id, { code: 'OCR_FAILED', message: 'third' }),
+      ]);
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      const finished = await store.get(job.id);
+      expect(finished!.attempts).toBe(2);
+      expect(finished!.progress).toBeUndefined();
+    });
+
     it('records a failure with its code and message', async () => {
       const store = await open();
       const job = newJob();

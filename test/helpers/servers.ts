@@ -1,0 +1,74 @@
+import net from 'node:net';
+
+/** Where the tests find the real servers: the local defaults, or TEST_REDIS_URL / TEST_AMQP_URL. */
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+const HINT = 'start them with `bash .ci/services-up` (or redis-server and rabbitmq-server on their default ports)';
+
+export type ServerName = 'redis' | 'rabbitmq';
+
+const URLS: Record<ServerName, string> = { redis: REDIS_URL, rabbitmq: AMQP_URL };
+const DEFAULT_PORTS: Record<ServerName, number> = { redis: 6379, rabbitmq: 5672 };
+
+function portOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+const checked = new Map<string, Promise<string | undefined>>();
+
+/**
+ * Undefined when every named server answers on its port; otherwise the reason to skip the suites that need
+ * them, printed once as a one-line hint. Under CI=true a missing server is an error, so the run fails
+ * instead of silently testing less.
+ */
+export function missingServers(...names: ServerName[]): Promise<string | undefined> {
+  const key = names.join('+');
+  let result = checked.get(key);
+  if (!result) {
+    result = (async () => {
+      const missing: string[] = [];
+      for (const name of names) {
+        const url = new URL(URLS[name]);
+        if (!(await portOpen(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || DEFAULT_PORTS[name])))) missing.push(`${name} (${url.host})`);
+      }
+      if (missing.length === 0) return undefined;
+      const reason = `${missing.join(' and ')} not reachable: ${HINT}`;
+      if (process.env.CI === 'true') throw new Error(`CI=true and ${reason}`);
+      console.warn(`skipping tests that need ${reason}`);
+      return reason;
+    })();
+    checked.set(key, result);
+  }
+  return result;
+}
+
+/** A name no other test run uses, for queue names and key prefixes. */
+export function uniqueName(label: string): string {
+  return `test-${label}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Deletes every Redis key under the prefix (what a store or BullMQ queue of one test left behind). */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

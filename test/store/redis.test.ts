@@ -1,0 +1,150 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors.js';
+import type { OcrResult } from '../../src/job.js';
+import type { ResultStore } from '../../src/store/result-store.js';
+import { createRedisStore } from '../../src/store/redis.js';
+import { freePort } from '../helpers/service.js';
+import { deleteRedisKeys, missingServers, REDIS_URL, uniqueName } from '../helpers/servers.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+
+const result: OcrResult = { text: 'Hello', confidence: 90, lang: 'eng', psm: 6, timings: { queuedMs: 1, recognitionMs: 2 } };
+const newJob = (id = uniqueName('task')) => ({ id, options: { lang: 'eng', psm: 4 }, mediaType: 'image/png', createdAt: new Date().toISOString() });
+
+/** Milliseconds an operation took, and its outcome. */
+async function timed<T>(operation: () => Promise<T>): Promise<{ ms: number; outcome: PromiseSettledResult<T> }> {
+  const started = Date.now();
+  const [outcome] = await Promise.allSettled([operation()]);
+  return { ms: Date.now() - started, outcome: outcome! };
+}
+
+describe.skipIf(await missingServers('redis'))('the Redis result store', () => {
+  let keyPrefix: string;
+  let redis: Redis;
+  const opened: ResultStore[] = [];
+  const open = async (options: Partial<Parameters<typeof createRedisStore>[0]> = {}) => {
+    const store = await createRedisStore({ url: REDIS_URL, keyPrefix, resultTtlSeconds: 3600, ...options });
+    opened.push(store);
+    return store;
+  };
+
+  beforeAll(() => {
+    redis = new Redis(REDIS_URL);
+  });
+  afterAll(() => redis.disconnect());
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    await deleteRedisKeys(keyPrefix);
+    keyPrefix = `${uniqueName('redis-store')}:`;
+  });
+  keyPrefix = `${uniqueName('redis-store')}:`;
+
+  it('keeps one hash per job under the prefix, with JSON for structured fields, and removes it on delete', async () => {
+    const store = await open();
+    const job = newJob();
+    await store.create(job);
+    const key = `${keyPrefix}job:${job.id}`;
+    expect(await redis.hgetall(key)).toEqual({
+      id: job.id,
+      status: 'queued',
+      attempts: '0',
+      mediaType: 'image/png',
+      createdAt: job.createdAt,
+      options: JSON.stringify(job.options),
+    });
+    await store.markProcessing(job.id);
+    await store.complete(job.id, result);
+    expect(JSON.parse((await redis.hget(key, 'result'))!)).toEqual(result);
+    expect(await redis.keys(`${keyPrefix}*`)).toEqual([key]);
+    expect(await store.delete(job.id)).toBe(true);
+    expect(await redis.exists(key)).toBe(0);
+  });
+
+  it('sets the expiry from RESULT_TTL_SECONDS and renews it on every write', async () => {
+    const store = await open({ resultTtlSeconds: 500 });
+    const job = newJob();
+    await store.create(job);
+    const key = `${keyPrefix}job:${job.id}`;
+    expect(await redis.ttl(key)).toBeGreaterThan(495);
+    await redis.expire(key, 10);
+    await store.markProcessing(job.id);
+    expect(await redis.ttl(key)).toBeGreaterThan(495);
+    await redis.expire(key, 10);
+    await store.complete(job.id, result);
+    expect(await redis.ttl(key)).toBeGreaterThan(495);
+  });
+
+  it('wakes a waiter on one instance when a worker on another instance finishes the job', { timeout: 5_000 }, async () => {
+    const api = await open();
+    const worker = await open();
+    const job = newJob();
+    await api.create(job);
+    const started = Date.now();
+    const waiting = api.waitFor(job.id, 30_000);
+    setTimeout(() => void worker.markProcessing(job.id).then(() => worker.complete(job.id, result)), 200);
+    expect(await waiting).toMatchObject({ status: 'completed', result });
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('wakes a waiter with nothing when the job is deleted meanwhile', { timeout: 5_000 }, async () => {
+    const store = await open();
+    const job = newJob();
+    await store.create(job);
+    const waiting = store.waitFor(job.id, 30_000);
+    setTimeout(() => void store.delete(job.id), 100);
+    expect(await waiting).toBeUndefined();
+  });
+
+  it('answers STORE_UNAVAILABLE at once when Redis cannot be reached, instead of hanging', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const store = await open({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 300 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const operations: Array<() => Promise<unknown>> = [() => store.ping(), () => store.create(newJob()), () => store.get('x'), () => store.waitFor('x', 10_000)];
+    for (const operation of operations) {
+      const { ms, outcome } = await timed(operation);
+      expect(outcome.status).toBe('rejected');
+      const reason = (outcome as PromiseRejectedResult).reason as AppError;
+      expect(reason).toBeInstanceOf(AppError);
+      expect(reason.code).toBe('STORE_UNAVAILABLE');
+      expect(ms).toBeLessThan(500);
+    }
+  });
+
+  describe('through a connection that is cut and restored', () => {
+    let proxy: TcpProxy;
+    beforeAll(async () => {
+      const target = new URL(REDIS_URL);
+      proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    });
+    afterAll(() => proxy.close());
+
+    it('fails fast while cut and recovers by itself; a waiter across the outage still wakes', { timeout: 20_000 }, async () => {
+      const viaProxy = await open({ url: `redis://127.0.0.1:${proxy.port}` });
+      const direct = await open();
+      const job = newJob();
+      await viaProxy.create(job);
+      const waiting = viaProxy.waitFor(job.id, 15_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      await proxy.cut();
+      const { ms, outcome } = await timed(() => viaProxy.ping());
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      expect(ms).toBeLessThan(500);
+      // The job finishes while this instance cannot hear about it.
+      await direct.markProcessing(job.id);
+      await direct.complete(job.id, result);
+
+      await proxy.restore();
+      const started = Date.now();
+      while ((await timed(() => viaProxy.ping())).outcome.status === 'rejected') {
+        expect(Date.now() - started).toBeLessThan(10_000);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(await waiting).toMatchObject({ status: 'completed' });
+      expect(await viaProxy.get(job.id)).toMatchObject({ status: 'completed', result });
+    });
+  });
+});
