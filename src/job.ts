@@ -40,6 +40,17 @@ export interface OcrResult {
   timings: OcrTimings;
 }
 
+/** What the job keeps about its callback, so a client can see whether it was notified. */
+export interface CallbackDelivery {
+  url: string;
+  status: 'delivered' | 'failed';
+  attempts: number;
+  /** HTTP status of the last answer, when there was one. */
+  lastStatus?: number;
+  lastError?: string;
+  finishedAt: string;
+}
+
 /** A job's state as the store keeps it and the API returns it. */
 export interface JobRecord {
   id: string;
@@ -54,4 +65,9 @@ export interface JobRecord {
   progress?: number;
   result?: OcrResult;
   error?: ErrorInfo;
+  /** Name of the API key that created the job; only that key may read or delete it. */
+  owner?: string;
+  /** Where the worker POSTs the job when it ends. */
+  callbackUrl?: string;
+  callback?: CallbackDelivery;
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { isTerminal, type JobRecord } from '../job.js';
-import type { ResultStore } from './result-store.js';
+import type { IdempotencyClaim, ResultStore } from './result-store.js';
 
 export interface MemoryStoreOptions {
   resultTtlSeconds: number;
@@ -10,6 +10,7 @@ export interface MemoryStoreOptions {
 /** The embedded store for `MODE=all`: jobs in a Map, expired lazily after `resultTtlSeconds`. */
 export function createMemoryStore({ resultTtlSeconds, now = Date.now }: MemoryStoreOptions): ResultStore {
   const jobs = new Map<string, { record: JobRecord; expiresAt: number }>();
+  const idempotencyKeys = new Map<string, { claim: IdempotencyClaim; expiresAt: number }>();
   const finished = new EventEmitter();
   finished.setMaxListeners(0);
   const ttlMs = resultTtlSeconds * 1000;
@@ -91,9 +92,23 @@ export function createMemoryStore({ resultTtlSeconds, now = Date.now }: MemorySt
         finished.once(id, onFinished);
       });
     },
+    async recordCallback(id, delivery) {
+      const record = read(id);
+      if (record) record.callback = delivery;
+    },
+    async claimIdempotencyKey(key, claim) {
+      const existing = idempotencyKeys.get(key);
+      if (existing && existing.expiresAt > now()) return { ...existing.claim };
+      idempotencyKeys.set(key, { claim: { ...claim }, expiresAt: now() + ttlMs });
+      return undefined;
+    },
+    async releaseIdempotencyKey(key) {
+      idempotencyKeys.delete(key);
+    },
     async ping() {},
     async close() {
       jobs.clear();
+      idempotencyKeys.clear();
       finished.removeAllListeners();
     },
   };

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppError, isAppError, type ErrorInfo } from '../errors.js';
 import { isTerminal, type JobRecord, type JobStatus } from '../job.js';
-import type { ResultStore } from './result-store.js';
+import type { IdempotencyClaim, ResultStore } from './result-store.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -111,6 +111,12 @@ redis.call('HSET', KEYS[1], 'status', ARGV[4], 'finishedAt', ARGV[5], ARGV[6], A
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' ' .. ARGV[4])
 return 1`,
+  /** ARGV[4] the callback delivery as JSON; a deleted job stays deleted. */
+  ocrRecordCallback: `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'callback', ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1`,
   ocrDelete: `
 local removed = redis.call('DEL', KEYS[1])
 if removed > 0 then redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' deleted') end
@@ -124,6 +130,7 @@ type StoreClient = Redis & {
   ocrProgress(...args: ScriptArgs): Promise<number>;
   ocrRequeue(...args: ScriptArgs): Promise<number | null>;
   ocrFinish(...args: ScriptArgs): Promise<number | null>;
+  ocrRecordCallback(...args: ScriptArgs): Promise<number>;
   ocrDelete(...args: ScriptArgs): Promise<number>;
 };
 
@@ -310,6 +317,27 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
         // The job may have finished between the first read and the subscription: look once more.
         wake(id);
       });
+    },
+
+    async recordCallback(id, delivery) {
+      await call(() => client.ocrRecordCallback(...args(id, encodeJson(delivery))));
+    },
+
+    async claimIdempotencyKey(key, claim) {
+      const stored = `${keyPrefix}idempotency:${key}`;
+      // SET NX either makes this the first claim or leaves the earlier one to read; the earlier one may
+      // expire in between, so try twice.
+      for (let tries = 0; tries < 2; tries += 1) {
+        const set = await call(() => client.set(stored, JSON.stringify(claim), 'EX', resultTtlSeconds, 'NX'));
+        if (set === 'OK') return undefined;
+        const existing = await call(() => client.get(stored));
+        if (existing) return JSON.parse(existing) as IdempotencyClaim;
+      }
+      throw unavailable(new Error('an idempotency key kept changing'));
+    },
+
+    async releaseIdempotencyKey(key) {
+      await call(() => client.del(`${keyPrefix}idempotency:${key}`));
     },
 
     async ping() {

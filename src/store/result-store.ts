@@ -1,11 +1,19 @@
 import type { ErrorInfo } from '../errors.js';
-import type { JobRecord, OcrOptions, OcrResult } from '../job.js';
+import type { CallbackDelivery, JobRecord, OcrOptions, OcrResult } from '../job.js';
 
 export interface NewJob {
   id: string;
   options: OcrOptions;
   mediaType: string;
   createdAt: string;
+  owner?: string;
+  callbackUrl?: string;
+}
+
+/** The task an idempotency key was first used for, and a fingerprint of what was uploaded with it. */
+export interface IdempotencyClaim {
+  taskId: string;
+  fingerprint: string;
 }
 
 /**
@@ -33,6 +41,15 @@ export interface ResultStore {
    * `timeoutMs`; undefined when the job does not exist.
    */
   waitFor(id: string, timeoutMs: number): Promise<JobRecord | undefined>;
+  /** Records how the job's callback went; the job's status does not change. */
+  recordCallback(id: string, delivery: CallbackDelivery): Promise<void>;
+  /**
+   * Claims an idempotency key (already scoped to its API key) for a new task, for as long as results are
+   * kept. Answers undefined when the claim is new, or the earlier claim when the key was used before.
+   */
+  claimIdempotencyKey(key: string, claim: IdempotencyClaim): Promise<IdempotencyClaim | undefined>;
+  /** Frees a claimed key whose task never reached the queue, so a retry can go through. */
+  releaseIdempotencyKey(key: string): Promise<void>;
   /** Throws when the store cannot be reached (for readiness checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -2,19 +2,9 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { isAppError } from '../errors.js';
+import type { CallbackDelivery } from '../job.js';
 import { parseCallbackUrl, resolvePublicAddresses } from './address-policy.js';
 import { SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './signature.js';
-
-/** What the job keeps about its callback, so a client can see whether it was notified. */
-export interface CallbackDelivery {
-  url: string;
-  status: 'delivered' | 'failed';
-  attempts: number;
-  /** HTTP status of the last answer, when there was one. */
-  lastStatus?: number;
-  lastError?: string;
-  finishedAt: string;
-}
 
 export interface WebhookSenderOptions {
   secret: string;

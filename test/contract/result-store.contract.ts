@@ -191,5 +191,38 @@ export function describeResultStoreContract(backend: StoreBackend): void {
       const store = await open();
       await expect(store.ping()).resolves.toBeUndefined();
     });
+
+    it('keeps the owner and callback URL of a job, and records its callback delivery', async () => {
+      const store = await open();
+      const job = { ...newJob(), owner: 'alice', callbackUrl: 'https://example.org/hook' };
+      await store.create(job);
+      await store.markProcessing(job.id);
+      await store.complete(job.id, result);
+      const delivery = { url: job.callbackUrl, status: 'delivered' as const, attempts: 2, lastStatus: 200, finishedAt: new Date().toISOString() };
+      await store.recordCallback(job.id, delivery);
+      expect(await store.get(job.id)).toMatchObject({ status: 'completed', owner: 'alice', callbackUrl: job.callbackUrl, callback: delivery });
+      await store.delete(job.id);
+      await store.recordCallback(job.id, delivery);
+      expect(await store.get(job.id)).toBeUndefined();
+    });
+
+    it('answers the first claim of an idempotency key to every later claim, until released', async () => {
+      const store = await open();
+      const key = `idem-${process.pid}-${Date.now()}`;
+      expect(await store.claimIdempotencyKey(key, { taskId: 't1', fingerprint: 'f1' })).toBeUndefined();
+      expect(await store.claimIdempotencyKey(key, { taskId: 't2', fingerprint: 'f2' })).toEqual({ taskId: 't1', fingerprint: 'f1' });
+      expect(await store.claimIdempotencyKey(`${key}-other`, { taskId: 't3', fingerprint: 'f1' })).toBeUndefined();
+      await store.releaseIdempotencyKey(key);
+      expect(await store.claimIdempotencyKey(key, { taskId: 't4', fingerprint: 'f4' })).toBeUndefined();
+    });
+
+    it('lets exactly one of many concurrent claims of a key win', async () => {
+      const store = await open();
+      const key = `race-${process.pid}-${Date.now()}`;
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => store.claimIdempotencyKey(key, { taskId: `t${i}`, fingerprint: 'f' })));
+      expect(answers.filter((answer) => answer === undefined)).toHaveLength(1);
+      const winner = answers.findIndex((answer) => answer === undefined);
+      expect(new Set(answers.filter(Boolean).map((answer) => answer!.taskId))).toEqual(new Set([`t${winner}`]));
+    });
   });
 }
