@@ -44,12 +44,22 @@ function inheritedEnvironment(): NodeJS.ProcessEnv {
   return env;
 }
 
+export interface StartOptions {
+  healthPath?: boolean;
+  /** Where to run node, and with what arguments: the project's `dist/main.js` unless said otherwise. */
+  cwd?: string;
+  args?: string[];
+}
+
 /** Runs the built service (`node dist/main.js`, what `npm start` runs) on a free port. */
-export async function startService(env: Record<string, string> = {}, { healthPath = true } = {}): Promise<RunningService> {
+export async function startService(
+  env: Record<string, string> = {},
+  { healthPath = true, cwd = ROOT, args = ['dist/main.js'] }: StartOptions = {},
+): Promise<RunningService> {
   const port = Number(env.PORT ?? (await freePort()));
   let output = '';
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, args, {
+    cwd,
     env: { ...inheritedEnvironment(), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
