@@ -1,15 +1,33 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { JobMessage } from '../job.js';
 import type { JobQueue } from './job-queue.js';
 import { createMemoryQueue } from './memory.js';
+import { createRabbitQueue } from './rabbitmq.js';
+
+export interface QueueHooks {
+  /** Called once a job has failed its final attempt and left the queue (for example to record the failure). */
+  onDeadLetter?: (job: JobMessage, error: unknown) => void;
+}
 
 /** The queue that `QUEUE` names. */
-export async function createJobQueue(config: Config, logger: Logger): Promise<JobQueue> {
+export async function createJobQueue(config: Config, logger: Logger, hooks: QueueHooks = {}): Promise<JobQueue> {
   switch (config.queue.kind) {
     case 'memory':
       return createMemoryQueue({
         maxAttempts: config.queue.maxAttempts,
-        onDeadLetter: (job, error) => logger.error({ task_id: job.id, err: error }, 'job exhausted its attempts'),
+        onDeadLetter: (job, error) => {
+          logger.error({ task_id: job.id, err: error }, 'job exhausted its attempts');
+          hooks.onDeadLetter?.(job, error);
+        },
+      });
+    case 'rabbitmq':
+      return createRabbitQueue({
+        url: config.queue.amqpUrl,
+        name: config.queue.name,
+        maxAttempts: config.queue.maxAttempts,
+        logger,
+        onDeadLetter: hooks.onDeadLetter,
       });
     default:
       throw new Error(`QUEUE=${config.queue.kind} is not available in this build.`);

@@ -7,7 +7,7 @@ import { eventually } from '../helpers/eventually.js';
 export interface QueueBackend {
   name: string;
   /** A fresh, empty queue isolated from every other test (its own queue name, prefix or vhost). */
-  create(options: { maxAttempts: number }): Promise<JobQueue>;
+  create(options: { maxAttempts: number; onDeadLetter?: (job: JobMessage, error: unknown) => void }): Promise<JobQueue>;
   /** Removes whatever the backend left on its server; called after close(). */
   cleanup?(): Promise<void>;
   /** When set, the suite is skipped with this reason (a server is missing outside CI). */
@@ -32,8 +32,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function describeJobQueueContract(backend: QueueBackend): void {
   describe.skipIf(backend.skipReason !== undefined)(`JobQueue contract: ${backend.name}`, () => {
     const opened: JobQueue[] = [];
-    const open = async (maxAttempts = 3) => {
-      const queue = await backend.create({ maxAttempts });
+    const open = async (maxAttempts = 3, onDeadLetter?: (job: JobMessage, error: unknown) => void) => {
+      const queue = await backend.create({ maxAttempts, onDeadLetter });
       opened.push(queue);
       return queue;
     };
@@ -104,6 +104,25 @@ export function describeJobQueueContract(backend: QueueBackend): void {
         { attempt: 2, finalAttempt: false },
         { attempt: 3, finalAttempt: true },
       ]);
+    });
+
+    it('dead-letters a job whose final attempt failed, and delivers it no more', async () => {
+      const deadLetters: string[] = [];
+      const queue = await open(2, (job) => deadLetters.push(job.id));
+      const job = makeJob();
+      let deliveries = 0;
+      await queue.consume(
+        async () => {
+          deliveries += 1;
+          throw new Error('still failing');
+        },
+        { concurrency: 1 },
+      );
+      await queue.publish(job);
+      await eventually(() => deadLetters.length === 1, 'the job to be dead-lettered');
+      await sleep(300);
+      expect(deadLetters).toEqual([job.id]);
+      expect(deliveries).toBe(2);
     });
 
     it('acknowledges a job only once its handler resolved: a job in flight at stop comes back to the next consumer', async () => {

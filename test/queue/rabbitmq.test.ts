@@ -1,0 +1,151 @@
+import amqp from 'amqplib';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { JobMessage } from '../../src/job.js';
+import type { Delivery, JobQueue } from '../../src/queue/job-queue.js';
+import { createRabbitQueue, deleteTopology, topologyNames } from '../../src/queue/rabbitmq.js';
+import { makeJob } from '../contract/job-queue.contract.js';
+import { eventually } from '../helpers/eventually.js';
+import { freePort } from '../helpers/service.js';
+import { AMQP_URL, missingServers, uniqueName } from '../helpers/servers.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+
+/** How long an operation took, and how it ended. */
+async function timed(operation: () => Promise<unknown>): Promise<{ ms: number; error: unknown }> {
+  const started = Date.now();
+  try {
+    await operation();
+    return { ms: Date.now() - started, error: undefined };
+  } catch (error) {
+    return { ms: Date.now() - started, error };
+  }
+}
+
+describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
+  let name: string;
+  let proxy: TcpProxy;
+  let proxiedUrl: string;
+  const opened: JobQueue[] = [];
+  const open = async (options: Partial<Parameters<typeof createRabbitQueue>[0]> = {}) => {
+    const queue = await createRabbitQueue({ url: AMQP_URL, name, maxAttempts: 3, retryDelayMs: 100, reconnectDelayMs: { initial: 50, max: 500 }, ...options });
+    opened.push(queue);
+    return queue;
+  };
+
+  beforeAll(async () => {
+    const target = new URL(AMQP_URL);
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5672) });
+    const viaProxy = new URL(AMQP_URL);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    proxiedUrl = viaProxy.toString();
+  });
+  afterAll(() => proxy.close());
+
+  beforeEachName();
+  function beforeEachName() {
+    name = uniqueName('rabbit');
+  }
+  afterEach(async () => {
+    await proxy.restore();
+    await Promise.all(opened.splice(0).map((queue) => queue.close()));
+    await deleteTopology(AMQP_URL, name);
+    beforeEachName();
+  });
+
+  it('declares a durable work queue, a retry queue that feeds it, and a dead-letter queue holding exhausted jobs', async () => {
+    const queue = await open({ maxAttempts: 1 });
+    const job = makeJob();
+    await queue.consume(async () => {
+      throw new Error('always failing');
+    }, { concurrency: 1 });
+    await queue.publish(job);
+
+    const connection = await amqp.connect(AMQP_URL);
+    try {
+      const channel = await connection.createChannel();
+      const names = topologyNames(name);
+      for (const queueName of Object.values(names)) await channel.checkQueue(queueName);
+      let dead: amqp.GetMessage | false = false;
+      async function poll() {
+        while (!dead) {
+          dead = await channel.get(names.dead, { noAck: true });
+          if (!dead) await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+      await Promise.race([poll(), new Promise((_resolve, reject) => setTimeout(() => reject(new Error('no dead letter')), 10_000))]);
+      const message = dead as unknown as amqp.GetMessage;
+      expect(message.properties.deliveryMode).toBe(2);
+      expect(message.properties.headers).toMatchObject({ 'x-task-id': job.id, 'x-attempt': 1, 'x-error-code': 'INTERNAL_ERROR' });
+      expect(Buffer.compare(message.content, job.image)).toBe(0);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('refuses to publish at once, with QUEUE_UNAVAILABLE, when the broker cannot be reached', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const queue = await open({ url: `amqp://guest:guest@127.0.0.1:${port}` });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const publishing = await timed(() => queue.publish(makeJob()));
+    expect(publishing.error).toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+    expect(publishing.ms).toBeLessThan(500);
+    await expect(queue.ping()).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+  });
+
+  it('fails fast while the connection is cut, then reconnects by itself and delivers again', { timeout: 30_000 }, async () => {
+    const queue = await open({ url: proxiedUrl });
+    const received: string[] = [];
+    await queue.consume(async (job) => void received.push(job.id), { concurrency: 1 });
+    const before = makeJob();
+    await queue.publish(before);
+    await eventually(() => received.includes(before.id), 'the first job');
+
+    await proxy.cut();
+    const publishing = await timed(async () => {
+      // The client notices the cut within moments; until then a publish may still be confirmed or refused.
+      for (;;) await queue.publish(makeJob());
+    });
+    expect(publishing.error).toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+    expect(publishing.ms).toBeLessThan(2_000);
+    await expect(queue.ping()).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+
+    await proxy.restore();
+    const after = makeJob();
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const { error } = await timed(() => queue.publish(after));
+      if (!error) break;
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await eventually(() => received.includes(after.id), 'the job published after the outage', 15_000);
+    await expect(queue.ping()).resolves.toBeUndefined();
+  });
+
+  it('hands the job of a worker that died mid-job to another worker, counting the lost delivery as an attempt', { timeout: 30_000 }, async () => {
+    const dying = await open({ url: proxiedUrl });
+    const survivor = await open();
+    const job = makeJob();
+    let started!: () => void;
+    let release!: () => void;
+    const jobStarted = new Promise<void>((resolve) => (started = resolve));
+    await dying.consume(async () => {
+      started();
+      // Runs until its connection is gone, as a worker that is about to die.
+      await new Promise<void>((resolve) => (release = resolve));
+    }, { concurrency: 1 });
+    await dying.publish(job);
+    await jobStarted;
+
+    const deliveries: Array<{ job: JobMessage; delivery: Delivery }> = [];
+    await survivor.consume(async (delivered, delivery) => void deliveries.push({ job: delivered, delivery }), { concurrency: 1 });
+    // The dying worker's connection drops: the broker takes the unacknowledged job back.
+    await proxy.cut();
+    await eventually(() => deliveries.length === 1, 'the job on the other worker', 15_000);
+    expect(deliveries[0]!.job.id).toBe(job.id);
+    expect(Buffer.compare(deliveries[0]!.job.image, job.image)).toBe(0);
+    expect(deliveries[0]!.delivery).toEqual({ attempt: 2, finalAttempt: false });
+    release();
+  });
+});
