@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   IMAGE_TOO_SMALL: { status: 422, permanent: true },
   OCR_TIMEOUT: { status: 500, permanent: true },
   OCR_FAILED: { status: 500, permanent: false },
+  WORKER_LOST: { status: 500, permanent: false },
   RATE_LIMITED: { status: 429, permanent: false },
   WORKER_SHUTDOWN: { status: 503, permanent: false },
   QUEUE_UNAVAILABLE: { status: 503, permanent: false },

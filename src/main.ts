@@ -1,11 +1,13 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './api/app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { toErrorInfo } from './errors.js';
 import { createLogger } from './logger.js';
 import { createLanguageCatalog } from './ocr/languages.js';
 import { createTesseractEngine } from './ocr/tesseract-engine.js';
 import { createJobQueue } from './queue/index.js';
 import { createResultStore } from './store/index.js';
+import { startHealthServer } from './worker/health-server.js';
 import { startWorker } from './worker/worker.js';
 
 function readConfig(): Config {
@@ -27,8 +29,12 @@ async function main(): Promise<void> {
   const catalog = createLanguageCatalog();
   for (const set of config.ocr.preloadLanguageSets) catalog.parseLanguageSet(set);
 
-  const store = await createResultStore(config);
-  const queue = await createJobQueue(config, logger);
+  const store = await createResultStore(config, logger);
+  // A job that leaves the queue for good without a stored outcome (its worker died on every attempt) is failed.
+  const queue = await createJobQueue(config, logger, {
+    onDeadLetter: (job, error) =>
+      void store.fail(job.id, toErrorInfo(error)).catch((err: unknown) => logger.error({ err, task_id: job.id }, 'could not record a dead-lettered job as failed')),
+  });
   const runsApi = config.mode !== 'worker';
   const runsWorker = config.mode !== 'api';
 
@@ -51,6 +57,17 @@ async function main(): Promise<void> {
       })
     : undefined;
 
+  // A worker process serves no API, so it answers its health checks on a port of its own.
+  const healthServer =
+    config.mode === 'worker'
+      ? await startHealthServer({
+          host: config.http.host,
+          port: config.workerHealthPort,
+          logger,
+          readinessChecks: { queue: () => queue.ping(), store: () => store.ping() },
+        })
+      : undefined;
+
   const app = runsApi ? await buildApp({ queue, store, catalog, logger, ...config.limits }) : undefined;
   if (app) await app.listen({ port: config.http.port, host: config.http.host });
 
@@ -62,6 +79,7 @@ async function main(): Promise<void> {
     await engine?.close();
     await queue.close();
     await store.close();
+    await healthServer?.close();
     logger.info('shutdown complete');
   });
 }

@@ -281,7 +281,8 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Jo
       // The broker hands this back because the consumer that had it went away without acknowledging it:
       // that delivery counts as an attempt, so a job that kills its worker cannot loop for ever.
       if (attempt >= maxAttempts) {
-        await deadLetter(channel, message, job, attempt, unavailable(`The job was handed back ${attempt} times by workers that stopped while running it.`));
+        const lost = new AppError('WORKER_LOST', `The worker running this job stopped before finishing it, on each of ${attempt} attempts.`);
+        await deadLetter(channel, message, job, attempt, lost);
       } else {
         await moveTo(channel, message, names.work, job, attempt + 1);
         log?.info({ task_id: job.id, attempt: attempt + 1 }, 'job redelivered after its worker went away; queued again');

@@ -1,0 +1,23 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { registerErrorHandling } from '../api/error-handler.js';
+import { healthRoutes, type HealthRouteDependencies } from '../api/routes/health.js';
+
+export interface HealthServerOptions extends HealthRouteDependencies {
+  host: string;
+  port: number;
+  logger: Logger;
+}
+
+/**
+ * `GET /health` and `GET /ready` of a worker process, on its own port (`WORKER_HEALTH_PORT`), so an
+ * orchestrator can check and restart workers, which serve no API.
+ */
+export async function startHealthServer({ host, port, logger, readinessChecks }: HealthServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: logger.child({ server: 'worker-health' }) as FastifyBaseLogger, disableRequestLogging: true });
+  registerErrorHandling(app);
+  await app.register(healthRoutes, { readinessChecks });
+  await app.listen({ host, port });
+  logger.info({ port }, 'worker health checks listening');
+  return app;
+}
