@@ -8,6 +8,7 @@ import { createTesseractEngine } from './ocr/tesseract-engine.js';
 import { createJobQueue } from './queue/index.js';
 import { createResultStore } from './store/index.js';
 import { startHealthServer } from './worker/health-server.js';
+import { createWebhookSender } from './webhook/sender.js';
 import { startWorker } from './worker/worker.js';
 
 function readConfig(): Config {
@@ -46,8 +47,13 @@ async function main(): Promise<void> {
         logger,
       })
     : undefined;
+  const webhooks =
+    runsWorker && config.callbacks.secret
+      ? createWebhookSender({ ...config.callbacks, secret: config.callbacks.secret, retryDelayMs: 1_000, logger })
+      : undefined;
   const worker = engine
     ? await startWorker({
+        webhooks,
         queue,
         store,
         engine,
@@ -68,7 +74,18 @@ async function main(): Promise<void> {
         })
       : undefined;
 
-  const app = runsApi ? await buildApp({ queue, store, catalog, logger, ...config.limits }) : undefined;
+  const app = runsApi
+    ? await buildApp({
+        queue,
+        store,
+        catalog,
+        logger,
+        ...config.limits,
+        apiKeys: config.apiKeys,
+        rateLimit: config.rateLimit,
+        callbacks: { enabled: config.callbacks.secret !== undefined, allowPrivate: config.callbacks.allowPrivate },
+      })
+    : undefined;
   if (app) await app.listen({ port: config.http.port, host: config.http.host });
 
   closeWithGrace({ delay: config.shutdownTimeoutMs, logger }, async ({ signal, err }) => {
@@ -77,6 +94,7 @@ async function main(): Promise<void> {
     // Stop taking requests and jobs at the same time; each waits for what it already has.
     await Promise.all([app?.close(), worker?.stop()]);
     await engine?.close();
+    await webhooks?.close();
     await queue.close();
     await store.close();
     await healthServer?.close();

@@ -3,10 +3,15 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import rateLimit from '@fastify/rate-limit';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { AppError } from '../errors.js';
 import type { LanguageCatalog } from '../ocr/languages.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
+import type { ApiKey } from './api-keys.js';
+import { createAuthenticator } from './authenticate.js';
 import { registerErrorHandling } from './error-handler.js';
 import { healthRoutes } from './routes/health.js';
 import { resultRoutes } from './routes/result.js';
@@ -21,13 +26,19 @@ export interface AppDependencies {
   maxUploadBytes: number;
   /** Largest accepted image, in pixels (width × height). */
   maxImagePixels: number;
+  /** No keys: the service is open to anyone who reaches it. */
+  apiKeys: readonly ApiKey[];
+  /** Requests per window per API key (or per client address when open); shared through Redis when given. */
+  rateLimit: { max: number; windowMs: number; redis?: Redis; keyPrefix?: string };
+  callbacks: { enabled: boolean; allowPrivate: boolean };
 }
 
 /** A request id that is safe to echo into logs and headers. */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds the HTTP API; it does not listen, so tests can use `inject` and main can pick the port. */
-export async function buildApp({ queue, store, catalog, logger, maxUploadBytes, maxImagePixels }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const { queue, store, catalog, logger, maxUploadBytes, maxImagePixels, apiKeys, callbacks } = deps;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
@@ -37,7 +48,8 @@ export async function buildApp({ queue, store, catalog, logger, maxUploadBytes, 
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
-    trustProxy: true,
+    // Only a proxy on this host or a private network (nginx) may say who the client is.
+    trustProxy: 'loopback,uniquelocal',
     return503OnClosing: true,
   });
 
@@ -51,8 +63,33 @@ export async function buildApp({ queue, store, catalog, logger, maxUploadBytes, 
     limits: { fileSize: maxUploadBytes, files: 1, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 100 },
   });
 
+  if (apiKeys.length === 0) logger.warn('API_KEYS is not set: the service is open to anyone who can reach it');
+  app.decorateRequest('owner', undefined);
+  const authenticate = createAuthenticator(apiKeys);
+
+  await app.register(rateLimit, {
+    global: false,
+    // After authentication (onRequest), so a key's requests count against the key wherever they come from.
+    hook: 'preHandler',
+    max: deps.rateLimit.max,
+    timeWindow: deps.rateLimit.windowMs,
+    keyGenerator: (request) => (request.owner ? `key:${request.owner}` : `ip:${request.ip}`),
+    ...(deps.rateLimit.redis ? { redis: deps.rateLimit.redis, nameSpace: `${deps.rateLimit.keyPrefix ?? ''}rate-limit:` } : {}),
+    // A Redis outage must not turn into refused requests here; the store answers 503 on its own.
+    skipOnError: true,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('RATE_LIMITED', `Too many requests: at most ${context.max} per ${context.after}. Retry after ${context.after}.`),
+  });
+
   await app.register(swagger, {
     openapi: {
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS.' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+      security: [{ bearer: [] }, { apiKey: [] }],
       info: {
         title: 'image-ocr-app',
         description: 'Asynchronous OCR: upload an image, get a task id at once, fetch the text when it is ready.',
@@ -68,8 +105,8 @@ export async function buildApp({ queue, store, catalog, logger, maxUploadBytes, 
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(uploadRoutes, { queue, store, catalog, maxImagePixels });
-  await app.register(resultRoutes, { store });
+  await app.register(uploadRoutes, { queue, store, catalog, maxImagePixels, authenticate, callbacks });
+  await app.register(resultRoutes, { store, authenticate });
   await app.register(healthRoutes, { readinessChecks: { queue: () => queue.ping(), store: () => store.ping() } });
   return app;
 }

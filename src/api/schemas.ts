@@ -38,6 +38,11 @@ export const uploadFormSchema = {
     file: { type: 'string', format: 'binary', description: 'The image: PNG, JPEG, WebP, BMP, TIFF, GIF or PBM/PGM/PPM.' },
     lang: { type: 'string', description: 'Language set, such as eng or eng+deu. Default eng.' },
     psm: { type: 'integer', minimum: 0, maximum: 13, description: 'Tesseract page segmentation mode.' },
+    callback_url: {
+      type: 'string',
+      format: 'uri',
+      description: 'Where to POST the task, signed with HMAC-SHA256 (X-OCR-Signature over "<X-OCR-Timestamp>.<body>"), when it ends.',
+    },
   },
 } as const;
 
@@ -46,6 +51,7 @@ export const uploadQuerySchema = {
   properties: {
     lang: uploadFormSchema.properties.lang,
     psm: { type: 'string', pattern: '^[0-9]+$', description: uploadFormSchema.properties.psm.description },
+    callback_url: { type: 'string', description: uploadFormSchema.properties.callback_url.description },
   },
 } as const;
 
@@ -80,6 +86,18 @@ export const jobBodySchema = {
       },
     },
     error: { ...errorBodySchema.properties.error, type: ['object', 'null'] },
+    callback: {
+      type: ['object', 'null'],
+      description: 'How the callback went, once the task has ended.',
+      properties: {
+        url: { type: 'string' },
+        status: { type: 'string', enum: ['delivered', 'failed'] },
+        attempts: { type: 'integer' },
+        last_status: { type: ['integer', 'null'] },
+        last_error: { type: ['string', 'null'] },
+        finished_at: { type: 'string', format: 'date-time' },
+      },
+    },
   },
 } as const;
 

@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
 import { isAppError, toErrorInfo } from '../errors.js';
+import { isTerminal } from '../job.js';
+import { toJobBody } from '../job-body.js';
 import type { OcrEngine } from '../ocr/engine.js';
 import type { JobHandler } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
+import type { WebhookSender } from '../webhook/sender.js';
 
 /** Progress is written only in steps this large, so a page costs a handful of store writes, not hundreds. */
 const PROGRESS_STEP = 0.1;
@@ -11,18 +14,32 @@ export interface JobProcessorDependencies {
   store: ResultStore;
   engine: OcrEngine;
   logger: Logger;
+  /** Sends callbacks for jobs uploaded with a callback_url; absent when no CALLBACK_SECRET is set. */
+  webhooks?: WebhookSender;
 }
 
 /**
  * The work done for one delivered job. It resolves (and so lets the queue acknowledge) only once
  * the store holds the result or a permanent failure; faults are thrown back for a bounded retry.
  */
-export function createJobProcessor({ store, engine, logger }: JobProcessorDependencies): JobHandler {
+export function createJobProcessor({ store, engine, logger, webhooks }: JobProcessorDependencies): JobHandler {
+  /**
+   * Sends the callback of a finished job that has not had one yet. It runs before the job is acknowledged,
+   * so a worker that dies between storing the result and calling back leaves the callback to the redelivery.
+   */
+  const notify = async (id: string): Promise<void> => {
+    if (!webhooks) return;
+    const record = await store.get(id);
+    if (!record?.callbackUrl || record.callback || !isTerminal(record.status)) return;
+    await store.recordCallback(id, await webhooks.deliver(record.callbackUrl, toJobBody(record), { taskId: id }));
+  };
+
   return async (job, { attempt, finalAttempt }) => {
     const log = logger.child({ task_id: job.id, attempt });
     const record = await store.markProcessing(job.id);
     if (!record) {
       log.info('job was deleted or has already finished; acknowledging it without work');
+      await notify(job.id);
       return;
     }
     log.info({ lang: job.options.lang }, 'job started');
@@ -55,11 +72,12 @@ export function createJobProcessor({ store, engine, logger }: JobProcessorDepend
       if ((isAppError(error) && error.permanent) || finalAttempt) {
         await store.fail(job.id, info);
         log.warn({ err: error, code: info.code }, 'job failed');
-        return;
+      } else {
+        await store.requeue(job.id, info);
+        log.warn({ err: error, code: info.code }, 'job attempt failed; handing it back for a retry');
+        throw error;
       }
-      await store.requeue(job.id, info);
-      log.warn({ err: error, code: info.code }, 'job attempt failed; handing it back for a retry');
-      throw error;
     }
+    await notify(job.id);
   };
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { OcrEngine } from '../ocr/engine.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
+import type { WebhookSender } from '../webhook/sender.js';
 import { createJobProcessor } from './process-job.js';
 
 export interface WorkerDependencies {
@@ -12,6 +13,7 @@ export interface WorkerDependencies {
   concurrency: number;
   /** Language sets whose tesseract workers are created before the first job arrives. */
   preloadLanguageSets: string[];
+  webhooks?: WebhookSender;
 }
 
 export interface Worker {

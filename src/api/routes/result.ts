@@ -1,35 +1,12 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
-import type { JobRecord } from '../../job.js';
+import { toJobBody } from '../../job-body.js';
 import type { ResultStore } from '../../store/result-store.js';
 import { errorBodySchema, jobBodySchema, taskIdParamsSchema, waitQuerySchema } from '../schemas.js';
 
 export interface ResultRouteDependencies {
   store: ResultStore;
-}
-
-/** The public shape of a job: snake_case, as users of the original service know it. */
-export function toJobBody(record: JobRecord) {
-  return {
-    task_id: record.id,
-    status: record.status,
-    created_at: record.createdAt,
-    started_at: record.startedAt ?? null,
-    finished_at: record.finishedAt ?? null,
-    attempts: record.attempts,
-    progress: record.status === 'processing' ? (record.progress ?? 0) : null,
-    options: { lang: record.options.lang, psm: record.options.psm ?? null },
-    result: record.result
-      ? {
-          text: record.result.text,
-          confidence: record.result.confidence,
-          lang: record.result.lang,
-          psm: record.result.psm,
-          timings: { queued_ms: record.result.timings.queuedMs, recognition_ms: record.result.timings.recognitionMs },
-        }
-      : null,
-    error: record.status === 'failed' && record.error ? record.error : null,
-  };
+  authenticate: (request: FastifyRequest) => Promise<void>;
 }
 
 const notFound = (id: string) =>
@@ -41,7 +18,14 @@ interface TaskRoute {
 }
 
 /** `GET /result/:id` (with `?wait=S`) and `DELETE /result/:id`. */
-export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (app, { store }) => {
+export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (app, { store, authenticate }) => {
+  /** The job, if it exists and belongs to the caller: another key's job looks exactly like a missing one. */
+  const readOwnJob = async (request: FastifyRequest<TaskRoute>) => {
+    const record = await store.get(request.params.id);
+    if (!record || record.owner !== request.owner) throw notFound(request.params.id);
+    return record;
+  };
+
   app.get<TaskRoute>(
     '/result/:id',
     {
@@ -49,14 +33,15 @@ export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (
         summary: "A task's state and, once completed, its text",
         params: taskIdParamsSchema,
         querystring: waitQuerySchema,
-        response: { 200: jobBodySchema, 400: errorBodySchema, 404: errorBodySchema },
+        response: { 200: jobBodySchema, 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema },
       },
+      onRequest: authenticate,
     },
     async (request) => {
-      const { id } = request.params;
+      const current = await readOwnJob(request);
       const waitMs = Math.round((request.query.wait ?? 0) * 1000);
-      const record = waitMs > 0 ? await store.waitFor(id, waitMs) : await store.get(id);
-      if (!record) throw notFound(id);
+      const record = waitMs > 0 ? await store.waitFor(current.id, waitMs) : current;
+      if (!record) throw notFound(current.id);
       return toJobBody(record);
     },
   );
@@ -67,10 +52,12 @@ export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (
       schema: {
         summary: 'Delete a task and its result',
         params: taskIdParamsSchema,
-        response: { 204: { type: 'null' }, 404: errorBodySchema },
+        response: { 204: { type: 'null' }, 401: errorBodySchema, 404: errorBodySchema },
       },
+      onRequest: authenticate,
     },
     async (request, reply) => {
+      await readOwnJob(request);
       if (!(await store.delete(request.params.id))) throw notFound(request.params.id);
       return reply.status(204).send();
     },

@@ -5,6 +5,8 @@ import { detectImageType, MEDIA_TYPES } from '../../ocr/image-type.js';
 import type { LanguageCatalog } from '../../ocr/languages.js';
 import { validateImage } from '../../ocr/validate-image.js';
 import type { JobQueue } from '../../queue/job-queue.js';
+import { checkCallbackUrl } from '../../webhook/address-policy.js';
+import { fingerprintUpload, readIdempotencyKey, scopeIdempotencyKey } from '../idempotency.js';
 import type { ResultStore } from '../../store/result-store.js';
 import { parseUploadOptions } from '../upload-options.js';
 import { acceptedBodySchema, errorBodySchema, uploadQuerySchema } from '../schemas.js';
@@ -15,6 +17,9 @@ export interface UploadRouteDependencies {
   catalog: LanguageCatalog;
   /** Largest accepted width × height, checked from the image header before anything is queued. */
   maxImagePixels: number;
+  authenticate: (request: FastifyRequest) => Promise<void>;
+  /** Whether uploads may ask for a callback (a signing secret is set), and where callbacks may go. */
+  callbacks: { enabled: boolean; allowPrivate: boolean };
 }
 
 interface UploadForm {
@@ -44,10 +49,19 @@ async function readUploadForm(request: FastifyRequest): Promise<UploadForm> {
   return form;
 }
 
-const errorResponses = Object.fromEntries([400, 413, 415, 422, 503].map((status) => [status, errorBodySchema]));
+const errorResponses = Object.fromEntries([400, 401, 409, 413, 415, 422, 429, 503].map((status) => [status, errorBodySchema]));
+
+async function readCallbackUrl(value: string | undefined, { enabled, allowPrivate }: UploadRouteDependencies['callbacks']) {
+  if (value === undefined || value === '') return undefined;
+  if (!enabled) throw new AppError('INVALID_CALLBACK_URL', 'Callbacks are off on this server: it has no CALLBACK_SECRET to sign them with.');
+  return (await checkCallbackUrl(value, allowPrivate)).href;
+}
 
 /** `POST /upload`: validates the image, records the job as queued, publishes it, answers 202. */
-export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (app, { queue, store, catalog, maxImagePixels }) => {
+export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
+  app,
+  { queue, store, catalog, maxImagePixels, authenticate, callbacks },
+) => {
   app.post<{ Querystring: Record<string, string | undefined> }>(
     '/upload',
     {
@@ -56,8 +70,16 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
         description: 'Answers at once with a task id; fetch the text from status_url.',
         consumes: ['multipart/form-data'],
         querystring: uploadQuerySchema,
+        headers: {
+          type: 'object',
+          properties: {
+            'idempotency-key': { type: 'string', description: 'Retrying with the same key returns the first task instead of a new one.' },
+          },
+        },
         response: { 202: acceptedBodySchema, ...errorResponses },
       },
+      onRequest: authenticate,
+      config: { rateLimit: {} },
     },
     async (request, reply) => {
       const { image, fields } = await readUploadForm(request);
@@ -72,20 +94,43 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       }
       const options = parseUploadOptions(catalog, fields, request.query);
       await validateImage(image, imageType, { maxPixels: maxImagePixels });
+      const callbackUrl = await readCallbackUrl(fields.callback_url ?? request.query.callback_url, callbacks);
+      const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key']);
+
+      const accepted = (taskId: string) => {
+        const statusUrl = `/result/${taskId}`;
+        return reply.status(202).header('location', statusUrl).send({ task_id: taskId, status: 'queued', status_url: statusUrl });
+      };
 
       const id = randomUUID();
+      const scopedKey = idempotencyKey === undefined ? undefined : scopeIdempotencyKey(request.owner, idempotencyKey);
+      if (scopedKey) {
+        const fingerprint = fingerprintUpload(image, { options, callbackUrl });
+        const earlier = await store.claimIdempotencyKey(scopedKey, { taskId: id, fingerprint });
+        if (earlier && earlier.fingerprint !== fingerprint) {
+          throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different upload; use a new key.');
+        }
+        if (earlier) {
+          request.log.info({ task_id: earlier.taskId }, 'idempotent retry answered with the first task');
+          reply.header('idempotent-replayed', 'true');
+          return accepted(earlier.taskId);
+        }
+      }
+
       const mediaType = MEDIA_TYPES[imageType];
-      await store.create({ id, options, mediaType, createdAt: new Date().toISOString() });
+      const owned = { ...(request.owner ? { owner: request.owner } : {}), ...(callbackUrl ? { callbackUrl } : {}) };
       try {
+        await store.create({ id, options, mediaType, createdAt: new Date().toISOString(), ...owned });
         await queue.publish({ id, image, mediaType, options });
       } catch (error) {
-        // The job never reached the queue: leave no `queued` record that would never finish.
+        // The job never reached the queue: leave no `queued` record that would never finish, and let a retry
+        // with the same Idempotency-Key through.
         await store.delete(id).catch(() => undefined);
+        if (scopedKey) await store.releaseIdempotencyKey(scopedKey).catch(() => undefined);
         throw error;
       }
       request.log.info({ task_id: id, lang: options.lang, media_type: mediaType, bytes: image.length }, 'job accepted');
-      const statusUrl = `/result/${id}`;
-      return reply.status(202).header('location', statusUrl).send({ task_id: id, status: 'queued', status_url: statusUrl });
+      return accepted(id);
     },
   );
 };

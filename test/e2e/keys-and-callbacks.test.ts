@@ -1,0 +1,161 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignature } from '../../src/webhook/signature.js';
+import { eventually } from '../helpers/eventually.js';
+import { renderTextImage } from '../helpers/images.js';
+import { startService, type RunningService } from '../helpers/service.js';
+
+const ALICE = 'alice-key-0123456789abcdef';
+const BOB = 'bob-key-0123456789abcdef';
+const SECRET = 'callback-secret-for-tests';
+
+async function call(url: string, init: RequestInit & { key?: string } = {}) {
+  const headers = new Headers(init.headers);
+  if (init.key) headers.set('authorization', `Bearer ${init.key}`);
+  const response = await fetch(url, { ...init, headers });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, any> };
+}
+
+async function uploadAs(service: RunningService, key: string | undefined, image: Buffer, fields: Record<string, string> = {}, headers: Record<string, string> = {}) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append('file', new Blob([image]), 'scan.png');
+  return call(`${service.url}/upload`, { method: 'POST', body: form, headers, ...(key ? { key } : {}) });
+}
+
+describe('API keys, idempotency and callbacks', () => {
+  let service: RunningService;
+  let receiver: http.Server;
+  let receiverUrl: string;
+  const deliveries: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
+  let failuresBeforeSuccess = 0;
+
+  beforeAll(async () => {
+    receiver = http.createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        deliveries.push({ headers: request.headers, body });
+        response.statusCode = failuresBeforeSuccess > 0 ? 503 : 204;
+        failuresBeforeSuccess -= 1;
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ocr-done`;
+    service = await startService({
+      API_KEYS: `alice:${ALICE},bob:${BOB}`,
+      CALLBACK_SECRET: SECRET,
+      CALLBACK_ALLOW_PRIVATE: 'true',
+    });
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await new Promise((resolve) => receiver.close(resolve));
+  });
+
+  it('refuses job routes without a valid key, and keeps health, readiness and docs open', async () => {
+    const image = await renderTextImage('Keys');
+    expect(await uploadAs(service, undefined, image)).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } });
+    expect(await uploadAs(service, 'not-a-key-at-all-000000', image)).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } });
+    expect((await call(`${service.url}/result/anything`)).status).toBe(401);
+    for (const path of ['/health', '/ready', '/openapi.json', '/docs/']) expect((await fetch(`${service.url}${path}`)).status).toBe(200);
+    const viaHeader = await call(`${service.url}/result/unknown`, { headers: { 'x-api-key': ALICE } });
+    expect(viaHeader.status).toBe(404);
+  });
+
+  it("keeps a job to the key that made it: another key cannot read, wait on or delete it", async () => {
+    const accepted = await uploadAs(service, ALICE, await renderTextImage('Only for Alice'));
+    expect(accepted.status).toBe(202);
+    const id = accepted.body.task_id as string;
+    for (const request of [
+      call(`${service.url}/result/${id}`, { key: BOB }),
+      call(`${service.url}/result/${id}?wait=2`, { key: BOB }),
+      call(`${service.url}/result/${id}`, { key: BOB, method: 'DELETE' }),
+    ]) {
+      expect(await request).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+    }
+    const own = await call(`${service.url}/result/${id}?wait=20`, { key: ALICE });
+    expect(own.body).toMatchObject({ status: 'completed', result: { text: expect.stringContaining('Only for Alice') } });
+  });
+
+  it('answers a retried upload with the same Idempotency-Key with the first task, and a different body with 409', async () => {
+    const image = await renderTextImage('Once only');
+    const headers = { 'idempotency-key': `retry-${Date.now()}` };
+    const first = await uploadAs(service, ALICE, image, {}, headers);
+    const again = await uploadAs(service, ALICE, image, {}, headers);
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    expect(again.body.task_id).toBe(first.body.task_id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const other = await uploadAs(service, ALICE, await renderTextImage('Something else'), {}, headers);
+    expect(other).toMatchObject({ status: 409, body: { error: { code: 'IDEMPOTENCY_KEY_REUSED' } } });
+    // Keys are per API key: Bob's identical key starts his own task.
+    const bobs = await uploadAs(service, BOB, image, {}, headers);
+    expect(bobs.status).toBe(202);
+    expect(bobs.body.task_id).not.toBe(first.body.task_id);
+  });
+
+  it('POSTs the finished job to callback_url, signed, retrying a failing receiver, and records the delivery', async () => {
+    deliveries.length = 0;
+    failuresBeforeSuccess = 2;
+    const accepted = await uploadAs(service, ALICE, await renderTextImage('Call me back'), { callback_url: receiverUrl });
+    expect(accepted.status).toBe(202);
+    const id = accepted.body.task_id as string;
+    await eventually(() => deliveries.length >= 3, 'three callback attempts', 30_000);
+    const { headers, body } = deliveries.at(-1)!;
+    expect(JSON.parse(body)).toMatchObject({ task_id: id, status: 'completed', result: { text: expect.stringContaining('Call me back') } });
+    expect(verifySignature(SECRET, { timestamp: String(headers['x-ocr-timestamp']), body, signature: String(headers['x-ocr-signature']) })).toBe(true);
+    // The delivery is recorded right after the receiver's answer: poll until it shows.
+    let job: Record<string, any> = {};
+    for (let tries = 0; tries < 50 && !job.callback; tries += 1) {
+      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (await call(`${service.url}/result/${id}`, { key: ALICE })).body;
+    }
+    expect(job.callback).toMatchObject({ url: receiverUrl, status: 'delivered', attempts: 3, last_status: 204 });
+  });
+
+  it('refuses a callback_url that is not http(s)', async () => {
+    const answer = await uploadAs(service, ALICE, await renderTextImage('x'), { callback_url: 'file:///etc/passwd' });
+    expect(answer).toMatchObject({ status: 400, body: { error: { code: 'INVALID_CALLBACK_URL' } } });
+  });
+});
+
+describe('rate limits and private callback addresses', () => {
+  let service: RunningService;
+
+  beforeAll(async () => {
+    service = await startService({ RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '2000', CALLBACK_SECRET: SECRET });
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  it('answers uploads past the limit with 429, Retry-After and the JSON error body, then recovers', async () => {
+    const statuses: number[] = [];
+    let limited: Awaited<ReturnType<typeof call>> | undefined;
+    for (let i = 0; i < 5; i += 1) {
+      const answer = await uploadAs(service, undefined, Buffer.alloc(0));
+      statuses.push(answer.status);
+      if (answer.status === 429) limited = answer;
+    }
+    expect(statuses).toEqual([400, 400, 400, 429, 429]);
+    expect(limited!.body).toEqual({ error: { code: 'RATE_LIMITED', message: expect.stringContaining('Retry after') } });
+    expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await call(`${service.url}/result/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    expect((await uploadAs(service, undefined, Buffer.alloc(0))).status).toBe(400);
+  });
+
+  it('refuses callbacks to loopback, private and metadata addresses', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    for (const url of ['http://127.0.0.1:9/hook', 'http://localhost/hook', 'http://169.254.169.254/latest']) {
+      const answer = await uploadAs(service, undefined, await renderTextImage('x'), { callback_url: url });
+      expect(answer).toMatchObject({ status: 400, body: { error: { code: 'INVALID_CALLBACK_URL' } } });
+    }
+  });
+});
