@@ -58,14 +58,16 @@ export function createJobProcessor({ store, engine, logger, webhooks }: JobProce
       const recognition = await engine.recognize({ image: job.image, lang: job.options.lang, psm: job.options.psm, onProgress });
       await progressWrites;
       const queuedMs = Date.parse(record.startedAt!) - Date.parse(record.createdAt);
-      await store.complete(job.id, {
+      const stored = await store.complete(job.id, {
         text: recognition.text,
         confidence: recognition.confidence,
         lang: job.options.lang,
         psm: recognition.psm,
         timings: { queuedMs, recognitionMs: recognition.recognitionMs },
       });
-      log.info({ recognition_ms: recognition.recognitionMs, confidence: recognition.confidence }, 'job completed');
+      // Another delivery of the same job (after a worker died) may have finished it first: only one result counts.
+      if (stored) log.info({ recognition_ms: recognition.recognitionMs, confidence: recognition.confidence }, 'job completed');
+      else log.info('job was finished by another delivery or deleted meanwhile; this result is discarded');
     } catch (error) {
       await progressWrites;
       const info = toErrorInfo(error);
