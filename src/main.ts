@@ -82,7 +82,7 @@ async function main(): Promise<void> {
         logger,
         ...config.limits,
         apiKeys: config.apiKeys,
-        rateLimit: config.rateLimit,
+        rateLimit: { ...config.rateLimit, ...(config.store.kind === 'redis' ? { redis: config.redis } : {}) },
         callbacks: { enabled: config.callbacks.secret !== undefined, allowPrivate: config.callbacks.allowPrivate },
       })
     : undefined;

@@ -4,7 +4,7 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import type { LanguageCatalog } from '../ocr/languages.js';
@@ -28,8 +28,8 @@ export interface AppDependencies {
   maxImagePixels: number;
   /** No keys: the service is open to anyone who reaches it. */
   apiKeys: readonly ApiKey[];
-  /** Requests per window per API key (or per client address when open); shared through Redis when given. */
-  rateLimit: { max: number; windowMs: number; redis?: Redis; keyPrefix?: string };
+  /** Uploads per window per API key (or per client address when open); counted in Redis when given, so every API instance shares them. */
+  rateLimit: { max: number; windowMs: number; redis?: { url: string; keyPrefix: string } };
   callbacks: { enabled: boolean; allowPrivate: boolean };
 }
 
@@ -67,6 +67,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorateRequest('owner', undefined);
   const authenticate = createAuthenticator(apiKeys);
 
+  const rateLimitRedis = deps.rateLimit.redis
+    ? new Redis(deps.rateLimit.redis.url, { connectTimeout: 1_000, commandTimeout: 1_000, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    : undefined;
+  if (rateLimitRedis) {
+    rateLimitRedis.on('error', () => undefined);
+    app.addHook('onClose', async () => void (await rateLimitRedis.quit().catch(() => rateLimitRedis.disconnect())));
+  }
   await app.register(rateLimit, {
     global: false,
     // After authentication (onRequest), so a key's requests count against the key wherever they come from.
@@ -74,8 +81,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     max: deps.rateLimit.max,
     timeWindow: deps.rateLimit.windowMs,
     keyGenerator: (request) => (request.owner ? `key:${request.owner}` : `ip:${request.ip}`),
-    ...(deps.rateLimit.redis ? { redis: deps.rateLimit.redis, nameSpace: `${deps.rateLimit.keyPrefix ?? ''}rate-limit:` } : {}),
-    // A Redis outage must not turn into refused requests here; the store answers 503 on its own.
+    ...(rateLimitRedis ? { redis: rateLimitRedis, nameSpace: `${deps.rateLimit.redis!.keyPrefix}rate-limit:` } : {}),
+    // A Redis outage must not turn into refused requests here (errors in the rate-limit store are logged and skipped);
+    // the result store answers 503 on its own.
     skipOnError: true,
     errorResponseBuilder: (_request, context) =>
       new AppError('RATE_LIMITED', `Too many requests: at most ${context.max} per ${context.after}. Retry after ${context.after}.`),
