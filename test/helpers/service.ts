@@ -51,16 +51,20 @@ export interface StartOptions {
   args?: string[];
 }
 
-/** Runs the built service (`node dist/main.js`, what `npm start` runs) on a free port. */
+/**
+ * Runs the built service (`node dist/main.js`, what `npm start` runs) on a free port. A `MODE=worker`
+ * process serves no API: its free port is WORKER_HEALTH_PORT, and `url` points at its health checks.
+ */
 export async function startService(
   env: Record<string, string> = {},
   { healthPath = true, cwd = ROOT, args = ['dist/main.js'] }: StartOptions = {},
 ): Promise<RunningService> {
-  const port = Number(env.PORT ?? (await freePort()));
+  const portVariable = env.MODE === 'worker' ? 'WORKER_HEALTH_PORT' : 'PORT';
+  const port = Number(env[portVariable] ?? (await freePort()));
   let output = '';
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { ...inheritedEnvironment(), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: String(port) },
+    env: { ...inheritedEnvironment(), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
