@@ -24,6 +24,7 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[a-z_]+(\+[a-z_]+)*(,[a-z_]+(\+[a-z_]+)*)*$/, 'a comma-separated list of language sets such as eng,eng+deu')
     .default('eng'),
+  OCR_MAX_LANGUAGE_SETS: integer(1, 64).default(4),
   MAX_UPLOAD_BYTES: integer(1).default(20 * MIB),
   MAX_IMAGE_PIXELS: integer(1).default(40_000_000),
   JOB_TIMEOUT_MS: integer(100).default(60_000),
@@ -65,7 +66,7 @@ export interface Config {
   queue: { kind: Environment['QUEUE']; amqpUrl: string; name: string; maxAttempts: number };
   store: { kind: Environment['STORE']; resultTtlSeconds: number };
   redis: { url: string; keyPrefix: string };
-  ocr: { concurrency: number; preloadLanguageSets: string[]; jobTimeoutMs: number };
+  ocr: { concurrency: number; preloadLanguageSets: string[]; maxLanguageSets: number; jobTimeoutMs: number };
   limits: { maxUploadBytes: number; maxImagePixels: number };
   shutdownTimeoutMs: number;
   workerHealthPort: number;
@@ -113,7 +114,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queue: { kind: e.QUEUE, amqpUrl: e.AMQP_URL, name: e.QUEUE_NAME, maxAttempts: e.JOB_MAX_ATTEMPTS },
     store: { kind: e.STORE, resultTtlSeconds: e.RESULT_TTL_SECONDS },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
-    ocr: { concurrency: e.OCR_CONCURRENCY, preloadLanguageSets: e.OCR_LANGS.split(','), jobTimeoutMs: e.JOB_TIMEOUT_MS },
+    ocr: {
+      concurrency: e.OCR_CONCURRENCY,
+      preloadLanguageSets: e.OCR_LANGS.split(','),
+      maxLanguageSets: e.OCR_MAX_LANGUAGE_SETS,
+      jobTimeoutMs: e.JOB_TIMEOUT_MS,
+    },
     limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxImagePixels: e.MAX_IMAGE_PIXELS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     workerHealthPort: e.WORKER_HEALTH_PORT,

@@ -1,4 +1,5 @@
 import type { ErrorInfo } from './errors.js';
+import type { ExtraOutput, TextBox } from './ocr/engine.js';
 
 export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed';
 
@@ -12,8 +13,12 @@ export function isTerminal(status: JobStatus): boolean {
 export interface OcrOptions {
   /** Language set such as `eng` or `eng+deu`. */
   lang: string;
-  /** Tesseract page segmentation mode; the engine decides when absent. */
+  /** Tesseract page segmentation mode; preprocessing decides per page when absent. */
   psm?: number;
+  /** False sends the image to tesseract exactly as uploaded; absent means true. */
+  preprocess?: boolean;
+  /** Renditions wanted besides the text, which is always produced. */
+  outputs?: ExtraOutput[];
 }
 
 /** A job as it travels through the queue: the image bytes and what to do with them. */
@@ -38,6 +43,13 @@ export interface OcrResult {
   lang: string;
   psm: number;
   timings: OcrTimings;
+  /** Boxes in the coordinates of the uploaded image as viewers show it (EXIF orientation applied). */
+  words?: TextBox[];
+  lines?: TextBox[];
+  hocr?: string;
+  tsv?: string;
+  /** Searchable PDF, base64-encoded: results travel and are stored as JSON. */
+  pdf?: string;
 }
 
 /** What the job keeps about its callback, so a client can see whether it was notified. */

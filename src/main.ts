@@ -7,8 +7,8 @@ import { createLanguageCatalog } from './ocr/languages.js';
 import { createTesseractEngine } from './ocr/tesseract-engine.js';
 import { createJobQueue } from './queue/index.js';
 import { createResultStore } from './store/index.js';
-import { startHealthServer } from './worker/health-server.js';
 import { createWebhookSender } from './webhook/sender.js';
+import { startHealthServer } from './worker/health-server.js';
 import { startWorker } from './worker/worker.js';
 
 function readConfig(): Config {
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     ? createTesseractEngine({
         catalog,
         workersPerLanguageSet: config.ocr.concurrency,
+        maxLanguageSets: config.ocr.maxLanguageSets,
         jobTimeoutMs: config.ocr.jobTimeoutMs,
         logger,
       })

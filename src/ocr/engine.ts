@@ -1,11 +1,35 @@
+/** Renditions tesseract can produce besides the plain text, which every recognition returns. */
+export type ExtraOutput = 'words' | 'lines' | 'hocr' | 'tsv' | 'pdf';
+
 /** One recognition request, already validated. */
 export interface RecognizeRequest {
   image: Buffer;
   /** Language set such as `eng` or `eng+deu`. */
   lang: string;
   psm?: number;
+  /** Let tesseract measure the skew of the text lines and straighten the page before reading it. */
+  deskew?: boolean;
+  /** Tesseract parameters for this image only; every job sets them afresh on its warm worker. */
+  parameters?: Record<string, string>;
+  /** Renditions wanted besides the text. */
+  outputs?: readonly ExtraOutput[];
   /** Called with the fraction done, 0 to 1, as tesseract reports it. */
   onProgress?: (fraction: number) => void;
+}
+
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** A recognised word or line, in the coordinates of the image given to the engine. */
+export interface TextBox {
+  text: string;
+  /** 0 to 100. */
+  confidence: number;
+  bbox: Box;
 }
 
 export interface Recognition {
@@ -14,6 +38,14 @@ export interface Recognition {
   confidence: number;
   psm: number;
   recognitionMs: number;
+  /** The angle tesseract turned the image by before reading it (deskew), in radians; 0 when it did not. */
+  rotateRadians: number;
+  words?: TextBox[];
+  lines?: TextBox[];
+  hocr?: string;
+  tsv?: string;
+  /** A searchable PDF: the image with an invisible text layer. */
+  pdf?: Uint8Array;
 }
 
 /** Turns an image into text. Throws AppError OCR_TIMEOUT or OCR_FAILED; never crashes the process. */

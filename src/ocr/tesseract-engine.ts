@@ -1,92 +1,37 @@
 import { performance } from 'node:perf_hooks';
-import { createWorker, OEM, type PSM, type Worker } from 'tesseract.js';
+import type { Worker as Thread } from 'node:worker_threads';
+import { createWorker as createTesseractWorker, OEM, type Block, type OutputFormats, type Worker } from 'tesseract.js';
 import type { Logger } from 'pino';
 import { AppError, isAppError } from '../errors.js';
-import type { OcrEngine, Recognition, RecognizeRequest } from './engine.js';
+import type { OcrEngine, Recognition, RecognizeRequest, TextBox } from './engine.js';
 import type { LanguageCatalog } from './languages.js';
+import { createWorkerPool, type PoolMember, type WorkerPool } from './worker-pool.js';
 
 /** tesseract.js's own default: one uniform block of text. */
 export const DEFAULT_PSM = 6;
+
+/** Parameters a job may change; each job sets all of them, so none leaks from one job into the next. */
+const DEFAULT_PARAMETERS = { thresholding_method: '0' } as const;
 
 export interface TesseractEngineOptions {
   catalog: LanguageCatalog;
   /** Warm tesseract workers per language set; one recognition runs on each at a time. */
   workersPerLanguageSet: number;
+  /** Language sets kept warm at once; the least recently used idle set is closed beyond this. */
+  maxLanguageSets: number;
   /** A recognition still running after this is abandoned and its tesseract worker replaced. */
   jobTimeoutMs: number;
   logger: Logger;
+  /** tesseract.js's `createWorker`; replaceable so tests can reach the worker threads. */
+  createWorker?: typeof createTesseractWorker;
 }
 
-interface PooledWorker {
+interface PooledWorker extends PoolMember {
   worker: Worker;
   /** The progress callback of the job this worker is running now. */
   onProgress?: (fraction: number) => void;
-}
-
-interface WorkerPool {
-  acquire(): Promise<PooledWorker>;
-  release(pooled: PooledWorker): void;
-  /** Terminates a worker that failed or timed out; the pool makes a fresh one when next needed. */
-  discard(pooled: PooledWorker): void;
-  close(): Promise<void>;
-}
-
-function createWorkerPool(lang: string, size: number, spawn: () => Promise<PooledWorker>): WorkerPool {
-  const idle: PooledWorker[] = [];
-  const busy = new Set<PooledWorker>();
-  const waiting: Array<{ resolve: (pooled: PooledWorker) => void; reject: (error: unknown) => void }> = [];
-  let starting = 0;
-
-  const grow = async (): Promise<PooledWorker> => {
-    starting += 1;
-    try {
-      const pooled = await spawn();
-      busy.add(pooled);
-      return pooled;
-    } finally {
-      starting -= 1;
-    }
-  };
-
-  const serveNextWaiter = (): void => {
-    const waiter = waiting.shift();
-    if (!waiter) return;
-    const pooled = idle.pop();
-    if (pooled) {
-      busy.add(pooled);
-      waiter.resolve(pooled);
-    } else {
-      grow().then(waiter.resolve, waiter.reject);
-    }
-  };
-
-  return {
-    async acquire() {
-      const pooled = idle.pop();
-      if (pooled) {
-        busy.add(pooled);
-        return pooled;
-      }
-      if (busy.size + starting < size) return grow();
-      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
-    },
-    release(pooled) {
-      busy.delete(pooled);
-      idle.push(pooled);
-      serveNextWaiter();
-    },
-    discard(pooled) {
-      busy.delete(pooled);
-      void pooled.worker.terminate();
-      serveNextWaiter();
-    },
-    async close() {
-      const error = new AppError('WORKER_SHUTDOWN', `The OCR pool for ${lang} is closing.`);
-      for (const waiter of waiting.splice(0)) waiter.reject(error);
-      await Promise.all([...idle.splice(0), ...busy].map((pooled) => pooled.worker.terminate()));
-      busy.clear();
-    },
-  };
+  /** Fails the job this worker is running now, when its thread dies under it. */
+  abortJob?: (cause: unknown) => void;
 }
 
 function withTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => AppError): Promise<T> {
@@ -97,16 +42,35 @@ function withTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => Ap
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+const toTextBox = ({ text, confidence, bbox }: { text: string; confidence: number; bbox: TextBox['bbox'] }): TextBox => ({
+  text: text.trim(),
+  confidence,
+  bbox: { x0: bbox.x0, y0: bbox.y0, x1: bbox.x1, y1: bbox.y1 },
+});
+
+function collectBoxes(blocks: Block[] | null | undefined) {
+  const lines = (blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
+  return { lines: lines.map(toTextBox), words: lines.flatMap((line) => line.words.map(toTextBox)) };
+}
+
 /**
  * An OcrEngine over warm tesseract.js workers: one pool per language set (workers in a pool must be
- * identical), created on first use or at warm-up and reused for every later job.
+ * identical), created on first use or at warm-up and reused for every later job, with at most
+ * `maxLanguageSets` pools alive. A worker whose thread dies is replaced, and its job fails with
+ * OCR_FAILED instead of taking the process down.
  */
 export function createTesseractEngine(options: TesseractEngineOptions): OcrEngine {
-  const { catalog, workersPerLanguageSet, jobTimeoutMs, logger } = options;
-  const pools = new Map<string, WorkerPool>();
+  const { catalog, workersPerLanguageSet, maxLanguageSets, jobTimeoutMs, logger, createWorker = createTesseractWorker } = options;
+  const pools = new Map<string, WorkerPool<PooledWorker>>();
 
   const spawnWorker = async (lang: string): Promise<PooledWorker> => {
-    const pooled = {} as PooledWorker;
+    const pooled = {
+      // Marked first, so that the thread's exit on a deliberate terminate is not taken for a crash.
+      terminate: () => {
+        pooled.crashed = true;
+        return pooled.worker.terminate();
+      },
+    } as PooledWorker;
     pooled.worker = await createWorker(lang.split('+'), OEM.LSTM_ONLY, {
       langPath: catalog.langPath,
       gzip: true,
@@ -118,38 +82,93 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       // where no try/catch of ours can reach it, and the whole process dies.
       errorHandler: (error: unknown) => logger.warn({ err: error, lang }, 'tesseract worker reported an error'),
     });
+    // A WASM abort or an exception thrown outside a job kills the worker thread. tesseract.js listens
+    // for neither, so Node would rethrow the thread's error in this process and end it: listen here,
+    // fail the job the thread was running, and let the pool replace the worker.
+    const thread = (pooled.worker as Worker & { worker?: Thread }).worker;
+    const onDeath = (cause: unknown) => {
+      if (pooled.crashed) return;
+      pooled.crashed = true;
+      logger.error({ err: cause, lang }, 'tesseract worker thread died; replacing it');
+      pooled.abortJob?.(cause);
+    };
+    thread?.on('error', onDeath);
+    thread?.on('exit', (code) => onDeath(new Error(`tesseract worker thread exited with code ${code}`)));
     // Keeps the column spacing of tables and statements, as tesseract.js's own tests expect.
     await pooled.worker.setParameters({ preserve_interword_spaces: '1' });
     return pooled;
   };
 
-  const poolFor = (lang: string): WorkerPool => {
-    let pool = pools.get(lang);
-    if (!pool) {
-      pool = createWorkerPool(lang, workersPerLanguageSet, () => spawnWorker(lang));
-      pools.set(lang, pool);
+  /** Closes the least recently used pools beyond the bound; a pool with work in flight is left alone. */
+  const evictLeastRecentlyUsed = (): void => {
+    for (const [lang, pool] of pools) {
+      if (pools.size <= maxLanguageSets) return;
+      if (pool.busy()) continue;
+      pools.delete(lang);
+      logger.info({ lang }, 'closing the least recently used language set');
+      void pool.close();
     }
+  };
+
+  const poolFor = (lang: string): WorkerPool<PooledWorker> => {
+    let pool = pools.get(lang);
+    if (pool) {
+      // Map order is the recency order: move this set to the end.
+      pools.delete(lang);
+    } else {
+      pool = createWorkerPool(lang, workersPerLanguageSet, () => spawnWorker(lang));
+    }
+    pools.set(lang, pool);
+    evictLeastRecentlyUsed();
     return pool;
   };
 
+  const runJob = async (pooled: PooledWorker, request: RecognizeRequest, psm: number) => {
+    const { image, deskew = false, parameters, outputs = [] } = request;
+    const died = new Promise<never>((_, reject) => {
+      pooled.abortJob = (cause) => reject(new AppError('OCR_FAILED', 'The OCR engine crashed on this image.', { cause }));
+    });
+    const output: Partial<OutputFormats> = {
+      text: true,
+      blocks: outputs.includes('words') || outputs.includes('lines'),
+      hocr: outputs.includes('hocr'),
+      tsv: outputs.includes('tsv'),
+      pdf: outputs.includes('pdf'),
+    };
+    const work = (async () => {
+      await pooled.worker.setParameters({ ...DEFAULT_PARAMETERS, ...parameters, tessedit_pageseg_mode: String(psm) as never });
+      return pooled.worker.recognize(image, { rotateAuto: deskew }, output);
+    })();
+    return withTimeout(
+      Promise.race([work, died]),
+      jobTimeoutMs,
+      () => new AppError('OCR_TIMEOUT', `Recognition took longer than ${jobTimeoutMs} ms and was stopped.`),
+    );
+  };
+
   return {
-    async recognize({ image, lang, psm = DEFAULT_PSM, onProgress }: RecognizeRequest): Promise<Recognition> {
+    async recognize(request: RecognizeRequest): Promise<Recognition> {
+      const { lang, psm = DEFAULT_PSM, onProgress, outputs = [] } = request;
       const pool = poolFor(lang);
       const pooled = await pool.acquire();
       pooled.onProgress = onProgress;
       const started = performance.now();
       try {
-        const run = async () => {
-          await pooled.worker.setParameters({ tessedit_pageseg_mode: String(psm) as PSM });
-          return pooled.worker.recognize(image);
-        };
-        const { data } = await withTimeout(
-          run(),
-          jobTimeoutMs,
-          () => new AppError('OCR_TIMEOUT', `Recognition took longer than ${jobTimeoutMs} ms and was stopped.`),
-        );
+        const { data } = await runJob(pooled, request, psm);
         pool.release(pooled);
-        return { text: data.text, confidence: data.confidence, psm, recognitionMs: Math.round(performance.now() - started) };
+        const boxes = collectBoxes(data.blocks);
+        return {
+          text: data.text,
+          confidence: data.confidence,
+          psm,
+          recognitionMs: Math.round(performance.now() - started),
+          rotateRadians: data.rotateRadians ?? 0,
+          ...(outputs.includes('words') && { words: boxes.words }),
+          ...(outputs.includes('lines') && { lines: boxes.lines }),
+          ...(outputs.includes('hocr') && { hocr: data.hocr ?? '' }),
+          ...(outputs.includes('tsv') && { tsv: data.tsv ?? '' }),
+          ...(outputs.includes('pdf') && data.pdf && { pdf: Uint8Array.from(data.pdf) }),
+        };
       } catch (error) {
         // A worker that failed or timed out may be stuck or have a corrupted heap: never reuse it.
         pool.discard(pooled);
@@ -157,6 +176,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
         throw new AppError('OCR_FAILED', 'The OCR engine could not read this image.', { cause: error });
       } finally {
         pooled.onProgress = undefined;
+        pooled.abortJob = undefined;
       }
     },
     async warmUp(lang) {

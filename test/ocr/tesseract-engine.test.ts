@@ -1,4 +1,6 @@
+import type { Worker as Thread } from 'node:worker_threads';
 import pino from 'pino';
+import { createWorker } from 'tesseract.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLanguageCatalog } from '../../src/ocr/languages.js';
 import { createTesseractEngine } from '../../src/ocr/tesseract-engine.js';
@@ -9,7 +11,7 @@ const catalog = createLanguageCatalog();
 const logger = pino({ level: 'silent' });
 
 describe('tesseract engine', () => {
-  const engine = createTesseractEngine({ catalog, workersPerLanguageSet: 1, jobTimeoutMs: 700, logger });
+  const engine = createTesseractEngine({ catalog, workersPerLanguageSet: 1, maxLanguageSets: 2, jobTimeoutMs: 700, logger });
   afterAll(() => engine.close());
 
   it('reads text and reports progress up to the end', async () => {
@@ -42,5 +44,46 @@ describe('tesseract engine', () => {
     const corrupt = (await renderTextImage('Corrupt')).subarray(0, 200);
     await expect(engine.recognize({ image: corrupt, lang: 'eng' })).rejects.toMatchObject({ code: expect.stringMatching(/OCR_FAILED|OCR_TIMEOUT/) });
     expect((await engine.recognize({ image: await renderTextImage('Alive'), lang: 'eng' })).text.trim()).toBe('Alive');
+  });
+});
+
+describe('tesseract engine, when a worker thread dies', () => {
+  const threads: Thread[] = [];
+  const created: string[] = [];
+  // tesseract.js's createWorker, watched: the tests reach the worker threads to kill them as a WASM abort would.
+  const watchedCreateWorker: typeof createWorker = async (langs, ...rest) => {
+    const worker = await createWorker(langs, ...rest);
+    threads.push((worker as typeof worker & { worker: Thread }).worker);
+    created.push(String(langs));
+    return worker;
+  };
+  const engine = createTesseractEngine({ catalog, workersPerLanguageSet: 1, maxLanguageSets: 1, jobTimeoutMs: 60_000, logger, createWorker: watchedCreateWorker });
+  afterAll(() => engine.close());
+
+  it('fails the job running on it with OCR_FAILED at once, and serves the next job on a fresh worker', async () => {
+    const page = Array.from({ length: 30 }, (_, i) => `Line ${i} of a page that takes a while to read.`).join('\n');
+    const image = await renderTextImage(page, { dpi: 200 });
+    await engine.warmUp('eng');
+    const started = performance.now();
+    const running = engine.recognize({ image, lang: 'eng' });
+    setTimeout(() => void threads.at(-1)!.terminate(), 200);
+    await expect(running).rejects.toMatchObject({ code: 'OCR_FAILED' });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect((await engine.recognize({ image: await renderTextImage('Alive'), lang: 'eng' })).text.trim()).toBe('Alive');
+  });
+
+  it('survives an exception thrown inside an idle worker thread, which would otherwise end this process', async () => {
+    const before = threads.length;
+    // A message tesseract.js's worker script cannot handle makes it throw outside any job.
+    threads.at(-1)!.postMessage(null);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await engine.recognize({ image: await renderTextImage('Still here'), lang: 'eng' })).text.trim()).toBe('Still here');
+    expect(threads.length).toBe(before + 1);
+  });
+
+  it('keeps at most maxLanguageSets language sets warm, closing the least recently used', async () => {
+    created.length = 0;
+    for (const lang of ['deu', 'eng', 'deu']) await engine.recognize({ image: await renderTextImage('Kurz'), lang });
+    expect(created).toEqual(['deu', 'eng', 'deu']);
   });
 });

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
       mode: 'all',
       queue: { kind: 'memory', maxAttempts: 3 },
       store: { kind: 'memory', resultTtlSeconds: 86_400 },
-      ocr: { concurrency: os.availableParallelism(), preloadLanguageSets: ['eng'], jobTimeoutMs: 60_000 },
+      ocr: { concurrency: os.availableParallelism(), preloadLanguageSets: ['eng'], maxLanguageSets: 4, jobTimeoutMs: 60_000 },
       limits: { maxUploadBytes: 20 * 1024 * 1024, maxImagePixels: 40_000_000 },
     });
   });

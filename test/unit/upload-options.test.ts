@@ -30,4 +30,17 @@ describe('parseUploadOptions', () => {
   it.each(['14', '-1', '3.5', 'auto', '1e1'])('refuses psm=%s', (psm) => {
     expect(() => parseUploadOptions(catalog, { psm }, {})).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
   });
+
+  it('reads the renditions asked for besides the text, and whether to preprocess', () => {
+    expect(parseUploadOptions(catalog, { output: 'text, words,pdf,hocr' }, { preprocess: 'false' })).toEqual({
+      lang: 'eng',
+      outputs: ['words', 'hocr', 'pdf'],
+      preprocess: false,
+    });
+    expect(parseUploadOptions(catalog, { output: 'text' }, {})).toEqual({ lang: 'eng' });
+  });
+
+  it.each([{ output: 'words,xml' }, { preprocess: 'maybe' }])('refuses %o', (fields) => {
+    expect(() => parseUploadOptions(catalog, fields, {})).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
+  });
 });

@@ -1,0 +1,178 @@
+/** A grayscale image as raw bytes, one per pixel, row after row. */
+export interface GrayImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** What preprocessing needs to know about a page, measured from its pixels. */
+export interface PageAnalysis {
+  /** Light text on a dark background: most pixels are on the dark side of the ink threshold. */
+  darkBackground: boolean;
+  /** Median height in pixels of a line of text (ascender to descender); 0 when no text was found. */
+  lineHeight: number;
+  /** Share of pixels that are lone ink dots with no ink around them: speckle of any kind. */
+  impulseNoise: number;
+  /** Share of background pixels more than a few gray levels off the typical background: grain (gaussian noise). */
+  backgroundGrain: number;
+  /** Difference between the brightest and darkest local background, 0 to 255: uneven lighting. */
+  backgroundSpread: number;
+  /** A blank vertical gutter splits the text into two wide columns. */
+  multiColumn: boolean;
+}
+
+/** Otsu's threshold: the gray level that best separates the histogram into two classes. */
+function otsuThreshold(data: Uint8Array): number {
+  const histogram = new Array<number>(256).fill(0);
+  for (const value of data) histogram[value]! += 1;
+  let total = 0;
+  for (let level = 0; level < 256; level += 1) total += level * histogram[level]!;
+  let below = 0;
+  let belowSum = 0;
+  let best = 0;
+  let threshold = 127;
+  for (let level = 0; level < 256; level += 1) {
+    below += histogram[level]!;
+    if (below === 0) continue;
+    const above = data.length - below;
+    if (above === 0) break;
+    belowSum += level * histogram[level]!;
+    const between = below * above * (belowSum / below - (total - belowSum) / above) ** 2;
+    if (between > best) {
+      best = between;
+      threshold = level;
+    }
+  }
+  return threshold;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Strips this narrow keep a few degrees of skew from merging neighbouring lines into one. */
+const STRIP_WIDTH = 32;
+/** Runs of ink rows shorter than this are specks or underlines, not lines of text. */
+const MIN_LINE_HEIGHT = 3;
+
+function measureLineHeight(ink: Uint8Array, width: number, height: number): number {
+  const runs: number[] = [];
+  for (let left = 0; left < width; left += STRIP_WIDTH) {
+    const right = Math.min(width, left + STRIP_WIDTH);
+    let run = 0;
+    for (let y = 0; y <= height; y += 1) {
+      let inked = false;
+      if (y < height) {
+        for (let x = left; x < right && !inked; x += 1) inked = ink[y * width + x] === 1;
+      }
+      if (inked) run += 1;
+      else if (run > 0) {
+        if (run >= MIN_LINE_HEIGHT) runs.push(run);
+        run = 0;
+      }
+    }
+  }
+  return median(runs);
+}
+
+function countLoneDots(ink: Uint8Array, width: number, height: number): number {
+  let lone = 0;
+  for (let y = 1; y < height - 1; y += 1) {
+    for (let x = 1; x < width - 1; x += 1) {
+      const at = y * width + x;
+      if (ink[at] !== 1) continue;
+      const neighbours =
+        ink[at - width - 1]! + ink[at - width]! + ink[at - width + 1]! + ink[at - 1]! + ink[at + 1]! + ink[at + width - 1]! + ink[at + width]! + ink[at + width + 1]!;
+      if (neighbours === 0) lone += 1;
+    }
+  }
+  return lone / Math.max(1, width * height);
+}
+
+/** Gray levels a background pixel may differ from the typical background before it counts as grain. */
+const GRAIN_LEVELS = 16;
+
+function measureBackgroundGrain(data: Uint8Array, ink: Uint8Array): number {
+  const background: number[] = [];
+  // Every 7th pixel is plenty to estimate a share, and keeps this pass cheap on large pages.
+  for (let index = 0; index < data.length; index += 7) if (ink[index] === 0) background.push(data[index]!);
+  const typical = median(background);
+  return background.filter((value) => Math.abs(value - typical) > GRAIN_LEVELS).length / Math.max(1, background.length);
+}
+
+/** Tiles for the background estimate: large enough to always hold some background between letters. */
+const BACKGROUND_TILES = 6;
+
+function measureBackgroundSpread({ data, width, height }: GrayImage, darkBackground: boolean): number {
+  const levels: number[] = [];
+  const tileWidth = Math.ceil(width / BACKGROUND_TILES);
+  const tileHeight = Math.ceil(height / BACKGROUND_TILES);
+  for (let top = 0; top < height; top += tileHeight) {
+    for (let left = 0; left < width; left += tileWidth) {
+      const values: number[] = [];
+      for (let y = top; y < Math.min(height, top + tileHeight); y += 2) {
+        for (let x = left; x < Math.min(width, left + tileWidth); x += 2) values.push(data[y * width + x]!);
+      }
+      if (values.length === 0) continue;
+      values.sort((a, b) => a - b);
+      // The background is the bulk of a tile; the 80th percentile (20th when dark) skips the letters.
+      levels.push(values[Math.floor(values.length * (darkBackground ? 0.2 : 0.8))]!);
+    }
+  }
+  return levels.length === 0 ? 0 : Math.max(...levels) - Math.min(...levels);
+}
+
+/** A column of text must be at least this share of the text's width to count as a column. */
+const MIN_COLUMN_SHARE = 0.3;
+/** A gutter is wider than this many line heights; spaces between words and table cells are narrower. */
+const MIN_GUTTER_LINE_HEIGHTS = 2;
+
+function hasTwoColumns(ink: Uint8Array, width: number, height: number, lineHeight: number): boolean {
+  const columnInk = new Array<number>(width).fill(0);
+  for (let y = 0; y < height; y += 1) for (let x = 0; x < width; x += 1) columnInk[x]! += ink[y * width + x]!;
+  const first = columnInk.findIndex((count) => count > 0);
+  const last = columnInk.findLastIndex((count) => count > 0);
+  if (first < 0 || lineHeight === 0) return false;
+  const textWidth = last - first + 1;
+  let gapStart = -1;
+  for (let x = first; x <= last; x += 1) {
+    if (columnInk[x] === 0) {
+      if (gapStart < 0) gapStart = x;
+      continue;
+    }
+    if (gapStart >= 0) {
+      const gapWidth = x - gapStart;
+      const leftShare = (gapStart - first) / textWidth;
+      const rightShare = (last - x + 1) / textWidth;
+      if (gapWidth >= MIN_GUTTER_LINE_HEIGHTS * lineHeight && leftShare >= MIN_COLUMN_SHARE && rightShare >= MIN_COLUMN_SHARE) return true;
+      gapStart = -1;
+    }
+  }
+  return false;
+}
+
+/**
+ * Measures a grayscale page: which side is ink, how tall its lines are, how noisy it is, how even its
+ * lighting is and whether it is set in two columns. Plain passes over the pixels, a few milliseconds a page.
+ */
+export function analysePage(image: GrayImage): PageAnalysis {
+  const { data, width, height } = image;
+  const threshold = otsuThreshold(data);
+  let darkPixels = 0;
+  for (const value of data) if (value <= threshold) darkPixels += 1;
+  const darkBackground = darkPixels > data.length / 2;
+  const ink = new Uint8Array(data.length);
+  for (let index = 0; index < data.length; index += 1) ink[index] = data[index]! <= threshold !== darkBackground ? 1 : 0;
+
+  const lineHeight = measureLineHeight(ink, width, height);
+  return {
+    darkBackground,
+    lineHeight,
+    impulseNoise: countLoneDots(ink, width, height),
+    backgroundGrain: measureBackgroundGrain(data, ink),
+    backgroundSpread: measureBackgroundSpread(image, darkBackground),
+    multiColumn: hasTwoColumns(ink, width, height, lineHeight),
+  };
+}

@@ -1,0 +1,106 @@
+import sharp, { type Sharp } from 'sharp';
+import { analysePage, type PageAnalysis } from './page-analysis.js';
+
+/**
+ * Tesseract reads best when a line of text is about this tall (measured with bench/accuracy.ts:
+ * 10 px text goes from double-digit error rates to almost none once its lines reach this height).
+ */
+const TARGET_LINE_HEIGHT = 40;
+/** Upscaling further only blurs and costs time. */
+const MAX_UPSCALE = 4;
+/** What tesseract is handed never exceeds this, so a worker's WASM heap (which never shrinks) stays flat. */
+const MAX_OCR_PIXELS = 16_000_000;
+/** Pages larger than this are measured on a reduced copy: the measurements need no more detail. */
+const MAX_ANALYSIS_PIXELS = 4_000_000;
+/** Share of lone ink dots above which a page is speckled: upscaling it only magnifies the specks. */
+const SPECKLED = 0.002;
+/** Share of off-level background pixels above which an evenly lit page is grainy, with the same effect. */
+const GRAINY = 0.25;
+/**
+ * Below this share of off-level background pixels, the specks of a speckled page are salt and pepper on a
+ * clean background, which a 3×3 median removes; above it they are grain, which a median smears into the letters.
+ */
+const SALT_AND_PEPPER = 0.15;
+/** Background brightness differing by more than this across a page is uneven lighting: binarise locally. */
+const UNEVEN_BACKGROUND = 60;
+
+/** Tesseract's thresholding_method values. */
+const THRESHOLD_OTSU = '0';
+const THRESHOLD_SAUVOLA = '2';
+
+/** Page segmentation: fully automatic layout (for columns), or one uniform block (tesseract.js's default). */
+export const PSM_AUTO = 3;
+export const PSM_SINGLE_BLOCK = 6;
+
+export interface PreprocessOptions {
+  /** Largest accepted width × height; sharp refuses to decode beyond it. */
+  maxPixels: number;
+}
+
+/** How a prepared image relates to the uploaded one, to map boxes back. */
+export interface ImageTransform {
+  /** Size of the uploaded image once its EXIF orientation is applied (how viewers show it). */
+  width: number;
+  height: number;
+  /** Prepared pixels per uploaded pixel. */
+  scale: number;
+}
+
+export interface PreparedImage {
+  /** A grayscale PNG, dark text on a light background, at a size tesseract reads well. */
+  image: Buffer;
+  transform: ImageTransform;
+  /** The segmentation mode this page wants when the client did not choose one. */
+  psm: number;
+  /** Tesseract parameters chosen for this page. */
+  parameters: { thresholding_method: string };
+  /** What was measured and done, for the logs. */
+  analysis: PageAnalysis & { inverted: boolean; denoised: boolean };
+}
+
+async function measure(oriented: Sharp, width: number, height: number): Promise<PageAnalysis> {
+  const reduction = Math.min(1, Math.sqrt(MAX_ANALYSIS_PIXELS / (width * height)));
+  const pipeline = reduction < 1 ? oriented.clone().resize(Math.max(1, Math.round(width * reduction))) : oriented.clone();
+  const { data, info } = await pipeline.grayscale().raw().toBuffer({ resolveWithObject: true });
+  const analysis = analysePage({ data, width: info.width, height: info.height });
+  return { ...analysis, lineHeight: analysis.lineHeight / reduction };
+}
+
+function chooseScale({ lineHeight }: PageAnalysis, noisy: boolean, width: number, height: number): number {
+  const wanted = lineHeight > 0 && !noisy ? Math.min(MAX_UPSCALE, Math.max(1, TARGET_LINE_HEIGHT / lineHeight)) : 1;
+  return Math.min(wanted, Math.sqrt(MAX_OCR_PIXELS / (width * height)));
+}
+
+/**
+ * Turns any image sharp reads into what tesseract reads best, deciding each step from measurements
+ * of the page: EXIF orientation applied, grayscale, light-on-dark inverted, salt-and-pepper noise
+ * removed, small text upscaled, huge pages reduced. Locally adaptive binarisation (uneven lighting)
+ * and two-column layout are left to tesseract, through the parameters and segmentation mode it returns.
+ */
+export async function preprocessImage(bytes: Buffer, { maxPixels }: PreprocessOptions): Promise<PreparedImage> {
+  // First page or frame only (sharp's default), oriented as EXIF says, one gray channel.
+  // Transparent areas become white paper first, or they would turn black.
+  const oriented = sharp(bytes, { limitInputPixels: maxPixels }).autoOrient().flatten({ background: '#ffffff' }).grayscale();
+  const { data: upright, info } = await oriented.clone().raw().toBuffer({ resolveWithObject: true });
+  const { width, height } = info;
+  const measured = await measure(sharp(upright, { raw: { width, height, channels: 1 } }), width, height);
+
+  const uneven = measured.backgroundSpread > UNEVEN_BACKGROUND;
+  // Uneven lighting counts as grain too (the background is off-level everywhere), so grain is judged on even pages only.
+  const noisy = measured.impulseNoise > SPECKLED || (!uneven && measured.backgroundGrain > GRAINY);
+  const denoised = measured.impulseNoise > SPECKLED && measured.backgroundGrain < SALT_AND_PEPPER;
+  let pipeline = sharp(upright, { raw: { width, height, channels: 1 } }).grayscale();
+  if (denoised) pipeline = pipeline.median(3);
+  const scale = chooseScale(measured, noisy, width, height);
+  if (scale !== 1) pipeline = pipeline.resize(Math.round(width * scale), Math.round(height * scale), { kernel: 'lanczos3' });
+  if (measured.darkBackground) pipeline = pipeline.negate();
+  const image = await pipeline.png({ compressionLevel: 1 }).toBuffer();
+
+  return {
+    image,
+    transform: { width, height, scale },
+    psm: measured.multiColumn ? PSM_AUTO : PSM_SINGLE_BLOCK,
+    parameters: { thresholding_method: uneven ? THRESHOLD_SAUVOLA : THRESHOLD_OTSU },
+    analysis: { ...measured, inverted: measured.darkBackground, denoised },
+  };
+}
