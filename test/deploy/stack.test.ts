@@ -1,14 +1,29 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForResult } from '../helpers/client.js';
-import { composeProject, DOCKER_COMPOSE, type ComposeProject } from '../helpers/compose.js';
+import { composeProject, DOCKER_COMPOSE } from '../helpers/compose.js';
+import { execForm, parseDockerfile } from '../helpers/dockerfile.js';
 import { eventually } from '../helpers/eventually.js';
 import { renderTextImage } from '../helpers/images.js';
 import { NGINX, startNginx, type RunningNginx } from '../helpers/nginx.js';
 import { hasProgram } from '../helpers/programs.js';
-import { logRecords, startService, type RunningService } from '../helpers/service.js';
+import { missingServers } from '../helpers/servers.js';
+import { logRecords, ROOT } from '../helpers/service.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 
 const available = hasProgram(NGINX, 'nginx') && hasProgram(DOCKER_COMPOSE, 'docker-compose') && hasProgram('/usr/bin/envsubst', 'gettext-base');
+const missing = await missingServers('redis', 'rabbitmq');
+
+/** The image's HEALTHCHECK command, run here against a process of the stack: its exit code. */
+function imageHealthcheck(env: Record<string, string>): number | null {
+  const stages = parseDockerfile(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'));
+  const instruction = stages.at(-1)!.instructions.find(({ keyword }) => keyword === 'HEALTHCHECK')!;
+  const [, ...args] = execForm(instruction);
+  return spawnSync(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env } }).status;
+}
 
 function uploadForm(image: Buffer): FormData {
   const form = new FormData();
@@ -21,24 +36,24 @@ function accessLog(nginx: RunningNginx): Array<Record<string, unknown>> {
   return logRecords(nginx.logs());
 }
 
-describe.skipIf(!available)('the docker-compose topology as processes: real nginx from the project template in front of the API', () => {
-  let project: ComposeProject;
-  let api: RunningService;
+describe.skipIf(!available || missing)('the docker-compose topology as processes: real nginx from the project template, one API, two workers, RabbitMQ, Redis', () => {
+  let stack: Stack;
   let nginx: RunningNginx;
   let maxUploadBytes: number;
 
   beforeAll(async () => {
-    project = composeProject();
-    // The compose file's own settings, but the in-process queue and store of MODE=all on loopback.
-    const { MODE, QUEUE, STORE, AMQP_URL, REDIS_URL, PORT, ...settings } = project.services.api!.environment!;
-    maxUploadBytes = Number(settings.MAX_UPLOAD_BYTES);
-    api = await startService(settings);
-    nginx = await startNginx(project.services.nginx!, { ...project.services.nginx!.environment!, API_UPSTREAM: `127.0.0.1:${api.port}` });
+    const { services } = composeProject();
+    // The compose file's settings, but with the addresses of the real servers on loopback and a queue name
+    // and key prefix of this test's own.
+    const { MODE, PORT, AMQP_URL, REDIS_URL, ...settings } = services.api!.environment!;
+    stack = await startStack({ queue: 'rabbitmq', env: settings });
+    maxUploadBytes = Number(stack.env.MAX_UPLOAD_BYTES);
+    nginx = await startNginx(services.nginx!, { ...services.nginx!.environment!, API_UPSTREAM: `127.0.0.1:${stack.api.port}` });
   });
 
   afterAll(async () => {
     await nginx?.stop();
-    await api?.stop();
+    await stack?.stop();
   });
 
   it('uploads and reads the text back through nginx, with one request id in the answer, nginx\'s log and the API\'s log for the job', async () => {
@@ -59,10 +74,11 @@ describe.skipIf(!available)('the docker-compose topology as processes: real ngin
     expect(done.result.text).toContain('Proxied by nginx 4711');
 
     await eventually(
-      () => logRecords(api.logs()).some((line) => line.request_id === requestId && line.task_id === taskId),
+      () => logRecords(stack.api.logs()).some((line) => line.request_id === requestId && line.task_id === taskId),
       'the API logs the accepted job under the request id nginx passed on',
     );
-    const incoming = logRecords(api.logs()).find((line) => line.request_id === requestId && line.req) as { req: { remoteAddress: string } };
+    expect(stack.workers.some((worker) => logRecords(worker.logs()).some((line) => line.task_id === taskId))).toBe(true);
+    const incoming = logRecords(stack.api.logs()).find((line) => line.request_id === requestId && line.req) as { req: { remoteAddress: string } };
     expect(incoming.req.remoteAddress).toBe('127.0.0.1');
     await eventually(() => accessLog(nginx).some((line) => line.request_id === requestId && line.status === 202), 'nginx logs the upload with its request id');
   });
@@ -72,7 +88,14 @@ describe.skipIf(!available)('the docker-compose topology as processes: real ngin
     expect(response.status).toBe(200);
     const requestId = response.headers.get('x-request-id');
     expect(requestId).toMatch(/^[0-9a-f]{32}$/);
-    await eventually(() => logRecords(api.logs()).some((line) => line.request_id === requestId), 'the API logs the id nginx generated');
+    await eventually(() => logRecords(stack.api.logs()).some((line) => line.request_id === requestId), 'the API logs the id nginx generated');
+  });
+
+  it('passes the image\'s health check in the API and in each worker, one image for both modes', () => {
+    expect(imageHealthcheck({ ...stack.env, MODE: 'api', HOST: '127.0.0.1', PORT: String(stack.api.port) })).toBe(0);
+    for (const worker of stack.workers) {
+      expect(imageHealthcheck({ ...stack.env, MODE: 'worker', HOST: '127.0.0.1', WORKER_HEALTH_PORT: String(worker.port) })).toBe(0);
+    }
   });
 
   it('serves /docs, its static assets and the OpenAPI document through nginx', async () => {
@@ -115,6 +138,10 @@ describe.skipIf(!available)('the docker-compose topology as processes: real ngin
       expect(response.headers.get('content-type')).toBe('application/json');
       expect(response.headers.get('retry-after')).toBe('1');
       expect(await response.json()).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String) } });
+      // Refused by nginx itself: the API never saw it.
+      const requestId = response.headers.get('x-request-id');
+      await eventually(() => accessLog(nginx).some((line) => line.request_id === requestId), 'nginx logs the refused upload');
+      expect(accessLog(nginx).find((line) => line.request_id === requestId)).toMatchObject({ status: 429, upstream_status: '' });
     }
     // The rest went through to the API, which refused the body itself.
     for (const response of burst.filter((answer) => answer.status !== 429)) {
@@ -123,8 +150,9 @@ describe.skipIf(!available)('the docker-compose topology as processes: real ngin
     }
   });
 
-  it('answers 502 with the JSON error body when the API is down', async () => {
-    expect(await api.stop()).toBe(0);
+  it('answers 502 with the JSON error body when the API is down, and the health check fails', async () => {
+    expect(await stack.api.stop()).toBe(0);
+    expect(imageHealthcheck({ ...stack.env, MODE: 'api', HOST: '127.0.0.1', PORT: String(stack.api.port) })).toBe(1);
     const response = await fetch(`${nginx.url}/result/${randomUUID()}`);
     expect(response.status).toBe(502);
     expect(response.headers.get('content-type')).toBe('application/json');
