@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitQuerySchema } from '../../src/api/schemas.js';
 import { ENVIRONMENT_VARIABLES, loadConfig } from '../../src/config.js';
@@ -55,6 +57,17 @@ describe.skipIf(!available)('docker-compose.yml', () => {
       expect(Object.keys(environment).filter((variable) => !(ENVIRONMENT_VARIABLES as string[]).includes(variable)), name).toEqual([]);
       expect(loadConfig(environment).mode).toBe(mode);
     }
+  });
+
+  it('sets on nginx only variables its template or entrypoint hooks read, and on RabbitMQ only the image\'s own', () => {
+    const nginx = services.nginx!;
+    const read = (nginx.volumes ?? [])
+      .map((volume) => volume.split(':')[0]!)
+      .flatMap((mounted) => (fs.statSync(mounted).isDirectory() ? fs.readdirSync(mounted).map((name) => path.join(mounted, name)) : [mounted]))
+      .map((file) => fs.readFileSync(file, 'utf8'))
+      .join('\n');
+    expect(Object.keys(nginx.environment!).filter((variable) => !read.includes(`\${${variable}`))).toEqual([]);
+    expect(Object.keys(services.rabbitmq!.environment!).filter((variable) => !variable.startsWith('RABBITMQ_'))).toEqual([]);
   });
 
   it('gives nginx the API upstream, an upload limit just above the API\'s, and a read timeout beyond the longest wait', () => {
