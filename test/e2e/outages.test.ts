@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upload, waitForResult } from '../helpers/client.js';
+import { renderTextImage } from '../helpers/images.js';
+import { missingServers, REDIS_URL } from '../helpers/servers.js';
+import { startService, type RunningService } from '../helpers/service.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+
+const missing = await missingServers('redis', 'rabbitmq');
+
+async function answer(url: string, init?: RequestInit) {
+  const started = Date.now();
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, any>, ms: Date.now() - started };
+}
+
+describe.skipIf(missing)('outages and poison jobs on the distributed stack', () => {
+  let redisProxy: TcpProxy;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    const redis = new URL(REDIS_URL);
+    redisProxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+    const viaProxy = new URL(REDIS_URL);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(redisProxy.port);
+    stack = await startStack({ queue: 'rabbitmq', workers: 1, env: { REDIS_URL: viaProxy.toString(), JOB_TIMEOUT_MS: '3000' } });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await redisProxy?.close();
+  });
+
+  it('answers 503 at once while Redis is away, and recovers by itself when it returns', { timeout: 120_000 }, async () => {
+    const before = await upload(stack.api.url, await renderTextImage('Before the outage'));
+    expect(before.status).toBe(202);
+    await waitForResult(stack.api.url, before.body.task_id);
+
+    await redisProxy.cut();
+    const image = await renderTextImage('During the outage');
+    const form = new FormData();
+    form.append('file', new Blob([image]), 'scan.png');
+    const refused = await answer(`${stack.api.url}/upload`, { method: 'POST', body: form });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe('STORE_UNAVAILABLE');
+    const reading = await answer(`${stack.api.url}/result/${before.body.task_id}?wait=5`);
+    expect(reading.status).toBe(503);
+    const ready = await answer(`${stack.api.url}/ready`);
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks).toMatchObject({ store: 'down', queue: 'ok' });
+
+    await redisProxy.restore();
+    let lastReady = 0;
+    for (let tries = 0; tries < 100 && lastReady !== 200; tries += 1) {
+      lastReady = (await answer(`${stack.api.url}/ready`)).status;
+      if (lastReady !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(lastReady).toBe(200);
+    const after = await upload(stack.api.url, await renderTextImage('After the outage'));
+    expect(after.status).toBe(202);
+    expect((await waitForResult(stack.api.url, after.body.task_id)).result.text).toContain('After the outage');
+  });
+
+  it('fails a poison image (one that outruns JOB_TIMEOUT_MS) at once, and the worker stays healthy for the next job', { timeout: 120_000 }, async () => {
+    const line = 'Dense small print that keeps the recognizer busy for a long while, line after line,';
+    const page = Array.from({ length: 120 }, (_, i) => `${i} ${line}`).join('\n');
+    const poisoned = await upload(stack.api.url, await renderTextImage(page, { dpi: 150 }));
+    expect(poisoned.status).toBe(202);
+    const ended = await waitForResult(stack.api.url, poisoned.body.task_id);
+    expect(ended).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'OCR_TIMEOUT', message: expect.stringContaining('3000 ms') } });
+    expect((await answer(`${stack.workers[0]!.url}/health`)).status).toBe(200);
+    const next = await upload(stack.api.url, await renderTextImage('Next in line'));
+    expect((await waitForResult(stack.api.url, next.body.task_id)).result.text).toContain('Next in line');
+  });
+});
+
+describe.skipIf(missing)('upload rate limits shared by every API instance through Redis', () => {
+  let stack: Stack;
+  let secondApi: RunningService;
+
+  beforeAll(async () => {
+    stack = await startStack({ queue: 'rabbitmq', workers: 0, env: { RATE_LIMIT_MAX: '4', RATE_LIMIT_WINDOW_MS: '60000' } });
+    secondApi = await startService({ ...stack.env, MODE: 'api' });
+  });
+
+  afterAll(async () => {
+    await secondApi?.stop();
+    await stack?.stop();
+  });
+
+  it('counts uploads to either instance against one limit', async () => {
+    const statuses: number[] = [];
+    for (const url of [stack.api.url, secondApi.url, stack.api.url, secondApi.url, stack.api.url, secondApi.url]) {
+      statuses.push((await upload(url, Buffer.alloc(0))).status);
+    }
+    expect(statuses).toEqual([400, 400, 400, 400, 429, 429]);
+  });
+});

@@ -1,0 +1,183 @@
+import { performance } from 'node:perf_hooks';
+import { renderTextImage } from './images.js';
+import { AMQP_URL } from './servers.js';
+import { logRecords, startService, type RunningService } from './service.js';
+import { startStack } from './stack.js';
+import { startTcpProxy } from './tcp-proxy.js';
+
+export interface ChaosOptions {
+  uploads: number;
+  workers: number;
+  /** A random worker is killed with SIGKILL and replaced this often. */
+  killEveryMs: number;
+  /** How long the broker is away, once, when half the uploads are in. */
+  brokerOutageMs: number;
+  /**
+   * `proxy` cuts every connection to RabbitMQ at a TCP proxy (safe beside other tests); `restart` restarts
+   * the real broker with rabbitmqctl (for `npm run chaos` on a machine of its own).
+   */
+  brokerOutage: 'proxy' | 'restart';
+  uploadConcurrency: number;
+  /** How long to wait for every accepted task to end after the last upload. */
+  settleTimeoutMs: number;
+  log?: (line: string) => void;
+}
+
+export interface ChaosFigures {
+  accepted: number;
+  completed: number;
+  failed: number;
+  /** Accepted but never completed nor failed. */
+  lost: number;
+  /** Tasks with more than one stored completion. */
+  duplicated: number;
+  /** Completed with text that is not the text of the uploaded image. */
+  wrongText: number;
+  /** 503 answers while the broker was away (each retried with the same Idempotency-Key). */
+  refusedWhileDown: number;
+  workersKilled: number;
+  seconds: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function restartBroker(): Promise<void> {
+  const { execFile } = await import('node:child_process');
+  const run = (args: string[]) => new Promise<void>((resolve, reject) => execFile('rabbitmqctl', args, (error) => (error ? reject(error) : resolve())));
+  await run(['stop_app']);
+  await run(['start_app']);
+}
+
+/**
+ * Uploads through API → RabbitMQ → workers → Redis while workers are killed and replaced and the broker
+ * goes away once, then counts what happened to every accepted upload.
+ */
+export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
+  const log = options.log ?? (() => undefined);
+  const broker = new URL(AMQP_URL);
+  const proxy = await startTcpProxy({ host: broker.hostname, port: Number(broker.port || 5672) });
+  const viaProxy = new URL(AMQP_URL);
+  viaProxy.hostname = '127.0.0.1';
+  viaProxy.port = String(proxy.port);
+  const stack = await startStack({
+    queue: 'rabbitmq',
+    workers: options.workers,
+    amqpUrl: viaProxy.toString(),
+    env: { JOB_MAX_ATTEMPTS: '5', RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'info' },
+  });
+  const allWorkers: RunningService[] = [...stack.workers];
+  let liveWorkers: RunningService[] = [...stack.workers];
+  const started = performance.now();
+
+  const texts = Array.from({ length: 25 }, (_, i) => `Chaos parcel ${4100 + i * 7}`);
+  const images = await Promise.all(texts.map((text) => renderTextImage(text)));
+  const accepted = new Map<number, string>();
+  let refusedWhileDown = 0;
+  let workersKilled = 0;
+
+  // Kills go on until every accepted upload has ended; a replacement starts at once, beside the survivors.
+  let killing = true;
+  const replacements: Promise<void>[] = [];
+  const killer = (async () => {
+    while (killing) {
+      await sleep(options.killEveryMs);
+      // Kill only at full strength: with a replacement still warming up, a kill would starve the queue, not test it.
+      if (!killing || liveWorkers.length < options.workers) continue;
+      const victim = liveWorkers[Math.floor(Math.random() * liveWorkers.length)]!;
+      liveWorkers = liveWorkers.filter((worker) => worker !== victim);
+      await victim.stop('SIGKILL');
+      workersKilled += 1;
+      replacements.push(
+        startService({ ...stack.env, MODE: 'worker' }).then((replacement) => {
+          allWorkers.push(replacement);
+          liveWorkers.push(replacement);
+        }),
+      );
+    }
+  })();
+
+  let outage: Promise<void> | undefined;
+  const uploadOne = async (index: number): Promise<void> => {
+    const form = () => {
+      const body = new FormData();
+      body.append('file', new Blob([images[index % images.length]!]), 'scan.png');
+      return body;
+    };
+    for (;;) {
+      const response = await fetch(`${stack.api.url}/upload`, {
+        method: 'POST',
+        body: form(),
+        headers: { 'idempotency-key': `chaos-${index}` },
+      }).catch(() => undefined);
+      if (response?.status === 202) {
+        accepted.set(index, ((await response.json()) as { task_id: string }).task_id);
+        return;
+      }
+      await response?.body?.cancel();
+      if (response?.status === 503) refusedWhileDown += 1;
+      await sleep(200);
+    }
+  };
+
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: options.uploadConcurrency }, async () => {
+      while (next < options.uploads) {
+        const index = next;
+        next += 1;
+        if (index === Math.floor(options.uploads / 2) && !outage) {
+          log(`broker outage (${options.brokerOutage}) after ${index} uploads`);
+          outage =
+            options.brokerOutage === 'proxy'
+              ? proxy.cut().then(() => sleep(options.brokerOutageMs)).then(() => proxy.restore())
+              : restartBroker();
+        }
+        await uploadOne(index);
+        if (index % 250 === 0) log(`${index} uploads accepted so far`);
+      }
+    }),
+  );
+  await outage;
+  log(`all ${accepted.size} uploads accepted; waiting for them to end`);
+
+  const outcome = new Map<number, Record<string, any>>();
+  const deadline = Date.now() + options.settleTimeoutMs;
+  const pending = () => [...accepted.entries()].filter(([index]) => !['completed', 'failed'].includes(outcome.get(index)?.status));
+  while (pending().length > 0 && Date.now() < deadline) {
+    const batch = pending().slice(0, 50);
+    await Promise.all(
+      batch.map(async ([index, id]) => {
+        const response = await fetch(`${stack.api.url}/result/${id}?wait=5`).catch(() => undefined);
+        if (response?.status === 200) outcome.set(index, (await response.json()) as Record<string, any>);
+        else await response?.body?.cancel();
+      }),
+    );
+  }
+
+  killing = false;
+  await killer;
+  await Promise.all(replacements);
+
+  const completions = new Map<string, number>();
+  for (const worker of allWorkers) {
+    for (const record of logRecords(worker.logs())) {
+      if (record.msg === 'job completed') completions.set(String(record.task_id), (completions.get(String(record.task_id)) ?? 0) + 1);
+    }
+  }
+  const results = [...accepted.keys()].map((index) => ({ index, body: outcome.get(index) }));
+  const figures: ChaosFigures = {
+    accepted: accepted.size,
+    completed: results.filter(({ body }) => body?.status === 'completed').length,
+    failed: results.filter(({ body }) => body?.status === 'failed').length,
+    lost: results.filter(({ body }) => body?.status !== 'completed' && body?.status !== 'failed').length,
+    duplicated: [...completions.values()].filter((count) => count > 1).length,
+    wrongText: results.filter(({ index, body }) => body?.status === 'completed' && !String(body.result?.text).includes(texts[index % texts.length]!.split(' ')[2]!)).length,
+    refusedWhileDown,
+    workersKilled,
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+  await stack.stop();
+  await Promise.all(allWorkers.map((worker) => worker.stop('SIGKILL')));
+  await proxy.close();
+  return figures;
+}
