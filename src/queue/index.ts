@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { JobMessage } from '../job.js';
 import type { JobQueue } from './job-queue.js';
+import { createBullQueue } from './bullmq.js';
 import { createMemoryQueue } from './memory.js';
 import { createRabbitQueue } from './rabbitmq.js';
 
@@ -29,7 +30,14 @@ export async function createJobQueue(config: Config, logger: Logger, hooks: Queu
         logger,
         onDeadLetter: hooks.onDeadLetter,
       });
-    default:
-      throw new Error(`QUEUE=${config.queue.kind} is not available in this build.`);
+    case 'bullmq':
+      return createBullQueue({
+        url: config.redis.url,
+        name: config.queue.name,
+        keyPrefix: config.redis.keyPrefix,
+        maxAttempts: config.queue.maxAttempts,
+        logger,
+        onDeadLetter: hooks.onDeadLetter,
+      });
   }
 }

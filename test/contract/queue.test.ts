@@ -1,9 +1,11 @@
+import { createBullQueue } from '../../src/queue/bullmq.js';
 import { createMemoryQueue } from '../../src/queue/memory.js';
 import { createRabbitQueue, deleteTopology } from '../../src/queue/rabbitmq.js';
-import { AMQP_URL, missingServers, uniqueName } from '../helpers/servers.js';
+import { AMQP_URL, deleteRedisKeys, missingServers, REDIS_URL, uniqueName } from '../helpers/servers.js';
 import { describeJobQueueContract, type QueueBackend } from './job-queue.contract.js';
 
 const rabbitQueues: string[] = [];
+const bullPrefixes: string[] = [];
 
 const backends: QueueBackend[] = [
   { name: 'memory', create: async ({ maxAttempts, onDeadLetter }) => createMemoryQueue({ maxAttempts, onDeadLetter }) },
@@ -17,6 +19,18 @@ const backends: QueueBackend[] = [
     },
     cleanup: async () => {
       for (const name of rabbitQueues.splice(0)) await deleteTopology(AMQP_URL, name);
+    },
+  },
+  {
+    name: 'bullmq',
+    skipReason: await missingServers('redis'),
+    create: async ({ maxAttempts, onDeadLetter }) => {
+      const keyPrefix = `${uniqueName('bull')}:`;
+      bullPrefixes.push(keyPrefix);
+      return createBullQueue({ url: REDIS_URL, name: 'jobs', keyPrefix, maxAttempts, onDeadLetter, retryDelayMs: 50 });
+    },
+    cleanup: async () => {
+      for (const prefix of bullPrefixes.splice(0)) await deleteRedisKeys(prefix);
     },
   },
 ];

@@ -38,6 +38,23 @@ async function expectAllCompleted(url: string, taskIds: string[], texts: string[
   });
 }
 
+/** 100 uploads at once: each completed on its first attempt, logged completed exactly once, and both workers took a share. */
+async function expectHundredUploadsCompletedOnce(stack: Stack): Promise<void> {
+  const texts = Array.from({ length: 100 }, (_, i) => parcelText(i));
+  const taskIds = await uploadAll(stack.api.url, texts);
+  expect(new Set(taskIds).size).toBe(100);
+  await expectAllCompleted(stack.api.url, taskIds, texts);
+
+  const results = await Promise.all(taskIds.map((id) => getResult(stack.api.url, id)));
+  expect(results.map((result) => result.body.attempts)).toEqual(taskIds.map(() => 1));
+  await eventually(() => taskIds.every((id) => completions(stack.workers).has(id)), 'every completion in the worker logs');
+  const counts = completions(stack.workers);
+  expect(taskIds.filter((id) => counts.get(id) !== 1)).toEqual([]);
+  const perWorker = stack.workers.map((worker) => taskIds.filter((id) => completions([worker]).has(id)).length);
+  expect(perWorker.reduce((sum, n) => sum + n, 0)).toBe(100);
+  for (const share of perWorker) expect(share).toBeGreaterThanOrEqual(20);
+}
+
 async function status(url: string): Promise<{ status: number; body: Record<string, any> }> {
   const response = await fetch(url);
   return { status: response.status, body: (await response.json()) as Record<string, any> };
@@ -64,21 +81,7 @@ describe.skipIf(missing)('the distributed stack on RabbitMQ and Redis: one API p
     await proxy?.close();
   });
 
-  it('completes 100 uploads, each exactly once, spread over both workers', { timeout: 240_000 }, async () => {
-    const texts = Array.from({ length: 100 }, (_, i) => parcelText(i));
-    const taskIds = await uploadAll(stack.api.url, texts);
-    expect(new Set(taskIds).size).toBe(100);
-    await expectAllCompleted(stack.api.url, taskIds, texts);
-
-    const results = await Promise.all(taskIds.map((id) => getResult(stack.api.url, id)));
-    expect(results.map((result) => result.body.attempts)).toEqual(taskIds.map(() => 1));
-    await eventually(() => taskIds.every((id) => completions(stack.workers).has(id)), 'every completion in the worker logs');
-    const counts = completions(stack.workers);
-    expect(taskIds.filter((id) => counts.get(id) !== 1)).toEqual([]);
-    const perWorker = stack.workers.map((worker) => taskIds.filter((id) => completions([worker]).has(id)).length);
-    expect(perWorker.reduce((sum, n) => sum + n, 0)).toBe(100);
-    for (const share of perWorker) expect(share).toBeGreaterThanOrEqual(20);
-  });
+  it('completes 100 uploads, each exactly once, spread over both workers', { timeout: 240_000 }, () => expectHundredUploadsCompletedOnce(stack));
 
   it('answers /ready with each dependency, on the API and on the workers', async () => {
     expect(await status(`${stack.api.url}/ready`)).toEqual({ status: 200, body: { status: 'ready', checks: { queue: 'ok', store: 'ok' } } });
@@ -140,5 +143,20 @@ describe.skipIf(missing)('the distributed stack on RabbitMQ and Redis: one API p
     await expectAllCompleted(stack.api.url, others, otherTexts);
     await eventually(() => completions([survivor]).get(longTask!) === 1, 'the survivor to log the completion');
     expect(completions([victim!]).has(longTask!)).toBe(false);
+  });
+});
+
+describe.skipIf(missing)('the distributed stack on BullMQ and Redis: one API process, two worker processes', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ queue: 'bullmq' });
+  });
+  afterAll(() => stack?.stop());
+
+  it('completes 100 uploads, each exactly once, spread over both workers', { timeout: 240_000 }, () => expectHundredUploadsCompletedOnce(stack));
+
+  it('answers /ready on the API and on the workers', async () => {
+    expect(await status(`${stack.api.url}/ready`)).toEqual({ status: 200, body: { status: 'ready', checks: { queue: 'ok', store: 'ok' } } });
+    for (const worker of stack.workers) expect((await status(`${worker.url}/ready`)).status).toBe(200);
   });
 });

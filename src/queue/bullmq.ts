@@ -1,0 +1,205 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import { AppError, isAppError } from '../errors.js';
+import type { JobMessage, OcrOptions } from '../job.js';
+import type { ConsumeOptions, JobQueue } from './job-queue.js';
+
+export interface BullQueueOptions {
+  url: string;
+  /** The BullMQ queue name (no `:`). */
+  name: string;
+  /** The service's Redis key prefix (`REDIS_KEY_PREFIX`); BullMQ's keys go under `<prefix>bull:<name>:`. */
+  keyPrefix: string;
+  maxAttempts: number;
+  logger?: Logger;
+  /** First retry delay; each further retry waits twice as long. */
+  retryDelayMs?: number;
+  /** A publish without an answer from Redis after this long fails with QUEUE_UNAVAILABLE. */
+  publishTimeoutMs?: number;
+  /** How long a worker's lock on a job lasts without renewal: a dead worker's job is taken back after about this long. */
+  lockDurationMs?: number;
+  /** How long start-up waits for Redis before going on without it. */
+  connectTimeoutMs?: number;
+  /** Receives each job that left the queue failed, with no attempt left. */
+  onDeadLetter?: (job: JobMessage, error: unknown) => void;
+}
+
+/** What a BullMQ job carries: the job's message with the image as base64, since job data is JSON. */
+interface JobData {
+  image: string;
+  mediaType: string;
+  options: OcrOptions;
+}
+
+const unavailable = (message: string, cause?: unknown) => new AppError('QUEUE_UNAVAILABLE', message, { cause });
+
+const toMessage = (job: Job<JobData>): JobMessage => ({
+  id: job.id!,
+  image: Buffer.from(job.data.image, 'base64'),
+  mediaType: job.data.mediaType,
+  options: job.data.options,
+});
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(unavailable(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const reconnect: RedisOptions['retryStrategy'] = (times) => Math.min(100 * 2 ** times, 2_000);
+
+/**
+ * The BullMQ queue, for deployments that run Redis alone. Publishing fails at once with QUEUE_UNAVAILABLE
+ * while Redis is down (no offline queue). Retries use BullMQ's attempts with exponential back-off; a job
+ * whose worker died is taken back when its lock expires, and that counts as an attempt. Jobs that failed
+ * every attempt stay in BullMQ's failed set, its dead-letter queue.
+ */
+export async function createBullQueue(options: BullQueueOptions): Promise<JobQueue> {
+  const { url, name, keyPrefix, maxAttempts, logger, onDeadLetter, retryDelayMs = 2_000, publishTimeoutMs = 5_000, lockDurationMs = 15_000, connectTimeoutMs = 5_000 } = options;
+  if (name.includes(':')) throw new Error(`QUEUE_NAME=${name}: BullMQ queue names cannot contain ":".`);
+  const prefix = `${keyPrefix}bull`;
+  const log = logger?.child({ queue: name });
+
+  // Publishing must fail fast when Redis is away, so this connection queues nothing while disconnected.
+  const producerConnection = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    retryStrategy: reconnect,
+    connectionName: `${prefix}:${name}:producer`,
+  });
+  producerConnection.on('error', (error: Error) => log?.debug({ err: error }, 'queue connection (Redis) error'));
+  const producerReady = new Promise<void>((resolve) => producerConnection.once('ready', () => resolve()));
+  await withTimeout(producerReady, connectTimeoutMs, 'Redis not reachable at start').catch(() =>
+    log?.warn('job queue (BullMQ on Redis) not reachable at start; answering 503 until it is'),
+  );
+
+  const queue = new Queue<JobData>(name, {
+    connection: producerConnection,
+    prefix,
+    skipWaitingForReady: true,
+    defaultJobOptions: {
+      attempts: maxAttempts,
+      backoff: { type: 'exponential', delay: retryDelayMs },
+      // Results live in the ResultStore; a finished BullMQ job is only kept while it failed for good.
+      removeOnComplete: true,
+      removeOnFail: false,
+    },
+  });
+  queue.on('error', (error: Error) => log?.debug({ err: error }, 'queue error'));
+
+  let consumer: { worker: Worker<JobData>; connection: Redis; inFlight: Set<Promise<void>> } | undefined;
+  let closed = false;
+  let closing: Promise<void> | undefined;
+
+  const jobQueue: JobQueue = {
+    async publish(job) {
+      if (closed) throw unavailable('The job queue is shutting down; try again shortly.');
+      if (producerConnection.status !== 'ready') throw unavailable('The job queue (Redis) cannot be reached; try again shortly.');
+      const data: JobData = { image: job.image.toString('base64'), mediaType: job.mediaType, options: job.options };
+      try {
+        // The task id is the BullMQ job id, so a publish retried after a lost answer adds no second job.
+        await withTimeout(queue.add('ocr', data, { jobId: job.id }), publishTimeoutMs, 'The job queue did not answer in time; try again shortly.');
+      } catch (error) {
+        throw isAppError(error) ? error : unavailable('The job queue (Redis) cannot be reached; try again shortly.', error);
+      }
+    },
+
+    async consume(handler, { concurrency }: ConsumeOptions) {
+      if (closed) throw unavailable('The job queue is closed.');
+      if (consumer) throw new Error('This queue is already consuming; call stopConsuming() first.');
+      // BullMQ's worker blocks on Redis and needs a connection that retries for ever.
+      const connection = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: reconnect, connectionName: `${prefix}:${name}:worker` });
+      connection.on('error', (error: Error) => log?.debug({ err: error }, 'worker connection (Redis) error'));
+      const inFlight = new Set<Promise<void>>();
+      const worker = new Worker<JobData>(
+        name,
+        async (job) => {
+          // attemptsStarted counts every start, including one whose worker died: a crash is an attempt too.
+          const attempt = Math.max(job.attemptsMade + 1, job.attemptsStarted);
+          const run = handler(toMessage(job), { attempt, finalAttempt: attempt >= maxAttempts });
+          const tracked = run.then(
+            () => undefined,
+            () => undefined,
+          );
+          inFlight.add(tracked);
+          try {
+            await run;
+          } finally {
+            inFlight.delete(tracked);
+          }
+        },
+        {
+          connection,
+          prefix,
+          concurrency,
+          lockDuration: lockDurationMs,
+          stalledInterval: Math.max(1_000, Math.round(lockDurationMs / 3)),
+          maxStalledCount: maxAttempts - 1,
+        },
+      );
+      worker.on('error', (error: Error) => log?.warn({ err: error }, 'worker error'));
+      worker.on('failed', (job, error) => {
+        if (!job) return;
+        void job.getState().then(
+          (state) => {
+            if (state !== 'failed') return;
+            // No attempt was left: either every attempt threw, or workers kept dying while running it.
+            const reason = job.attemptsMade >= maxAttempts ? error : new AppError('WORKER_LOST', 'The worker running this job stopped before finishing it, on every attempt.');
+            log?.error({ task_id: job.id, attempts: job.attemptsMade }, 'job exhausted its attempts; kept in the failed set');
+            onDeadLetter?.(toMessage(job), reason);
+          },
+          (stateError: unknown) => log?.warn({ err: stateError, task_id: job.id }, 'could not read the state of a failed job'),
+        );
+      });
+      consumer = { worker, connection, inFlight };
+      await withTimeout(worker.waitUntilReady(), connectTimeoutMs, 'Redis not reachable').catch(() =>
+        log?.warn('job queue (BullMQ on Redis) not reachable; the worker starts when it is'),
+      );
+    },
+
+    async stopConsuming() {
+      const current = consumer;
+      if (!current) return;
+      // close() stops fetching jobs and waits for the ones running to finish.
+      const workerClosed = current.worker.close().then(
+        () => true,
+        () => true,
+      );
+      while (current.inFlight.size > 0) await Promise.allSettled([...current.inFlight]);
+      // Every handler has finished. BullMQ may still be waiting for Redis to record the outcome, which after
+      // an outage can take for ever: give it a moment, then let go; a job it could not record is taken back
+      // when its lock expires, and the store's guards make the second run a no-op.
+      let timer: NodeJS.Timeout | undefined;
+      const recorded = await Promise.race([workerClosed, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 5_000)))]);
+      clearTimeout(timer);
+      if (!recorded) log?.warn('the worker could not record its last jobs in Redis before stopping; they will be retried');
+      await current.connection.quit().catch(() => current.connection.disconnect());
+      if (consumer === current) consumer = undefined;
+    },
+
+    async ping() {
+      if (closed) throw unavailable('The job queue is closed.');
+      try {
+        await withTimeout(producerConnection.ping(), 2_000, 'The job queue (Redis) does not answer.');
+      } catch (error) {
+        throw isAppError(error) ? error : unavailable('The job queue (Redis) cannot be reached.', error);
+      }
+      if (consumer && consumer.connection.status !== 'ready') throw unavailable('The worker lost its connection to the job queue (Redis).');
+    },
+
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        await jobQueue.stopConsuming();
+        await queue.close().catch(() => undefined);
+        await producerConnection.quit().catch(() => producerConnection.disconnect());
+      })();
+      return closing;
+    },
+  };
+  return jobQueue;
+}
