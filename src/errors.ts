@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   UNAUTHORIZED: { status: 401, permanent: true },
   NOT_FOUND: { status: 404, permanent: true },
   IDEMPOTENCY_KEY_REUSED: { status: 409, permanent: true },
+  NO_RESULT: { status: 409, permanent: true },
+  FORMAT_NOT_REQUESTED: { status: 409, permanent: true },
   FILE_TOO_LARGE: { status: 413, permanent: true },
   IMAGE_TOO_LARGE: { status: 413, permanent: true },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, permanent: true },

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
         queue,
         store,
         engine,
+        maxImagePixels: config.limits.maxImagePixels,
         logger,
         concurrency: config.ocr.concurrency,
         preloadLanguageSets: config.ocr.preloadLanguageSets,

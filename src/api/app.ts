@@ -14,6 +14,7 @@ import type { ApiKey } from './api-keys.js';
 import { createAuthenticator } from './authenticate.js';
 import { registerErrorHandling } from './error-handler.js';
 import { healthRoutes } from './routes/health.js';
+import { languageRoutes } from './routes/languages.js';
 import { resultRoutes } from './routes/result.js';
 import { uploadRoutes } from './routes/upload.js';
 import { uploadFormSchema } from './schemas.js';
@@ -115,6 +116,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(uploadRoutes, { queue, store, catalog, maxImagePixels, authenticate, callbacks });
   await app.register(resultRoutes, { store, authenticate });
+  await app.register(languageRoutes, { catalog });
   await app.register(healthRoutes, { readinessChecks: { queue: () => queue.ping(), store: () => store.ping() } });
   return app;
 }

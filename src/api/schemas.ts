@@ -37,7 +37,19 @@ export const uploadFormSchema = {
   properties: {
     file: { type: 'string', format: 'binary', description: 'The image: PNG, JPEG, WebP, BMP, TIFF, GIF or PBM/PGM/PPM.' },
     lang: { type: 'string', description: 'Language set, such as eng or eng+deu. Default eng.' },
-    psm: { type: 'integer', minimum: 0, maximum: 13, description: 'Tesseract page segmentation mode.' },
+    psm: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 13,
+      description: 'Tesseract page segmentation mode. Default: chosen per page (6, one block; 3, automatic, for two columns).',
+    },
+    output: {
+      type: 'string',
+      description:
+        'Comma-separated renditions besides the text: words and lines (boxes in the JSON result), hocr, tsv, pdf (GET /result/{id}?format=...).',
+      example: 'words,hocr',
+    },
+    preprocess: { type: 'boolean', description: 'false sends the image to tesseract exactly as uploaded. Default true.' },
     callback_url: {
       type: 'string',
       format: 'uri',
@@ -51,9 +63,30 @@ export const uploadQuerySchema = {
   properties: {
     lang: uploadFormSchema.properties.lang,
     psm: { type: 'string', pattern: '^[0-9]+$', description: uploadFormSchema.properties.psm.description },
+    output: { type: 'string', description: uploadFormSchema.properties.output.description },
+    preprocess: { type: 'string', enum: ['true', 'false', '1', '0'], description: uploadFormSchema.properties.preprocess.description },
     callback_url: { type: 'string', description: uploadFormSchema.properties.callback_url.description },
   },
 } as const;
+
+/** Words or lines with their boxes, in pixels of the uploaded image as viewers show it (EXIF orientation applied). */
+const textBoxesSchema = (description: string) =>
+  ({
+    type: 'array',
+    description,
+    items: {
+      type: 'object',
+      properties: {
+        text: { type: 'string' },
+        confidence: { type: 'number', description: '0 to 100.' },
+        bbox: {
+          type: 'object',
+          description: 'Left, top, right and bottom edges in pixels of the uploaded image.',
+          properties: { x0: { type: 'integer' }, y0: { type: 'integer' }, x1: { type: 'integer' }, y1: { type: 'integer' } },
+        },
+      },
+    },
+  }) as const;
 
 const nullableTimestamp = { type: ['string', 'null'], format: 'date-time' } as const;
 
@@ -70,7 +103,12 @@ export const jobBodySchema = {
     progress: { type: ['number', 'null'], description: 'Fraction recognised, 0 to 1, while processing.' },
     options: {
       type: 'object',
-      properties: { lang: { type: 'string' }, psm: { type: ['integer', 'null'] } },
+      properties: {
+        lang: { type: 'string' },
+        psm: { type: ['integer', 'null'] },
+        preprocess: { type: 'boolean' },
+        outputs: { type: 'array', items: { type: 'string' }, description: 'Renditions asked for besides the text.' },
+      },
     },
     result: {
       type: ['object', 'null'],
@@ -82,6 +120,13 @@ export const jobBodySchema = {
         timings: {
           type: 'object',
           properties: { queued_ms: { type: 'integer' }, recognition_ms: { type: 'integer' } },
+        },
+        words: textBoxesSchema('Each recognised word, when output=words was asked for.'),
+        lines: textBoxesSchema('Each recognised line, when output=lines was asked for.'),
+        formats: {
+          type: 'array',
+          items: { type: 'string', enum: ['text', 'hocr', 'tsv', 'pdf'] },
+          description: 'Renditions GET /result/{id}?format=... serves for this task.',
         },
       },
     },
@@ -105,5 +150,10 @@ export const waitQuerySchema = {
   type: 'object',
   properties: {
     wait: { type: 'number', minimum: 0, maximum: 30, description: 'Hold the request up to this many seconds until the job ends.' },
+    format: {
+      type: 'string',
+      enum: ['json', 'text', 'hocr', 'tsv', 'pdf'],
+      description: 'json (default): the task. Otherwise that rendition of a completed task, with its own content type; hocr, tsv and pdf only when asked for in output= at upload.',
+    },
   },
 } as const;

@@ -3,9 +3,21 @@ import { isAppError, toErrorInfo } from '../errors.js';
 import { isTerminal } from '../job.js';
 import { toJobBody } from '../job-body.js';
 import type { OcrEngine } from '../ocr/engine.js';
+import { createOcrPipeline, type PipelineResult } from '../ocr/pipeline.js';
 import type { JobHandler } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { WebhookSender } from '../webhook/sender.js';
+
+/** The outputs asked for, as stored with the result: JSON-safe, so the PDF travels as base64. */
+function renditions({ words, lines, hocr, tsv, pdf }: PipelineResult) {
+  return {
+    ...(words && { words }),
+    ...(lines && { lines }),
+    ...(hocr !== undefined && { hocr }),
+    ...(tsv !== undefined && { tsv }),
+    ...(pdf && { pdf: Buffer.from(pdf).toString('base64') }),
+  };
+}
 
 /** Progress is written only in steps this large, so a page costs a handful of store writes, not hundreds. */
 const PROGRESS_STEP = 0.1;
@@ -13,6 +25,8 @@ const PROGRESS_STEP = 0.1;
 export interface JobProcessorDependencies {
   store: ResultStore;
   engine: OcrEngine;
+  /** MAX_IMAGE_PIXELS: preprocessing refuses to decode anything larger. */
+  maxImagePixels: number;
   logger: Logger;
   /** Sends callbacks for jobs uploaded with a callback_url; absent when no CALLBACK_SECRET is set. */
   webhooks?: WebhookSender;
@@ -22,7 +36,9 @@ export interface JobProcessorDependencies {
  * The work done for one delivered job. It resolves (and so lets the queue acknowledge) only once
  * the store holds the result or a permanent failure; faults are thrown back for a bounded retry.
  */
-export function createJobProcessor({ store, engine, logger, webhooks }: JobProcessorDependencies): JobHandler {
+export function createJobProcessor({ store, engine, maxImagePixels, logger, webhooks }: JobProcessorDependencies): JobHandler {
+  const pipeline = createOcrPipeline({ engine, maxPixels: maxImagePixels });
+
   /**
    * Sends the callback of a finished job that has not had one yet. It runs before the job is acknowledged,
    * so a worker that dies between storing the result and calling back leaves the callback to the redelivery.
@@ -55,7 +71,8 @@ export function createJobProcessor({ store, engine, logger, webhooks }: JobProce
     };
 
     try {
-      const recognition = await engine.recognize({ image: job.image, lang: job.options.lang, psm: job.options.psm, onProgress });
+      const { lang, psm, preprocess = true, outputs = [] } = job.options;
+      const recognition = await pipeline.run({ image: job.image, lang, psm, preprocess, outputs, onProgress });
       await progressWrites;
       const queuedMs = Date.parse(record.startedAt!) - Date.parse(record.createdAt);
       const stored = await store.complete(job.id, {
@@ -64,9 +81,11 @@ export function createJobProcessor({ store, engine, logger, webhooks }: JobProce
         lang: job.options.lang,
         psm: recognition.psm,
         timings: { queuedMs, recognitionMs: recognition.recognitionMs },
+        ...renditions(recognition),
       });
       // Another delivery of the same job (after a worker died) may have finished it first: only one result counts.
-      if (stored) log.info({ recognition_ms: recognition.recognitionMs, confidence: recognition.confidence }, 'job completed');
+      const { recognitionMs, confidence, preprocessing } = recognition;
+      if (stored) log.info({ recognition_ms: recognitionMs, confidence, preprocessing }, 'job completed');
       else log.info('job was finished by another delivery or deleted meanwhile; this result is discarded');
     } catch (error) {
       await progressWrites;

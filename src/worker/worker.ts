@@ -9,6 +9,8 @@ export interface WorkerDependencies {
   queue: JobQueue;
   store: ResultStore;
   engine: OcrEngine;
+  /** MAX_IMAGE_PIXELS: preprocessing refuses to decode anything larger. */
+  maxImagePixels: number;
   logger: Logger;
   concurrency: number;
   /** Language sets whose tesseract workers are created before the first job arrives. */

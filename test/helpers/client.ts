@@ -2,6 +2,9 @@
 export interface UploadFields {
   lang?: string;
   psm?: string;
+  /** Renditions besides the text, comma-separated: words, lines, hocr, tsv, pdf. */
+  output?: string;
+  preprocess?: string;
   filename?: string;
   contentType?: string;
 }

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
-import { toJobBody } from '../../job-body.js';
+import { toJobBody, type Rendition } from '../../job-body.js';
 import type { ResultStore } from '../../store/result-store.js';
+import { renderResult } from '../renditions.js';
 import { errorBodySchema, jobBodySchema, taskIdParamsSchema, waitQuerySchema } from '../schemas.js';
 
 export interface ResultRouteDependencies {
@@ -14,7 +15,7 @@ const notFound = (id: string) =>
 
 interface TaskRoute {
   Params: { id: string };
-  Querystring: { wait?: number };
+  Querystring: { wait?: number; format?: Rendition | 'json' };
 }
 
 /** `GET /result/:id` (with `?wait=S`) and `DELETE /result/:id`. */
@@ -33,16 +34,19 @@ export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (
         summary: "A task's state and, once completed, its text",
         params: taskIdParamsSchema,
         querystring: waitQuerySchema,
-        response: { 200: jobBodySchema, 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema },
+        response: { 200: jobBodySchema, 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema },
       },
       onRequest: authenticate,
     },
-    async (request) => {
+    async (request, reply) => {
       const current = await readOwnJob(request);
       const waitMs = Math.round((request.query.wait ?? 0) * 1000);
       const record = waitMs > 0 ? await store.waitFor(current.id, waitMs) : current;
       if (!record) throw notFound(current.id);
-      return toJobBody(record);
+      const { format = 'json' } = request.query;
+      if (format === 'json') return toJobBody(record);
+      const { contentType, body } = renderResult(record, format);
+      return reply.type(contentType).send(body);
     },
   );
 

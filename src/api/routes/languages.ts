@@ -1,0 +1,26 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { LanguageCatalog } from '../../ocr/languages.js';
+import { DEFAULT_LANGUAGE } from '../upload-options.js';
+
+export interface LanguageRouteDependencies {
+  catalog: LanguageCatalog;
+}
+
+const languagesBodySchema = {
+  type: 'object',
+  required: ['languages'],
+  properties: {
+    languages: { type: 'array', items: { type: 'string' }, description: 'Installed Tesseract language codes, for lang=.' },
+    default: { type: 'string' },
+    combine: { type: 'string', description: 'How to ask for several languages at once.' },
+  },
+} as const;
+
+/** `GET /languages`: the language packs this service has on disk. */
+export const languageRoutes: FastifyPluginAsync<LanguageRouteDependencies> = async (app, { catalog }) => {
+  app.get(
+    '/languages',
+    { schema: { summary: 'Installed OCR languages', response: { 200: languagesBodySchema } } },
+    async () => ({ languages: catalog.installed, default: DEFAULT_LANGUAGE, combine: 'Join codes with "+", as in lang=eng+deu.' }),
+  );
+};
