@@ -3,6 +3,7 @@ import { buildApp } from './api/app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { toErrorInfo } from './errors.js';
 import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
 import { createLanguageCatalog } from './ocr/languages.js';
 import { createTesseractEngine } from './ocr/tesseract-engine.js';
 import { createJobQueue } from './queue/index.js';
@@ -27,6 +28,7 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel, config.mode);
+  const metrics = createMetrics();
   const catalog = createLanguageCatalog();
   for (const set of config.ocr.preloadLanguageSets) catalog.parseLanguageSet(set);
 
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
           host: config.http.host,
           port: config.workerHealthPort,
           logger,
+          metrics,
           readinessChecks: { queue: () => queue.ping(), store: () => store.ping() },
         })
       : undefined;
@@ -83,6 +86,7 @@ async function main(): Promise<void> {
         catalog,
         logger,
         ...config.limits,
+        metrics,
         apiKeys: config.apiKeys,
         rateLimit: { ...config.rateLimit, ...(config.store.kind === 'redis' ? { redis: config.redis } : {}) },
         callbacks: { enabled: config.callbacks.secret !== undefined, allowPrivate: config.callbacks.allowPrivate },

@@ -11,9 +11,11 @@ import type { LanguageCatalog } from '../ocr/languages.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { ApiKey } from './api-keys.js';
+import type { Metrics } from '../metrics.js';
 import { createAuthenticator } from './authenticate.js';
 import { registerErrorHandling } from './error-handler.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { languageRoutes } from './routes/languages.js';
 import { resultRoutes } from './routes/result.js';
 import { uploadRoutes } from './routes/upload.js';
@@ -32,6 +34,7 @@ export interface AppDependencies {
   /** Uploads per window per API key (or per client address when open); counted in Redis when given, so every API instance shares them. */
   rateLimit: { max: number; windowMs: number; redis?: { url: string; keyPrefix: string } };
   callbacks: { enabled: boolean; allowPrivate: boolean };
+  metrics: Metrics;
 }
 
 /** A request id that is safe to echo into logs and headers. */
@@ -56,6 +59,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.httpRequests
+      .labels(request.routeOptions.url ?? 'unmatched', request.method, String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
   });
 
   registerErrorHandling(app);
@@ -117,6 +125,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(uploadRoutes, { queue, store, catalog, maxImagePixels, authenticate, callbacks });
   await app.register(resultRoutes, { store, authenticate });
   await app.register(languageRoutes, { catalog });
+  await app.register(metricsRoutes, { registry: deps.metrics.registry });
   await app.register(healthRoutes, { readinessChecks: { queue: () => queue.ping(), store: () => store.ping() } });
   return app;
 }

@@ -2,21 +2,25 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerErrorHandling } from '../api/error-handler.js';
 import { healthRoutes, type HealthRouteDependencies } from '../api/routes/health.js';
+import { metricsRoutes } from '../api/routes/metrics.js';
+import type { Metrics } from '../metrics.js';
 
 export interface HealthServerOptions extends HealthRouteDependencies {
   host: string;
   port: number;
   logger: Logger;
+  metrics: Metrics;
 }
 
 /**
  * `GET /health` and `GET /ready` of a worker process, on its own port (`WORKER_HEALTH_PORT`), so an
  * orchestrator can check and restart workers, which serve no API.
  */
-export async function startHealthServer({ host, port, logger, readinessChecks }: HealthServerOptions): Promise<FastifyInstance> {
+export async function startHealthServer({ host, port, logger, readinessChecks, metrics }: HealthServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: logger.child({ server: 'worker-health' }) as FastifyBaseLogger, disableRequestLogging: true });
   registerErrorHandling(app);
   await app.register(healthRoutes, { readinessChecks });
+  await app.register(metricsRoutes, { registry: metrics.registry });
   await app.listen({ host, port });
   logger.info({ port }, 'worker health checks listening');
   return app;

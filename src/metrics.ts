@@ -1,0 +1,37 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** The Prometheus metrics of one process; API and worker each expose theirs at `GET /metrics`. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'ocr_' });
+  return {
+    registry,
+    httpRequests: new Histogram({
+      name: 'ocr_http_request_duration_seconds',
+      help: 'HTTP requests by route, method and status code.',
+      labelNames: ['route', 'method', 'status'] as const,
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers: [registry],
+    }),
+    jobs: new Counter({
+      name: 'ocr_jobs_total',
+      help: 'Jobs handled by this worker, by outcome (completed, failed, retried, skipped) and error code.',
+      labelNames: ['outcome', 'code'] as const,
+      registers: [registry],
+    }),
+    recognitionSeconds: new Histogram({
+      name: 'ocr_recognition_duration_seconds',
+      help: 'Time tesseract.js spent on each completed job.',
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    queueWaitSeconds: new Histogram({
+      name: 'ocr_queue_wait_seconds',
+      help: 'Time from upload until a worker took the job.',
+      buckets: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
