@@ -68,12 +68,8 @@ describe.skipIf(missing)('the distributed stack on RabbitMQ and Redis: one API p
 
   beforeAll(async () => {
     // Every process reaches the broker through a proxy, so one test can cut the broker off and restore it.
-    const broker = new URL(AMQP_URL);
-    proxy = await startTcpProxy({ host: broker.hostname, port: Number(broker.port || 5672) });
-    const viaProxy = new URL(AMQP_URL);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    stack = await startStack({ queue: 'rabbitmq', amqpUrl: viaProxy.toString() });
+    proxy = await startTcpProxy(AMQP_URL);
+    stack = await startStack({ queue: 'rabbitmq', amqpUrl: proxy.url });
   });
 
   afterAll(async () => {

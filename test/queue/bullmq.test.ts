@@ -19,9 +19,8 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
   };
 
   beforeAll(async () => {
-    const target = new URL(REDIS_URL);
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
-    proxiedUrl = `redis://127.0.0.1:${proxy.port}`;
+    proxy = await startTcpProxy(REDIS_URL);
+    proxiedUrl = proxy.url;
   });
   afterAll(() => proxy.close());
   afterEach(async () => {

@@ -32,12 +32,8 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
   };
 
   beforeAll(async () => {
-    const target = new URL(AMQP_URL);
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5672) });
-    const viaProxy = new URL(AMQP_URL);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    proxiedUrl = viaProxy.toString();
+    proxy = await startTcpProxy(AMQP_URL);
+    proxiedUrl = proxy.url;
   });
   afterAll(() => proxy.close());
 

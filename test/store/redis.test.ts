@@ -115,13 +115,12 @@ describe.skipIf(await missingServers('redis'))('the Redis result store', () => {
   describe('through a connection that is cut and restored', () => {
     let proxy: TcpProxy;
     beforeAll(async () => {
-      const target = new URL(REDIS_URL);
-      proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+      proxy = await startTcpProxy(REDIS_URL);
     });
     afterAll(() => proxy.close());
 
     it('fails fast while cut and recovers by itself; a waiter across the outage still wakes', { timeout: 20_000 }, async () => {
-      const viaProxy = await open({ url: `redis://127.0.0.1:${proxy.port}` });
+      const viaProxy = await open({ url: proxy.url });
       const direct = await open();
       const job = newJob();
       await viaProxy.create(job);
