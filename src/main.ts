@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   const worker = engine
     ? await startWorker({
         webhooks,
+        metrics,
         queue,
         store,
         engine,

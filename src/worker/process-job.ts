@@ -4,6 +4,7 @@ import { isTerminal } from '../job.js';
 import { toJobBody } from '../job-body.js';
 import type { OcrEngine } from '../ocr/engine.js';
 import { createOcrPipeline, type PipelineResult } from '../ocr/pipeline.js';
+import type { Metrics } from '../metrics.js';
 import type { JobHandler } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { WebhookSender } from '../webhook/sender.js';
@@ -30,13 +31,14 @@ export interface JobProcessorDependencies {
   logger: Logger;
   /** Sends callbacks for jobs uploaded with a callback_url; absent when no CALLBACK_SECRET is set. */
   webhooks?: WebhookSender;
+  metrics: Metrics;
 }
 
 /**
  * The work done for one delivered job. It resolves (and so lets the queue acknowledge) only once
  * the store holds the result or a permanent failure; faults are thrown back for a bounded retry.
  */
-export function createJobProcessor({ store, engine, maxImagePixels, logger, webhooks }: JobProcessorDependencies): JobHandler {
+export function createJobProcessor({ store, engine, maxImagePixels, logger, webhooks, metrics }: JobProcessorDependencies): JobHandler {
   const pipeline = createOcrPipeline({ engine, maxPixels: maxImagePixels });
 
   /**
@@ -55,6 +57,7 @@ export function createJobProcessor({ store, engine, maxImagePixels, logger, webh
     const record = await store.markProcessing(job.id);
     if (!record) {
       log.info('job was deleted or has already finished; acknowledging it without work');
+      metrics.jobs.labels('skipped', '').inc();
       await notify(job.id);
       return;
     }
@@ -85,17 +88,25 @@ export function createJobProcessor({ store, engine, maxImagePixels, logger, webh
       });
       // Another delivery of the same job (after a worker died) may have finished it first: only one result counts.
       const { recognitionMs, confidence, preprocessing } = recognition;
-      if (stored) log.info({ recognition_ms: recognitionMs, confidence, preprocessing }, 'job completed');
-      else log.info('job was finished by another delivery or deleted meanwhile; this result is discarded');
+      if (stored) {
+        log.info({ recognition_ms: recognitionMs, confidence, preprocessing }, 'job completed');
+        metrics.jobs.labels('completed', '').inc();
+        metrics.recognitionSeconds.observe(recognitionMs / 1000);
+        metrics.queueWaitSeconds.observe(queuedMs / 1000);
+      } else {
+        log.info('job was finished by another delivery or deleted meanwhile; this result is discarded');
+      }
     } catch (error) {
       await progressWrites;
       const info = toErrorInfo(error);
       if ((isAppError(error) && error.permanent) || finalAttempt) {
         await store.fail(job.id, info);
         log.warn({ err: error, code: info.code }, 'job failed');
+        metrics.jobs.labels('failed', info.code).inc();
       } else {
         await store.requeue(job.id, info);
         log.warn({ err: error, code: info.code }, 'job attempt failed; handing it back for a retry');
+        metrics.jobs.labels('retried', info.code).inc();
         throw error;
       }
     }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { OcrEngine } from '../ocr/engine.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
+import type { Metrics } from '../metrics.js';
 import type { WebhookSender } from '../webhook/sender.js';
 import { createJobProcessor } from './process-job.js';
 
@@ -16,6 +17,7 @@ export interface WorkerDependencies {
   /** Language sets whose tesseract workers are created before the first job arrives. */
   preloadLanguageSets: string[];
   webhooks?: WebhookSender;
+  metrics: Metrics;
 }
 
 export interface Worker {

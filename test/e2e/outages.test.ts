@@ -72,7 +72,7 @@ describe.skipIf(missing)('outages and poison jobs on the distributed stack', () 
     expect(ended).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'OCR_TIMEOUT', message: expect.stringContaining('3000 ms') } });
     expect((await answer(`${stack.workers[0]!.url}/health`)).status).toBe(200);
     const workerMetrics = await (await fetch(`${stack.workers[0]!.url}/metrics`)).text();
-    expect(workerMetrics).toContain('ocr_process_cpu_seconds_total');
+    expect(workerMetrics).toContain('ocr_jobs_total{outcome="failed",code="OCR_TIMEOUT"} 1');
     const next = await upload(stack.api.url, await renderTextImage('Next in line'));
     expect((await waitForResult(stack.api.url, next.body.task_id)).result.text).toContain('Next in line');
   });
