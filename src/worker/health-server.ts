@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerErrorHandling } from '../api/error-handler.js';
 import { healthRoutes, type HealthRouteDependencies } from '../api/routes/health.js';
@@ -17,7 +17,11 @@ export interface HealthServerOptions extends HealthRouteDependencies {
  * orchestrator can check and restart workers, which serve no API.
  */
 export async function startHealthServer({ host, port, logger, readinessChecks, metrics }: HealthServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger.child({ server: 'worker-health' }) as FastifyBaseLogger, disableRequestLogging: true });
+  const app = Fastify({
+    loggerInstance: logger.child({ server: 'worker-health' }) as FastifyBaseLogger,
+    // An orchestrator asks every few seconds: those requests are not worth a log line each.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   registerErrorHandling(app);
   await app.register(healthRoutes, { readinessChecks });
   await app.register(metricsRoutes, { registry: metrics.registry });
