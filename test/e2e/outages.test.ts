@@ -20,12 +20,8 @@ describe.skipIf(missing)('outages and poison jobs on the distributed stack', () 
   let stack: Stack;
 
   beforeAll(async () => {
-    const redis = new URL(REDIS_URL);
-    redisProxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
-    const viaProxy = new URL(REDIS_URL);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(redisProxy.port);
-    stack = await startStack({ queue: 'rabbitmq', workers: 1, env: { REDIS_URL: viaProxy.toString(), JOB_TIMEOUT_MS: '3000' } });
+    redisProxy = await startTcpProxy(REDIS_URL);
+    stack = await startStack({ queue: 'rabbitmq', workers: 1, env: { REDIS_URL: redisProxy.url, JOB_TIMEOUT_MS: '3000' } });
   });
 
   afterAll(async () => {

@@ -54,15 +54,11 @@ async function restartBroker(): Promise<void> {
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   const log = options.log ?? (() => undefined);
-  const broker = new URL(AMQP_URL);
-  const proxy = await startTcpProxy({ host: broker.hostname, port: Number(broker.port || 5672) });
-  const viaProxy = new URL(AMQP_URL);
-  viaProxy.hostname = '127.0.0.1';
-  viaProxy.port = String(proxy.port);
+  const proxy = await startTcpProxy(AMQP_URL);
   const stack = await startStack({
     queue: 'rabbitmq',
     workers: options.workers,
-    amqpUrl: viaProxy.toString(),
+    amqpUrl: proxy.url,
     env: { JOB_MAX_ATTEMPTS: '5', RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'info' },
   });
   const allWorkers: RunningService[] = [...stack.workers];
