@@ -17,6 +17,7 @@ describe('the Dockerfile, built without Docker', () => {
   let out: string;
   let image: BuiltImage;
   let service: RunningService;
+  let installedFiles: string[];
 
   beforeAll(async () => {
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'image-ocr-app-image-'));
@@ -28,6 +29,7 @@ describe('the Dockerfile, built without Docker', () => {
       // The machine's npm cache holds every package already: no need to download them again.
       env: { ...process.env, npm_config_prefer_offline: 'true' },
     });
+    installedFiles = fs.readdirSync(image.workdir, { recursive: true }) as string[];
     const [program, ...args] = image.cmd;
     expect(program).toBe('node');
     service = await startService({}, { cwd: image.workdir, args });
@@ -57,6 +59,8 @@ describe('the Dockerfile, built without Docker', () => {
     const done = await waitForResult(service.url, accepted.body.task_id);
     expect(done.status).toBe('completed');
     expect(done.result.text).toContain('Built without Docker');
+    // The image runs as a user who cannot write there: everything the service writes goes to /tmp.
+    expect(fs.readdirSync(image.workdir, { recursive: true })).toEqual(installedFiles);
   });
 
   it('passes its HEALTHCHECK while the service runs, and fails it once the service is gone', async () => {

@@ -69,7 +69,8 @@ export function isIgnored(relativePath: string, dockerignore: string): boolean {
 
 function run(command: string, cwd: string, env: NodeJS.ProcessEnv): void {
   try {
-    execFileSync('sh', ['-c', command], { cwd, env, stdio: 'pipe' });
+    // At the lowest priority: the installs are heavy, and other test files run beside this one.
+    execFileSync('nice', ['-n', '19', 'sh', '-c', command], { cwd, env, stdio: 'pipe' });
   } catch (error) {
     const { stdout, stderr } = error as { stdout: Buffer; stderr: Buffer };
     throw new Error(`RUN ${command} failed in ${cwd}:\n${stdout}${stderr}`);
