@@ -96,3 +96,27 @@ describe.skipIf(missing)('upload rate limits shared by every API instance throug
     expect(statuses).toEqual([400, 400, 400, 400, 429, 429]);
   });
 });
+
+describe.skipIf(missing)('SIGTERM on a worker process', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ queue: 'rabbitmq', workers: 1 });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('finishes the job it is running, acknowledges it, and exits 0', { timeout: 120_000 }, async () => {
+    const page = Array.from({ length: 30 }, (_, i) => `Line ${i + 1} of a page the worker must finish before it stops.`).join('\n');
+    const accepted = await upload(stack.api.url, await renderTextImage(page));
+    for (let polls = 0; (await answer(`${stack.api.url}/result/${accepted.body.task_id}`)).body.status !== 'processing'; polls += 1) {
+      if (polls > 500) throw new Error('the job never started');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await stack.workers[0]!.stop('SIGTERM')).toBe(0);
+    const done = await answer(`${stack.api.url}/result/${accepted.body.task_id}`);
+    expect(done.body).toMatchObject({ status: 'completed', attempts: 1, result: { text: expect.stringContaining('Line 30 of a page') } });
+  });
+});
