@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForResult } from '../helpers/client.js';
-import { composeProject, DOCKER_COMPOSE } from '../helpers/compose.js';
+import { composeProject, DOCKER_COMPOSE, type ComposeService } from '../helpers/compose.js';
 import { execForm, parseDockerfile } from '../helpers/dockerfile.js';
 import { eventually } from '../helpers/eventually.js';
 import { renderTextImage } from '../helpers/images.js';
@@ -40,15 +41,17 @@ describe.skipIf(!available || missing)('the docker-compose topology as processes
   let stack: Stack;
   let nginx: RunningNginx;
   let maxUploadBytes: number;
+  let nginxService: ComposeService;
 
   beforeAll(async () => {
     const { services } = composeProject();
+    nginxService = services.nginx!;
     // The compose file's settings, but with the addresses of the real servers on loopback and a queue name
     // and key prefix of this test's own.
     const { MODE, PORT, AMQP_URL, REDIS_URL, ...settings } = services.api!.environment!;
     stack = await startStack({ queue: 'rabbitmq', env: settings });
     maxUploadBytes = Number(stack.env.MAX_UPLOAD_BYTES);
-    nginx = await startNginx(services.nginx!, { ...services.nginx!.environment!, API_UPSTREAM: `127.0.0.1:${stack.api.port}` });
+    nginx = await startNginx(nginxService, { ...nginxService.environment!, API_UPSTREAM: `127.0.0.1:${stack.api.port}` });
   });
 
   afterAll(async () => {
@@ -147,6 +150,25 @@ describe.skipIf(!available || missing)('the docker-compose topology as processes
     for (const response of burst.filter((answer) => answer.status !== 429)) {
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: { code: 'INVALID_MULTIPART' } });
+    }
+  });
+
+  it('answers 504 with the JSON error body when the API does not answer in time', async () => {
+    // An upstream that takes the connection and never answers, behind an nginx that waits one second for it.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const impatient = await startNginx(nginxService, { ...nginxService.environment!, API_UPSTREAM: `127.0.0.1:${port}`, NGINX_PROXY_READ_TIMEOUT: '1s' });
+    try {
+      const response = await fetch(`${impatient.url}/result/${randomUUID()}?wait=30`);
+      expect(response.status).toBe(504);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(await response.json()).toEqual({ error: { code: 'API_TIMEOUT', message: expect.any(String) } });
+    } finally {
+      await impatient.stop();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
     }
   });
 
