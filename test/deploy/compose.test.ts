@@ -59,6 +59,15 @@ describe.skipIf(!available)('docker-compose.yml', () => {
     }
   });
 
+  it('lets RabbitMQ take a job carrying the largest upload', () => {
+    const config = (services.rabbitmq!.volumes ?? [])
+      .filter((volume) => volume.split(':')[1]!.startsWith('/etc/rabbitmq/conf.d/'))
+      .map((volume) => fs.readFileSync(volume.split(':')[0]!, 'utf8'))
+      .join('\n');
+    const maxMessageSize = Number(/^max_message_size\s*=\s*(\d+)$/m.exec(config)?.[1]);
+    expect(maxMessageSize).toBeGreaterThan(loadConfig(services.api!.environment!).limits.maxUploadBytes + 64 * 1024);
+  });
+
   it('sets on nginx only variables its template or entrypoint hooks read, and on RabbitMQ only the image\'s own', () => {
     const nginx = services.nginx!;
     const read = (nginx.volumes ?? [])
