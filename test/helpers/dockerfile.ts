@@ -93,6 +93,37 @@ export interface BuildOptions {
   env: NodeJS.ProcessEnv;
 }
 
+interface CopyPlaces {
+  workdir: string;
+  context: string;
+  stageRoots: Map<string, string>;
+  dockerignore: string;
+}
+
+/** `COPY [--from=stage] source... dest`, with Docker's rules for folders and for a destination ending in `/`. */
+function copy(args: string, { workdir, context, stageRoots, dockerignore }: CopyPlaces): void {
+  const words = args.split(/\s+/);
+  const from = words.find((word) => word.startsWith('--from='))?.slice('--from='.length);
+  const paths = words.filter((word) => !word.startsWith('--'));
+  const dest = paths.pop()!;
+  const sourceRoot = from === undefined ? context : stageRoots.get(from);
+  if (!sourceRoot) throw new Error(`COPY --from=${from}: no such stage`);
+  const fromContext = (file: string) => path.relative(context, file).split(path.sep).join('/');
+  for (const source of paths) {
+    const sourcePath = path.join(sourceRoot, source);
+    if (from === undefined && isIgnored(fromContext(sourcePath), dockerignore)) {
+      throw new Error(`COPY ${source}: .dockerignore keeps it out of the build context`);
+    }
+    // A folder's contents go into the destination; a file goes into it when it names a folder.
+    const intoFolder = !fs.statSync(sourcePath).isDirectory() && (dest.endsWith('/') || paths.length > 1);
+    const target = path.join(workdir, dest, intoFolder ? path.basename(source) : '');
+    fs.cpSync(sourcePath, target, {
+      recursive: true,
+      filter: (file) => from !== undefined || !isIgnored(fromContext(file), dockerignore),
+    });
+  }
+}
+
 /**
  * Builds a Dockerfile without Docker: each stage is a folder, COPY copies from the context (minus what
  * .dockerignore excludes) or from an earlier stage's folder, and RUN runs in the WORKDIR folder.
@@ -113,27 +144,9 @@ export function buildWithoutDocker(dockerfile: string, { context, out, skipRun, 
           workdir = path.join(root, args);
           fs.mkdirSync(workdir, { recursive: true });
           break;
-        case 'COPY': {
-          const words = args.split(/\s+/);
-          const from = words.find((word) => word.startsWith('--from='))?.slice('--from='.length);
-          const [dest, ...sources] = words.filter((word) => !word.startsWith('--')).reverse();
-          const destination = path.join(workdir, dest!);
-          for (const source of sources.reverse()) {
-            const sourceRoot = from === undefined ? context : stageRoots.get(from);
-            if (!sourceRoot) throw new Error(`COPY --from=${from}: no such stage`);
-            if (from === undefined && isIgnored(path.posix.normalize(source), dockerignore)) {
-              throw new Error(`COPY ${source}: .dockerignore keeps it out of the build context`);
-            }
-            const sourcePath = path.join(sourceRoot, source);
-            // A folder's contents go into the destination; a file goes into it when it names a folder.
-            const target = fs.statSync(sourcePath).isDirectory() || !(dest!.endsWith('/') || sources.length > 1) ? destination : path.join(destination, path.basename(source));
-            fs.cpSync(sourcePath, target, {
-              recursive: true,
-              filter: (file) => from !== undefined || !isIgnored(path.relative(context, file).split(path.sep).join('/'), dockerignore),
-            });
-          }
+        case 'COPY':
+          copy(args, { workdir, context, stageRoots, dockerignore });
           break;
-        }
         case 'RUN':
           for (const command of args.split('&&').map((part) => part.trim())) {
             if (!skipRun.test(command)) run(command, workdir, env);
