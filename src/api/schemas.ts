@@ -35,7 +35,7 @@ export const uploadFormSchema = {
   type: 'object',
   required: ['file'],
   properties: {
-    file: { type: 'string', format: 'binary', description: 'The image: PNG, JPEG, WebP, BMP, TIFF, GIF or PBM/PGM/PPM.' },
+    file: { type: 'string', format: 'binary', description: 'The image: PNG, JPEG, WebP, BMP, TIFF, GIF, AVIF or PBM/PGM/PPM.' },
     lang: { type: 'string', description: 'Language set, such as eng or eng+deu. Default eng.' },
     psm: {
       type: 'integer',

@@ -1,4 +1,4 @@
-export type ImageType = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp' | 'tiff' | 'pnm';
+export type ImageType = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp' | 'tiff' | 'pnm' | 'avif';
 
 export const MEDIA_TYPES: Record<ImageType, string> = {
   png: 'image/png',
@@ -8,7 +8,11 @@ export const MEDIA_TYPES: Record<ImageType, string> = {
   bmp: 'image/bmp',
   tiff: 'image/tiff',
   pnm: 'image/x-portable-anymap',
+  avif: 'image/avif',
 };
+
+/** Types tesseract.js cannot read itself: they always go through sharp, even with preprocessing off. */
+export const NEEDS_CONVERSION: readonly ImageType[] = ['avif'];
 
 const startsWith = (bytes: Buffer, signature: readonly number[], offset = 0): boolean =>
   bytes.length >= offset + signature.length && signature.every((byte, index) => bytes[offset + index] === byte);
@@ -27,6 +31,8 @@ export function detectImageType(bytes: Buffer): ImageType | undefined {
   if (startsWith(bytes, ascii('GIF87a')) || startsWith(bytes, ascii('GIF89a'))) return 'gif';
   if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return 'webp';
   if (startsWith(bytes, ascii('II*\0')) || startsWith(bytes, ascii('MM\0*'))) return 'tiff';
+  // An ISO-BMFF file whose major brand is AVIF (still image or sequence). sharp's own build reads AVIF but not HEIC.
+  if (startsWith(bytes, ascii('ftyp'), 4) && (startsWith(bytes, ascii('avif'), 8) || startsWith(bytes, ascii('avis'), 8))) return 'avif';
   // "BM" alone is two printable letters; a real BMP also carries its header size (12 to 124) at offset 14.
   if (startsWith(bytes, ascii('BM')) && bytes.length >= 18) {
     const headerSize = bytes.readUInt32LE(14);

@@ -1,6 +1,7 @@
 import type { ExtraOutput, OcrEngine, Recognition } from './engine.js';
 import { createPointMapper, mapHocr, mapTextBoxes, mapTsv } from './coordinates.js';
-import { detectImageType } from './image-type.js';
+import sharp from 'sharp';
+import { detectImageType, NEEDS_CONVERSION } from './image-type.js';
 import { preprocessImage, type PreparedImage } from './preprocess.js';
 
 export interface PipelineRequest {
@@ -51,6 +52,10 @@ export function createOcrPipeline({ engine, maxPixels }: PipelineDependencies): 
   return {
     async run({ image, lang, psm, preprocess, outputs, onProgress }) {
       const type = detectImageType(image);
+      if (!preprocess && type && NEEDS_CONVERSION.includes(type)) {
+        const png = await sharp(image, { limitInputPixels: maxPixels }).png().toBuffer();
+        return engine.recognize({ image: png, lang, psm, outputs, onProgress });
+      }
       if (!preprocess || type === 'bmp' || type === 'pnm') return engine.recognize({ image, lang, psm, outputs, onProgress });
 
       const prepared = await preprocessImage(image, { maxPixels });

@@ -1,4 +1,5 @@
 import sharp, { type Sharp } from 'sharp';
+import { AppError } from '../errors.js';
 import { analysePage, type PageAnalysis } from './page-analysis.js';
 
 /**
@@ -10,6 +11,8 @@ const TARGET_LINE_HEIGHT = 40;
 const MAX_UPSCALE = 4;
 /** What tesseract is handed never exceeds this, so a worker's WASM heap (which never shrinks) stays flat. */
 const MAX_OCR_PIXELS = 16_000_000;
+/** Leptonica refuses wider or taller images ("Image too large"). */
+const MAX_OCR_SIDE = 32_767;
 /** Pages larger than this are measured on a reduced copy: the measurements need no more detail. */
 const MAX_ANALYSIS_PIXELS = 4_000_000;
 /** Share of lone ink dots above which a page is speckled: upscaling it only magnifies the specks. */
@@ -68,7 +71,7 @@ async function measure(oriented: Sharp, width: number, height: number): Promise<
 
 function chooseScale({ lineHeight }: PageAnalysis, noisy: boolean, width: number, height: number): number {
   const wanted = lineHeight > 0 && !noisy ? Math.min(MAX_UPSCALE, Math.max(1, TARGET_LINE_HEIGHT / lineHeight)) : 1;
-  return Math.min(wanted, Math.sqrt(MAX_OCR_PIXELS / (width * height)));
+  return Math.min(wanted, Math.sqrt(MAX_OCR_PIXELS / (width * height)), MAX_OCR_SIDE / Math.max(width, height));
 }
 
 /**
@@ -81,7 +84,13 @@ export async function preprocessImage(bytes: Buffer, { maxPixels }: PreprocessOp
   // First page or frame only (sharp's default), oriented as EXIF says, one gray channel.
   // Transparent areas become white paper first, or they would turn black.
   const oriented = sharp(bytes, { limitInputPixels: maxPixels }).autoOrient().flatten({ background: '#ffffff' }).grayscale();
-  const { data: upright, info } = await oriented.clone().raw().toBuffer({ resolveWithObject: true });
+  const { data: upright, info } = await oriented
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+    .catch((error: unknown) => {
+      // The API decoded it already; only a job published by something other than our API gets here.
+      throw new AppError('IMAGE_UNREADABLE', 'The image is corrupt or truncated and cannot be decoded.', { cause: error });
+    });
   const { width, height } = info;
   const measured = await measure(sharp(upright, { raw: { width, height, channels: 1 } }), width, height);
 

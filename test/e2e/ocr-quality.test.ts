@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upload, waitForResult } from '../helpers/client.js';
 import { characterErrorRate, normaliseText } from '../helpers/error-rate.js';
@@ -80,6 +81,13 @@ describe('OCR quality over real HTTP', () => {
     const accepted = await upload(service.url, fixture(name));
     const done = await waitForResult(service.url, accepted.body.task_id);
     expect(characterErrorRate(groundTruth(name), done.result.text)).toBeLessThan(0.03);
+  });
+
+  it.each(['true', 'false'])('reads AVIF, which tesseract.js cannot decode itself, with preprocess=%s', async (preprocess) => {
+    const avif = await sharp(await renderTextImage('Modern formats too')).avif({ lossless: true }).toBuffer();
+    const accepted = await upload(service.url, avif, { preprocess, filename: 'scan.avif', contentType: 'image/avif' });
+    expect(accepted.status).toBe(202);
+    expect((await waitForResult(service.url, accepted.body.task_id)).result.text.trim()).toBe('Modern formats too');
   });
 
   it('skips preprocessing on preprocess=false', async () => {

@@ -11,6 +11,7 @@ describe('detectImageType', () => {
     ['webp', () => pixels().webp().toBuffer()],
     ['gif', () => pixels().gif().toBuffer()],
     ['tiff', () => pixels().tiff().toBuffer()],
+    ['avif', () => pixels().avif().toBuffer()],
   ])('recognises a real %s file by its bytes', async (type, make) => {
     expect(detectImageType(await make())).toBe(type);
   });

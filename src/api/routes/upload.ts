@@ -89,7 +89,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       if (!imageType) {
         throw new AppError(
           'UNSUPPORTED_MEDIA_TYPE',
-          'The file is not an image we can read. Send PNG, JPEG, WebP, BMP, TIFF, GIF or PBM/PGM/PPM.',
+          'The file is not an image we can read. Send PNG, JPEG, WebP, BMP, TIFF, GIF, AVIF or PBM/PGM/PPM.',
         );
       }
       const options = parseUploadOptions(catalog, fields, request.query);
