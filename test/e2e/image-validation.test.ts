@@ -53,6 +53,16 @@ describe('image validation before anything is queued (over real HTTP)', () => {
     expect(done.result.text.trim()).toBe('');
   });
 
+  it('fails the job of an image that passes the header check but breaks the decoder, with OCR_FAILED', async () => {
+    const bmp = Buffer.from(fixture('peer/simple-bmp.bmp'));
+    // 7 bits per pixel: the header is whole and the file long enough, but no BMP decoder knows the depth.
+    bmp.writeUInt16LE(7, 28);
+    const accepted = await upload(service.url, bmp, { filename: 'scan.bmp', contentType: 'image/bmp' });
+    expect(accepted.status).toBe(202);
+    const done = await waitForResult(service.url, accepted.body.task_id);
+    expect(done).toMatchObject({ status: 'failed', error: { code: 'OCR_FAILED', message: expect.any(String) } });
+  });
+
   it('keeps working after all of them', async () => {
     const accepted = await upload(service.url, await renderTextImage('Still reading'));
     expect((await waitForResult(service.url, accepted.body.task_id)).result.text).toContain('Still reading');
