@@ -201,8 +201,12 @@ class AmqpLink {
     this.closed = true;
     clearTimeout(this.retryTimer);
     const connection = this.connection;
+    const channel = this.channel;
     this.connection = undefined;
     this.channel = undefined;
+    // Closing the channel first flushes what it still has to send: amqplib writes the connection's close
+    // ahead of channel frames, and acknowledgements sent just before would be lost (and their jobs redelivered).
+    await channel?.close().catch(() => undefined);
     await connection?.close().catch(() => undefined);
   }
 }

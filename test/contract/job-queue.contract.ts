@@ -151,7 +151,10 @@ export function describeJobQueueContract(backend: QueueBackend): void {
         },
         { concurrency: 1 },
       );
-      await eventually(() => redelivered.length === 1, 'the job to come back');
+      await eventually(() => redelivered.length >= 1, 'the job to come back');
+      // Exactly once: a lost acknowledgement would bring back the first delivery too.
+      await sleep(500);
+      expect(redelivered).toHaveLength(1);
       expect(redelivered[0]!.attempt).toBeGreaterThanOrEqual(2);
     });
 
