@@ -107,9 +107,22 @@ describe.skipIf(!available || missing)('the docker-compose topology as processes
     const html = await page.text();
     const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map(([, link]) => new URL(link!, page.url).pathname);
     expect(assets).toContain('/docs/static/swagger-ui-bundle.js');
-    for (const asset of assets) expect((await fetch(`${nginx.url}${asset}`)).status, asset).toBe(200);
+    for (const asset of assets) {
+      const response = await fetch(`${nginx.url}${asset}`);
+      expect(response.status, asset).toBe(200);
+      expect((await response.arrayBuffer()).byteLength, asset).toBeGreaterThan(0);
+    }
     const openapi = await fetch(`${nginx.url}/openapi.json`);
     expect(((await openapi.json()) as { paths: Record<string, unknown> }).paths).toHaveProperty('/upload');
+  });
+
+  it('keeps /metrics off the public side: 404 through nginx, served by the API on the internal network', async () => {
+    const outside = await fetch(`${nginx.url}/metrics`);
+    expect(outside.status).toBe(404);
+    expect(await outside.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    const inside = await fetch(`${stack.api.url}/metrics`);
+    expect(inside.status).toBe(200);
+    expect(await inside.text()).toContain('# HELP');
   });
 
   it('refuses a body far over MAX_UPLOAD_BYTES in nginx with the JSON error body, and lets the API refuse one just over it', async () => {
