@@ -1,7 +1,6 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/webhook/signature.js';
+import { startCallbackReceiver, type CallbackReceiver } from '../helpers/callback-receiver.js';
 import { eventually } from '../helpers/eventually.js';
 import { renderTextImage } from '../helpers/images.js';
 import { startService, type RunningService } from '../helpers/service.js';
@@ -27,24 +26,10 @@ async function uploadAs(service: RunningService, key: string | undefined, image:
 
 describe('API keys, idempotency and callbacks', () => {
   let service: RunningService;
-  let receiver: http.Server;
-  let receiverUrl: string;
-  const deliveries: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
-  let failuresBeforeSuccess = 0;
+  let receiver: CallbackReceiver;
 
   beforeAll(async () => {
-    receiver = http.createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        deliveries.push({ headers: request.headers, body });
-        response.statusCode = failuresBeforeSuccess > 0 ? 503 : 204;
-        failuresBeforeSuccess -= 1;
-        response.end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ocr-done`;
+    receiver = await startCallbackReceiver();
     service = await startService({
       API_KEYS: `alice:${ALICE},bob:${BOB}`,
       CALLBACK_SECRET: SECRET,
@@ -54,7 +39,7 @@ describe('API keys, idempotency and callbacks', () => {
 
   afterAll(async () => {
     await service?.stop();
-    await new Promise((resolve) => receiver.close(resolve));
+    await receiver?.close();
   });
 
   it('refuses job routes without a valid key, and keeps health, readiness and docs open', async () => {
@@ -102,13 +87,12 @@ describe('API keys, idempotency and callbacks', () => {
   });
 
   it('POSTs the finished job to callback_url, signed, retrying a failing receiver, and records the delivery', async () => {
-    deliveries.length = 0;
-    failuresBeforeSuccess = 2;
-    const accepted = await uploadAs(service, ALICE, await renderTextImage('Call me back'), { callback_url: receiverUrl });
+    receiver.answers.push(503, 503, 204);
+    const accepted = await uploadAs(service, ALICE, await renderTextImage('Call me back'), { callback_url: receiver.url });
     expect(accepted.status).toBe(202);
     const id = accepted.body.task_id as string;
-    await eventually(() => deliveries.length >= 3, 'three callback attempts', 30_000);
-    const { headers, body } = deliveries.at(-1)!;
+    await eventually(() => receiver.received.length >= 3, 'three callback attempts', 30_000);
+    const { headers, body } = receiver.received.at(-1)!;
     expect(JSON.parse(body)).toMatchObject({ task_id: id, status: 'completed', result: { text: expect.stringContaining('Call me back') } });
     expect(verifySignature(SECRET, { timestamp: String(headers['x-ocr-timestamp']), body, signature: String(headers['x-ocr-signature']) })).toBe(true);
     // The delivery is recorded right after the receiver's answer: poll until it shows.
@@ -117,7 +101,7 @@ describe('API keys, idempotency and callbacks', () => {
       if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100));
       job = (await call(`${service.url}/result/${id}`, { key: ALICE })).body;
     }
-    expect(job.callback).toMatchObject({ url: receiverUrl, status: 'delivered', attempts: 3, last_status: 204 });
+    expect(job.callback).toMatchObject({ url: receiver.url, status: 'delivered', attempts: 3, last_status: 204 });
   });
 
   it('refuses a callback_url that is not http(s)', async () => {

@@ -1,41 +1,24 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookSender } from '../../src/webhook/sender.js';
 import { verifySignature } from '../../src/webhook/signature.js';
-
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
+import { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } from '../helpers/callback-receiver.js';
 
 const SECRET = 'test-secret';
 
 describe('webhook sender', () => {
-  const received: Received[] = [];
-  let answers: number[] = [];
-  let server: http.Server;
+  let receiver: CallbackReceiver;
   let url: string;
 
   beforeAll(async () => {
-    server = http.createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        received.push({ headers: request.headers, body });
-        response.statusCode = answers.shift() ?? 200;
-        response.end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    receiver = await startCallbackReceiver();
+    url = receiver.url;
   });
 
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  afterAll(() => receiver.close());
   afterEach(() => {
-    received.length = 0;
-    answers = [];
+    receiver.received.length = 0;
+    receiver.answers.length = 0;
   });
 
   const sender = (allowPrivate: boolean) =>
@@ -44,8 +27,8 @@ describe('webhook sender', () => {
   it('POSTs the body signed over timestamp and body, and the signature verifies', async () => {
     const delivery = await sender(true).deliver(url, { task_id: 't1', status: 'completed' }, { taskId: 't1' });
     expect(delivery).toMatchObject({ url, status: 'delivered', attempts: 1, lastStatus: 200 });
-    expect(received).toHaveLength(1);
-    const [{ headers, body }] = received as [Received];
+    expect(receiver.received).toHaveLength(1);
+    const [{ headers, body }] = receiver.received as [ReceivedCallback];
     expect(JSON.parse(body)).toEqual({ task_id: 't1', status: 'completed' });
     expect(headers['content-type']).toBe('application/json');
     const signed = { timestamp: String(headers['x-ocr-timestamp']), body, signature: String(headers['x-ocr-signature']) };
@@ -56,20 +39,20 @@ describe('webhook sender', () => {
   });
 
   it('retries a failing receiver with back-off until it accepts', async () => {
-    answers = [503, 500, 200];
+    receiver.answers.push(503, 500, 200);
     const delivery = await sender(true).deliver(url, { n: 1 }, { taskId: 't2' });
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 3, lastStatus: 200 });
-    expect(received).toHaveLength(3);
+    expect(receiver.received).toHaveLength(3);
   });
 
   it('gives up after the bounded attempts and records the failure', async () => {
-    answers = [503, 503, 503, 503, 503];
+    receiver.answers.push(503, 503, 503, 503, 503);
     const delivery = await sender(true).deliver(url, { n: 2 }, { taskId: 't3' });
     expect(delivery).toMatchObject({ status: 'failed', attempts: 4, lastStatus: 503, lastError: 'answered 503' });
   });
 
   it('does not retry an answer that will not change (4xx)', async () => {
-    answers = [404];
+    receiver.answers.push(404);
     const delivery = await sender(true).deliver(url, { n: 3 }, { taskId: 't4' });
     expect(delivery).toMatchObject({ status: 'failed', attempts: 1, lastStatus: 404 });
   });
@@ -79,6 +62,6 @@ describe('webhook sender', () => {
       const delivery = await sender(false).deliver(target, { n: 4 }, { taskId: 't5' });
       expect(delivery).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringMatching(/not allowed/) });
     }
-    expect(received).toHaveLength(0);
+    expect(receiver.received).toHaveLength(0);
   });
 });
