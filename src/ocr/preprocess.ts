@@ -34,8 +34,8 @@ const THRESHOLD_OTSU = '0';
 const THRESHOLD_SAUVOLA = '2';
 
 /** Page segmentation: fully automatic layout (for columns), or one uniform block (tesseract.js's default). */
-export const PSM_AUTO = 3;
-export const PSM_SINGLE_BLOCK = 6;
+const PSM_AUTO = 3;
+const PSM_SINGLE_BLOCK = 6;
 
 export interface PreprocessOptions {
   /** Largest accepted width × height; sharp refuses to decode beyond it. */

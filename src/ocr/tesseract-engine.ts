@@ -99,11 +99,14 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
     return pooled;
   };
 
-  /** Closes the least recently used pools beyond the bound; a pool with work in flight is left alone. */
-  const evictLeastRecentlyUsed = (): void => {
+  /**
+   * Closes the least recently used pools beyond the bound. A pool with work in flight is left alone, and so is
+   * the one just asked for (not busy yet), so the bound may be exceeded while every older set is at work.
+   */
+  const evictLeastRecentlyUsed = (wanted: string): void => {
     for (const [lang, pool] of pools) {
       if (pools.size <= maxLanguageSets) return;
-      if (pool.busy()) continue;
+      if (lang === wanted || pool.busy()) continue;
       pools.delete(lang);
       logger.info({ lang }, 'closing the least recently used language set');
       void pool.close();
@@ -119,7 +122,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       pool = createWorkerPool(lang, workersPerLanguageSet, () => spawnWorker(lang));
     }
     pools.set(lang, pool);
-    evictLeastRecentlyUsed();
+    evictLeastRecentlyUsed(lang);
     return pool;
   };
 

@@ -49,7 +49,7 @@ describe('tesseract engine', () => {
   });
 });
 
-describe('tesseract engine, when a worker thread dies', () => {
+describe('tesseract engine: worker threads and language sets', () => {
   const threads: Thread[] = [];
   const created: string[] = [];
   // tesseract.js's createWorker, watched: the tests reach the worker threads to kill them as a WASM abort would.
@@ -87,5 +87,19 @@ describe('tesseract engine, when a worker thread dies', () => {
     created.length = 0;
     for (const lang of ['deu', 'eng', 'deu']) await engine.recognize({ image: await renderTextImage('Kurz'), lang });
     expect(created).toEqual(['deu', 'eng', 'deu']);
+  });
+
+  it('never closes a language set with a job in flight, even beyond the bound', async () => {
+    created.length = 0;
+    const page = Array.from({ length: 12 }, (_, i) => `Line ${i} keeps the English workers busy.`).join('\n');
+    const [english, german] = await Promise.all([
+      engine.recognize({ image: await renderTextImage(page), lang: 'eng' }),
+      engine.recognize({ image: await renderTextImage('Straße'), lang: 'deu' }),
+    ]);
+    expect(english.text).toContain('Line 11 keeps');
+    expect(german.text.trim()).toBe('Straße');
+    // The German set, asked for while the English one was busy, was kept warm: the next German job reuses it.
+    await engine.recognize({ image: await renderTextImage('Weg'), lang: 'deu' });
+    expect(created.sort()).toEqual(['deu', 'eng']);
   });
 });
