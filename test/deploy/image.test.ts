@@ -21,7 +21,7 @@ describe('the Dockerfile, built without Docker', () => {
 
   beforeAll(async () => {
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'image-ocr-app-image-'));
-    image = buildWithoutDocker('Dockerfile', {
+    image = await buildWithoutDocker('Dockerfile', {
       context: ROOT,
       out,
       // Cleaning npm's cache only makes the image smaller; here it would empty this machine's cache.
@@ -33,7 +33,7 @@ describe('the Dockerfile, built without Docker', () => {
     const [program, ...args] = image.cmd;
     expect(program).toBe('node');
     service = await startService({}, { cwd: image.workdir, args });
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     await service?.stop();

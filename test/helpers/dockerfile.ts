@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -67,12 +68,12 @@ export function isIgnored(relativePath: string, dockerignore: string): boolean {
   return ignored;
 }
 
-function run(command: string, cwd: string, env: NodeJS.ProcessEnv): void {
+/** Asynchronous, so the test runner stays responsive (and its timeouts work) during the long installs. */
+async function run(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
   try {
-    // At the lowest priority: the installs are heavy, and other test files run beside this one.
-    execFileSync('nice', ['-n', '19', 'sh', '-c', command], { cwd, env, stdio: 'pipe' });
+    await promisify(execFile)('sh', ['-c', command], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
-    const { stdout, stderr } = error as { stdout: Buffer; stderr: Buffer };
+    const { stdout, stderr } = error as { stdout: string; stderr: string };
     throw new Error(`RUN ${command} failed in ${cwd}:\n${stdout}${stderr}`);
   }
 }
@@ -129,7 +130,7 @@ function copy(args: string, { workdir, context, stageRoots, dockerignore }: Copy
  * .dockerignore excludes) or from an earlier stage's folder, and RUN runs in the WORKDIR folder.
  * It understands the instructions this project's Dockerfile uses and fails on any other.
  */
-export function buildWithoutDocker(dockerfile: string, { context, out, skipRun, env }: BuildOptions): BuiltImage {
+export async function buildWithoutDocker(dockerfile: string, { context, out, skipRun, env }: BuildOptions): Promise<BuiltImage> {
   const dockerignore = fs.readFileSync(path.join(context, '.dockerignore'), 'utf8');
   const stageRoots = new Map<string, string>();
   let built: BuiltImage | undefined;
@@ -149,7 +150,7 @@ export function buildWithoutDocker(dockerfile: string, { context, out, skipRun, 
           break;
         case 'RUN':
           for (const command of args.split('&&').map((part) => part.trim())) {
-            if (!skipRun.test(command)) run(command, workdir, env);
+            if (!skipRun.test(command)) await run(command, workdir, env);
           }
           break;
         case 'CMD':
