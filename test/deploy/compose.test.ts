@@ -68,6 +68,12 @@ describe.skipIf(!available)('docker-compose.yml', () => {
     expect(maxMessageSize).toBeGreaterThan(loadConfig(services.api!.environment!).limits.maxUploadBytes + 64 * 1024);
   });
 
+  it('mounts nginx entrypoint hooks the image will run: it skips those without the execute bit', () => {
+    const hooks = (services.nginx!.volumes ?? []).filter((volume) => volume.split(':')[1]!.startsWith('/docker-entrypoint.d/'));
+    expect(hooks.length).toBeGreaterThan(0);
+    for (const hook of hooks) expect(fs.statSync(hook.split(':')[0]!).mode & 0o111, hook).not.toBe(0);
+  });
+
   it('sets on nginx only variables its template or entrypoint hooks read, and on RabbitMQ only the image\'s own', () => {
     const nginx = services.nginx!;
     const read = (nginx.volumes ?? [])
