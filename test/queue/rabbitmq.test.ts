@@ -3,10 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JobMessage } from '../../src/job.js';
 import type { Delivery, JobQueue } from '../../src/queue/job-queue.js';
 import { createRabbitQueue, deleteTopology, topologyNames } from '../../src/queue/rabbitmq.js';
+import { createRedisStore } from '../../src/store/redis.js';
 import { makeJob } from '../contract/job-queue.contract.js';
 import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/service.js';
-import { AMQP_URL, missingServers, uniqueName } from '../helpers/servers.js';
+import { AMQP_URL, deleteRedisKeys, missingServers, REDIS_URL, uniqueName } from '../helpers/servers.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 /** How long an operation took, and how it ended. */
@@ -143,5 +144,45 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
     expect(Buffer.compare(deliveries[0]!.job.image, job.image)).toBe(0);
     expect(deliveries[0]!.delivery).toEqual({ attempt: 2, finalAttempt: false });
     release();
+  });
+
+  it('gives one result for a job whose worker stored it and died before acknowledging it', { timeout: 30_000 }, async () => {
+    const keyPrefix = `${uniqueName('redelivery')}:`;
+    const store = await createRedisStore({ url: REDIS_URL, keyPrefix, resultTtlSeconds: 600 });
+    try {
+      const dying = await open({ url: proxiedUrl });
+      const survivor = await open();
+      const job = makeJob();
+      await store.create({ id: job.id, options: job.options, mediaType: job.mediaType, createdAt: new Date().toISOString() });
+      const result = { text: 'stored by the first worker', confidence: 90, lang: 'eng', psm: 6, timings: { queuedMs: 1, recognitionMs: 1 } };
+      // What the worker does (src/worker/process-job.ts): mark processing, store the outcome, then let the queue ack.
+      let storedByFirst!: () => void;
+      let release!: () => void;
+      const stored = new Promise<void>((resolve) => (storedByFirst = resolve));
+      await dying.consume(async (delivered) => {
+        await store.markProcessing(delivered.id);
+        await store.complete(delivered.id, result);
+        storedByFirst();
+        // Runs until its connection is gone, as a worker that dies before the acknowledgement.
+        await new Promise<void>((resolve) => (release = resolve));
+      }, { concurrency: 1 });
+      await dying.publish(job);
+      await stored;
+
+      const seen: Array<{ delivery: Delivery; picked: boolean }> = [];
+      await survivor.consume(async (delivered, delivery) => {
+        const picked = (await store.markProcessing(delivered.id)) !== undefined;
+        if (picked) await store.complete(delivered.id, { ...result, text: 'stored again' });
+        seen.push({ delivery, picked });
+      }, { concurrency: 1 });
+      await proxy.cut();
+      await eventually(() => seen.length === 1, 'the redelivery', 15_000);
+      expect(seen[0]).toEqual({ delivery: { attempt: 2, finalAttempt: false }, picked: false });
+      expect(await store.get(job.id)).toMatchObject({ status: 'completed', attempts: 1, result });
+      release();
+    } finally {
+      await store.close();
+      await deleteRedisKeys(keyPrefix);
+    }
   });
 });
