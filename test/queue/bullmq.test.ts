@@ -3,6 +3,7 @@ import type { Delivery, JobQueue } from '../../src/queue/job-queue.js';
 import { createBullQueue } from '../../src/queue/bullmq.js';
 import { makeJob } from '../contract/job-queue.contract.js';
 import { eventually } from '../helpers/eventually.js';
+import { consumeThenHang } from '../helpers/hanging-consumer.js';
 import { freePort } from '../helpers/service.js';
 import { deleteRedisKeys, missingServers, REDIS_URL, uniqueName } from '../helpers/servers.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
@@ -42,15 +43,9 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
     const dying = await open({ url: proxiedUrl, lockDurationMs: 1_000 });
     const survivor = await open({ lockDurationMs: 1_000 });
     const job = makeJob();
-    let started!: () => void;
-    const jobStarted = new Promise<void>((resolve) => (started = resolve));
-    let release!: () => void;
-    await dying.consume(async () => {
-      started();
-      await new Promise<void>((resolve) => (release = resolve));
-    }, { concurrency: 1 });
+    const hanging = await consumeThenHang(dying);
     await survivor.publish(job);
-    await jobStarted;
+    await hanging.reached;
     const deliveries: Delivery[] = [];
     await survivor.consume(async (delivered, delivery) => {
       if (delivered.id === job.id) deliveries.push(delivery);
@@ -59,6 +54,6 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
     await proxy.cut();
     await eventually(() => deliveries.length === 1, 'the job on the other worker', 20_000);
     expect(deliveries[0]).toEqual({ attempt: 2, finalAttempt: false });
-    release();
+    hanging.release();
   });
 });

@@ -6,6 +6,7 @@ import { createRabbitQueue, deleteTopology, topologyNames } from '../../src/queu
 import { createRedisStore } from '../../src/store/redis.js';
 import { makeJob } from '../contract/job-queue.contract.js';
 import { eventually } from '../helpers/eventually.js';
+import { consumeThenHang } from '../helpers/hanging-consumer.js';
 import { freePort } from '../helpers/service.js';
 import { AMQP_URL, deleteRedisKeys, missingServers, REDIS_URL, uniqueName } from '../helpers/servers.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
@@ -124,16 +125,9 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
     const dying = await open({ url: proxiedUrl });
     const survivor = await open();
     const job = makeJob();
-    let started!: () => void;
-    let release!: () => void;
-    const jobStarted = new Promise<void>((resolve) => (started = resolve));
-    await dying.consume(async () => {
-      started();
-      // Runs until its connection is gone, as a worker that is about to die.
-      await new Promise<void>((resolve) => (release = resolve));
-    }, { concurrency: 1 });
+    const hanging = await consumeThenHang(dying);
     await dying.publish(job);
-    await jobStarted;
+    await hanging.reached;
 
     const deliveries: Array<{ job: JobMessage; delivery: Delivery }> = [];
     await survivor.consume(async (delivered, delivery) => void deliveries.push({ job: delivered, delivery }), { concurrency: 1 });
@@ -143,7 +137,7 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
     expect(deliveries[0]!.job.id).toBe(job.id);
     expect(Buffer.compare(deliveries[0]!.job.image, job.image)).toBe(0);
     expect(deliveries[0]!.delivery).toEqual({ attempt: 2, finalAttempt: false });
-    release();
+    hanging.release();
   });
 
   it('gives one result for a job whose worker stored it and died before acknowledging it', { timeout: 30_000 }, async () => {
@@ -155,19 +149,13 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
       const job = makeJob();
       await store.create({ id: job.id, options: job.options, mediaType: job.mediaType, createdAt: new Date().toISOString() });
       const result = { text: 'stored by the first worker', confidence: 90, lang: 'eng', psm: 6, timings: { queuedMs: 1, recognitionMs: 1 } };
-      // What the worker does (src/worker/process-job.ts): mark processing, store the outcome, then let the queue ack.
-      let storedByFirst!: () => void;
-      let release!: () => void;
-      const stored = new Promise<void>((resolve) => (storedByFirst = resolve));
-      await dying.consume(async (delivered) => {
+      // What the worker does (src/worker/process-job.ts): mark processing and store the outcome; then it dies.
+      const hanging = await consumeThenHang(dying, async (delivered) => {
         await store.markProcessing(delivered.id);
         await store.complete(delivered.id, result);
-        storedByFirst();
-        // Runs until its connection is gone, as a worker that dies before the acknowledgement.
-        await new Promise<void>((resolve) => (release = resolve));
-      }, { concurrency: 1 });
+      });
       await dying.publish(job);
-      await stored;
+      await hanging.reached;
 
       const seen: Array<{ delivery: Delivery; picked: boolean }> = [];
       await survivor.consume(async (delivered, delivery) => {
@@ -179,7 +167,7 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
       await eventually(() => seen.length === 1, 'the redelivery', 15_000);
       expect(seen[0]).toEqual({ delivery: { attempt: 2, finalAttempt: false }, picked: false });
       expect(await store.get(job.id)).toMatchObject({ status: 'completed', attempts: 1, result });
-      release();
+      hanging.release();
     } finally {
       await store.close();
       await deleteRedisKeys(keyPrefix);
