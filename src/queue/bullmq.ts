@@ -3,6 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppError, isAppError } from '../errors.js';
 import type { JobMessage, OcrOptions } from '../job.js';
+import { withinTime } from '../time-limit.js';
 import type { ConsumeOptions, JobQueue } from './job-queue.js';
 
 export interface BullQueueOptions {
@@ -41,13 +42,8 @@ const toMessage = (job: Job<JobData>): JobMessage => ({
   options: job.data.options,
 });
 
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(unavailable(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+/** Within `ms`, or QUEUE_UNAVAILABLE with `message`. */
+const withTimeout = <T>(promise: Promise<T>, ms: number, message: string): Promise<T> => withinTime(promise, ms, () => unavailable(message));
 
 const reconnect: RedisOptions['retryStrategy'] = (times) => Math.min(100 * 2 ** times, 2_000);
 

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppError, isAppError, type ErrorInfo } from '../errors.js';
 import { isTerminal, type JobRecord, type JobStatus } from '../job.js';
+import { withinTime } from '../time-limit.js';
 import type { IdempotencyClaim, ResultStore } from './result-store.js';
 
 export interface RedisStoreOptions {
@@ -137,13 +138,9 @@ type StoreClient = Redis & {
 const unavailable = (cause?: unknown) =>
   new AppError('STORE_UNAVAILABLE', 'The result store (Redis) cannot be reached; try again shortly.', { cause });
 
-function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(unavailable(new Error(`no answer from Redis within ${ms} ms`))), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+/** Within `ms`, or STORE_UNAVAILABLE. */
+const settleWithin = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+  withinTime(promise, ms, () => unavailable(new Error(`no answer from Redis within ${ms} ms`)));
 
 interface Waiter {
   settle(record: JobRecord | undefined): void;
