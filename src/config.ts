@@ -108,6 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `MODE=${e.MODE} runs the API and the workers as separate processes, which cannot share QUEUE=${e.QUEUE} and STORE=${e.STORE}: set QUEUE=rabbitmq or bullmq and STORE=redis, or MODE=all.`,
     ]);
   }
+  if (e.QUEUE === 'bullmq' && e.QUEUE_NAME.includes(':')) {
+    throw new ConfigError([`QUEUE_NAME=${JSON.stringify(e.QUEUE_NAME)}: BullMQ queue names cannot contain ":".`]);
+  }
   return {
     http: { port: e.PORT, host: e.HOST },
     mode: e.MODE,

@@ -54,6 +54,11 @@ describe('loadConfig', () => {
   it('refuses separate API and worker processes on the in-process queue', () => {
     expect(() => loadConfig({ MODE: 'api' })).toThrow(/MODE=api .*QUEUE=rabbitmq or bullmq/);
   });
+
+  it('refuses a BullMQ queue name that BullMQ cannot take', () => {
+    expect(() => loadConfig({ QUEUE: 'bullmq', QUEUE_NAME: 'ocr:jobs' })).toThrow(/QUEUE_NAME="ocr:jobs"/);
+    expect(loadConfig({ QUEUE: 'rabbitmq', QUEUE_NAME: 'ocr:jobs' }).queue.name).toBe('ocr:jobs');
+  });
 });
 
 describe('loadConfig: keys, limits and callbacks', () => {
