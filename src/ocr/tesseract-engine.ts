@@ -3,6 +3,7 @@ import type { Worker as Thread } from 'node:worker_threads';
 import { createWorker as createTesseractWorker, OEM, type Block, type OutputFormats, type Worker } from 'tesseract.js';
 import type { Logger } from 'pino';
 import { AppError, isAppError } from '../errors.js';
+import { withinTime } from '../time-limit.js';
 import type { OcrEngine, Recognition, RecognizeRequest, TextBox } from './engine.js';
 import type { LanguageCatalog } from './languages.js';
 import { createWorkerPool, type PoolMember, type WorkerPool } from './worker-pool.js';
@@ -32,14 +33,6 @@ interface PooledWorker extends PoolMember {
   onProgress?: (fraction: number) => void;
   /** Fails the job this worker is running now, when its thread dies under it. */
   abortJob?: (cause: unknown) => void;
-}
-
-function withTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => AppError): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 const toTextBox = ({ text, confidence, bbox }: { text: string; confidence: number; bbox: TextBox['bbox'] }): TextBox => ({
@@ -142,7 +135,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       await pooled.worker.setParameters({ ...DEFAULT_PARAMETERS, ...parameters, tessedit_pageseg_mode: String(psm) as never });
       return pooled.worker.recognize(image, { rotateAuto: deskew }, output);
     })();
-    return withTimeout(
+    return withinTime(
       Promise.race([work, died]),
       jobTimeoutMs,
       () => new AppError('OCR_TIMEOUT', `Recognition took longer than ${jobTimeoutMs} ms and was stopped.`),

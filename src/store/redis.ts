@@ -234,10 +234,16 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
         first = false;
       });
     }
-    subscribed ??= subscriber.subscribe(channel).catch((error: unknown) => {
-      subscribed = undefined;
-      throw error;
-    });
+    subscribed ??= subscriber.subscribe(channel).then(
+      // Jobs may have ended before the subscription took: look once at everything waited on.
+      () => {
+        for (const id of waiters.keys()) wake(id);
+      },
+      (error: unknown) => {
+        subscribed = undefined;
+        throw error;
+      },
+    );
     return settleWithin(subscribed, commandTimeoutMs);
   };
 
@@ -249,6 +255,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
   } catch {
     logger?.warn({ redis: new URL(url).host }, 'result store (Redis) not reachable at start; answering 503 until it is');
   }
+  // Subscribe now rather than on the first wait, so a burst of waits never queues behind a new connection.
+  subscribe().catch((error: unknown) => logger?.debug({ err: error }, 'change notifications not subscribed yet'));
 
   return {
     async create(job) {
@@ -290,7 +298,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
     async waitFor(id, timeoutMs) {
       const current = await get(id);
       if (!current || isTerminal(current.status) || timeoutMs <= 0) return current;
-      await call(subscribe);
+      // Without notifications (a slow or new subscriber connection) the wait still ends, at its timeout, with
+      // the job's state then: only the early wake-up is lost, so this is no reason to answer 503.
+      await subscribe().catch((error: unknown) => logger?.debug({ err: error, task_id: id }, 'waiting without change notifications'));
       return new Promise<JobRecord | undefined>((resolve, reject) => {
         let waiting = waiters.get(id);
         if (!waiting) waiters.set(id, (waiting = new Set()));
@@ -346,16 +356,14 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
         closed = true;
         for (const waiting of waiters.values()) for (const waiter of waiting) waiter.fail(unavailable(new Error('the store is closing')));
         waiters.clear();
-        await Promise.all(
-          [client, subscriber].map(async (connection) => {
-            if (!connection) return;
-            try {
-              await connection.quit();
-            } catch {
-              connection.disconnect();
-            }
-          }),
-        );
+        // The subscriber holds nothing to flush, and its offline queue would keep a QUIT waiting for ever
+        // while Redis is unreachable: drop it.
+        subscriber?.disconnect();
+        try {
+          await client.quit();
+        } catch {
+          client.disconnect();
+        }
       })();
       return closing;
     },
