@@ -36,7 +36,10 @@ async function main(): Promise<void> {
   // A job that leaves the queue for good without a stored outcome (its worker died on every attempt) is failed.
   const queue = await createJobQueue(config, logger, {
     onDeadLetter: (job, error) =>
-      void store.fail(job.id, toErrorInfo(error)).catch((err: unknown) => logger.error({ err, task_id: job.id }, 'could not record a dead-lettered job as failed')),
+      store.fail(job.id, toErrorInfo(error)).then(
+        () => undefined,
+        (err: unknown) => logger.error({ err, task_id: job.id }, 'could not record a dead-lettered job as failed'),
+      ),
   });
   const runsApi = config.mode !== 'worker';
   const runsWorker = config.mode !== 'api';

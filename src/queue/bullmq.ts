@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { AppError, isAppError } from '../errors.js';
 import type { JobMessage, OcrOptions } from '../job.js';
 import { withinTime } from '../time-limit.js';
-import type { ConsumeOptions, JobQueue } from './job-queue.js';
+import type { ConsumeOptions, DeadLetterHandler, JobQueue } from './job-queue.js';
 
 export interface BullQueueOptions {
   url: string;
@@ -23,7 +23,7 @@ export interface BullQueueOptions {
   /** How long start-up waits for Redis before going on without it. */
   connectTimeoutMs?: number;
   /** Receives each job that left the queue failed, with no attempt left. */
-  onDeadLetter?: (job: JobMessage, error: unknown) => void;
+  onDeadLetter?: DeadLetterHandler;
 }
 
 /** What a BullMQ job carries: the job's message with the image as base64, since job data is JSON. */

@@ -1,14 +1,12 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { JobMessage } from '../job.js';
-import type { JobQueue } from './job-queue.js';
+import type { DeadLetterHandler, JobQueue } from './job-queue.js';
 import { createBullQueue } from './bullmq.js';
 import { createMemoryQueue } from './memory.js';
 import { createRabbitQueue } from './rabbitmq.js';
 
 export interface QueueHooks {
-  /** Called once a job has failed its final attempt and left the queue (for example to record the failure). */
-  onDeadLetter?: (job: JobMessage, error: unknown) => void;
+  onDeadLetter?: DeadLetterHandler;
 }
 
 /** The queue that `QUEUE` names. */
@@ -17,9 +15,9 @@ export async function createJobQueue(config: Config, logger: Logger, hooks: Queu
     case 'memory':
       return createMemoryQueue({
         maxAttempts: config.queue.maxAttempts,
-        onDeadLetter: (job, error) => {
+        onDeadLetter: async (job, error) => {
           logger.error({ task_id: job.id, err: error }, 'job exhausted its attempts');
-          hooks.onDeadLetter?.(job, error);
+          await hooks.onDeadLetter?.(job, error);
         },
       });
     case 'rabbitmq':

@@ -13,6 +13,12 @@ export interface Delivery {
  */
 export type JobHandler = (job: JobMessage, delivery: Delivery) => Promise<void>;
 
+/**
+ * Called once a job has failed its final attempt and left the queue (to record the failure, say). Queues
+ * that run it inside their delivery await it, so shutdown waits for it too.
+ */
+export type DeadLetterHandler = (job: JobMessage, error: unknown) => void | Promise<void>;
+
 export interface ConsumeOptions {
   /** How many jobs this consumer runs at once. */
   concurrency: number;

@@ -1,11 +1,11 @@
 import { AppError } from '../errors.js';
 import type { JobMessage } from '../job.js';
-import type { ConsumeOptions, JobHandler, JobQueue } from './job-queue.js';
+import type { ConsumeOptions, DeadLetterHandler, JobHandler, JobQueue } from './job-queue.js';
 
 export interface MemoryQueueOptions {
   maxAttempts: number;
   /** Receives each job that failed its final attempt. */
-  onDeadLetter?: (job: JobMessage, error: unknown) => void;
+  onDeadLetter?: DeadLetterHandler;
 }
 
 interface Pending {
@@ -29,8 +29,8 @@ export function createMemoryQueue({ maxAttempts, onDeadLetter }: MemoryQueueOpti
       const finalAttempt = attempt >= maxAttempts;
       const run = consumer
         .handler(job, { attempt, finalAttempt })
-        .catch((error: unknown) => {
-          if (finalAttempt) onDeadLetter?.(job, error);
+        .catch(async (error: unknown) => {
+          if (finalAttempt) await onDeadLetter?.(job, error);
           else pending.push({ job, attempt: attempt + 1 });
         })
         .finally(() => {

@@ -2,7 +2,7 @@ import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage, type
 import type { Logger } from 'pino';
 import { AppError, toErrorInfo } from '../errors.js';
 import type { JobMessage, OcrOptions } from '../job.js';
-import type { ConsumeOptions, JobHandler, JobQueue } from './job-queue.js';
+import type { ConsumeOptions, DeadLetterHandler, JobHandler, JobQueue } from './job-queue.js';
 
 export interface RabbitQueueOptions {
   /** `amqp://user:password@host:port/vhost`. */
@@ -18,7 +18,7 @@ export interface RabbitQueueOptions {
   /** Reconnection back-off: first delay and ceiling. */
   reconnectDelayMs?: { initial: number; max: number };
   /** Receives each job that failed its final attempt, after it was put in the dead-letter queue. */
-  onDeadLetter?: (job: JobMessage, error: unknown) => void;
+  onDeadLetter?: DeadLetterHandler;
 }
 
 /** The names of the three queues of one work queue. */
@@ -276,7 +276,7 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Jo
     const info = toErrorInfo(error);
     await moveTo(channel, message, names.dead, job, attempt, { [HEADER.errorCode]: info.code, [HEADER.errorMessage]: info.message });
     log?.error({ task_id: job.id, attempt, code: info.code }, 'job exhausted its attempts; moved to the dead-letter queue');
-    onDeadLetter?.(job, error);
+    await onDeadLetter?.(job, error);
   };
 
   const deliver = async (channel: ConfirmChannel, message: ConsumeMessage, handler: JobHandler, slots: ReturnType<typeof createSlots>): Promise<void> => {
