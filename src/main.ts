@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { toErrorInfo } from './errors.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { createLanguageCatalog } from './ocr/languages.js';
+import { createLanguageCatalog, type LanguageCatalog } from './ocr/languages.js';
 import { createTesseractEngine } from './ocr/tesseract-engine.js';
 import { createJobQueue } from './queue/index.js';
 import { createResultStore } from './store/index.js';
@@ -12,9 +12,20 @@ import { createWebhookSender } from './webhook/sender.js';
 import { startHealthServer } from './worker/health-server.js';
 import { startWorker } from './worker/worker.js';
 
-function readConfig(): Config {
+/** Parses the settings, or stops the process with every bad variable named. */
+function readConfig(catalog: LanguageCatalog): Config {
   try {
-    return loadConfig();
+    const config = loadConfig();
+    const unknown = config.ocr.preloadLanguageSets.flatMap((set) => {
+      try {
+        catalog.parseLanguageSet(set);
+        return [];
+      } catch (error) {
+        return [`OCR_LANGS=${JSON.stringify(process.env.OCR_LANGS)}: ${(error as Error).message}`];
+      }
+    });
+    if (unknown.length > 0) throw new ConfigError(unknown);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -26,11 +37,10 @@ function readConfig(): Config {
 
 /** Starts what MODE asks for and drains it all on SIGTERM or SIGINT. */
 async function main(): Promise<void> {
-  const config = readConfig();
+  const catalog = createLanguageCatalog();
+  const config = readConfig(catalog);
   const logger = createLogger(config.logLevel, config.mode);
   const metrics = createMetrics();
-  const catalog = createLanguageCatalog();
-  for (const set of config.ocr.preloadLanguageSets) catalog.parseLanguageSet(set);
 
   const store = await createResultStore(config, logger);
   // A job that leaves the queue for good without a stored outcome (its worker died on every attempt) is failed.

@@ -39,6 +39,8 @@ export function createLanguageCatalog(): LanguageCatalog {
   const files = findTraineddataFiles();
   const langPath = fs.mkdtempSync(path.join(os.tmpdir(), 'image-ocr-app-tessdata-'));
   for (const [lang, file] of files) fs.symlinkSync(file, path.join(langPath, `${lang}.traineddata.gz`));
+  // The folder holds only links, made anew by every process: leave none behind in the temp folder.
+  process.once('exit', () => fs.rmSync(langPath, { recursive: true, force: true }));
   const installed = [...files.keys()].sort();
 
   return {
