@@ -22,7 +22,8 @@ describe('the service over real HTTP (MODE=all, memory queue and store)', () => 
   });
 
   afterAll(async () => {
-    expect(await service.stop()).toBe(0);
+    const code = await service.stop();
+    expect(code, `exit code ${code}; the last log lines:\n${service.logs().slice(-4000)}`).toBe(0);
   });
 
   it.each(SAMPLES.map((text, index) => [index, text] as const))('reads printed text %i back with under 3%% character errors', async (_index, text) => {
