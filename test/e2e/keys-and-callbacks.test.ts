@@ -47,7 +47,11 @@ describe('API keys, idempotency and callbacks', () => {
     expect(await uploadAs(service, undefined, image)).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } });
     expect(await uploadAs(service, 'not-a-key-at-all-000000', image)).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHORIZED' } } });
     expect((await call(`${service.url}/result/anything`)).status).toBe(401);
-    for (const path of ['/health', '/ready', '/openapi.json', '/docs/', '/metrics']) expect((await fetch(`${service.url}${path}`)).status).toBe(200);
+    for (const path of ['/health', '/ready', '/openapi.json', '/docs/', '/metrics']) {
+      const response = await fetch(`${service.url}${path}`);
+      await response.arrayBuffer();
+      expect(response.status, path).toBe(200);
+    }
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
     expect(metrics).toMatch(/ocr_http_request_duration_seconds_count\{route="\/upload",method="POST",status="401"\} 2/);
     const viaHeader = await call(`${service.url}/result/unknown`, { headers: { 'x-api-key': ALICE } });

@@ -156,6 +156,8 @@ describe('the service over real HTTP (MODE=all, memory queue and store)', () => 
     expect(await page.text()).toContain('swagger-ui');
     const bundle = await fetch(`${service.url}/docs/static/swagger-ui-bundle.js`);
     expect(bundle.status).toBe(200);
+    // Read to the end: a response left half-read keeps its connection busy, and shutdown waits for it.
+    expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
   });
 
   it('answers health and readiness', async () => {
