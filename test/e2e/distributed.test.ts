@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getResult, upload, waitForResult } from '../helpers/client.js';
+import { getResult, requestJson, upload, waitForResult } from '../helpers/client.js';
 import { eventually } from '../helpers/eventually.js';
 import { renderTextImage } from '../helpers/images.js';
 import { AMQP_URL, missingServers } from '../helpers/servers.js';
@@ -56,8 +56,8 @@ async function expectHundredUploadsCompletedOnce(stack: Stack): Promise<void> {
 }
 
 async function status(url: string): Promise<{ status: number; body: Record<string, any> }> {
-  const response = await fetch(url);
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  const { status: code, body } = await requestJson(url);
+  return { status: code, body };
 }
 
 const missing = await missingServers('redis', 'rabbitmq');

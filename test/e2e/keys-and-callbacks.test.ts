@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/webhook/signature.js';
+import { requestJson, upload, type UploadFields } from '../helpers/client.js';
 import { startCallbackReceiver, type CallbackReceiver } from '../helpers/callback-receiver.js';
 import { eventually } from '../helpers/eventually.js';
 import { renderTextImage } from '../helpers/images.js';
@@ -9,19 +10,14 @@ const ALICE = 'alice-key-0123456789abcdef';
 const BOB = 'bob-key-0123456789abcdef';
 const SECRET = 'callback-secret-for-tests';
 
-async function call(url: string, init: RequestInit & { key?: string } = {}) {
-  const headers = new Headers(init.headers);
-  if (init.key) headers.set('authorization', `Bearer ${init.key}`);
-  const response = await fetch(url, { ...init, headers });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, any> };
+const bearer = (key: string | undefined): Record<string, string> => (key ? { authorization: `Bearer ${key}` } : {});
+
+function call(url: string, { key, headers, ...init }: Omit<RequestInit, 'headers'> & { key?: string; headers?: Record<string, string> } = {}) {
+  return requestJson(url, { ...init, headers: { ...headers, ...bearer(key) } });
 }
 
-async function uploadAs(service: RunningService, key: string | undefined, image: Buffer, fields: Record<string, string> = {}, headers: Record<string, string> = {}) {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  form.append('file', new Blob([image]), 'scan.png');
-  return call(`${service.url}/upload`, { method: 'POST', body: form, headers, ...(key ? { key } : {}) });
+function uploadAs(service: RunningService, key: string | undefined, image: Buffer, fields: UploadFields = {}, headers: Record<string, string> = {}) {
+  return upload(service.url, image, fields, { ...headers, ...bearer(key) });
 }
 
 describe('API keys, idempotency and callbacks', () => {

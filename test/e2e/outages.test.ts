@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upload, waitForResult } from '../helpers/client.js';
+import { requestJson, upload, waitForResult } from '../helpers/client.js';
 import { renderTextImage } from '../helpers/images.js';
 import { missingServers, REDIS_URL } from '../helpers/servers.js';
 import { startService, type RunningService } from '../helpers/service.js';
@@ -8,12 +8,6 @@ import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 const missing = await missingServers('redis', 'rabbitmq');
 
-async function answer(url: string, init?: RequestInit) {
-  const started = Date.now();
-  const response = await fetch(url, init);
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, any>, ms: Date.now() - started };
-}
 
 describe.skipIf(missing)('outages and poison jobs on the distributed stack', () => {
   let redisProxy: TcpProxy;
@@ -38,19 +32,19 @@ describe.skipIf(missing)('outages and poison jobs on the distributed stack', () 
     const image = await renderTextImage('During the outage');
     const form = new FormData();
     form.append('file', new Blob([image]), 'scan.png');
-    const refused = await answer(`${stack.api.url}/upload`, { method: 'POST', body: form });
+    const refused = await requestJson(`${stack.api.url}/upload`, { method: 'POST', body: form });
     expect(refused.status).toBe(503);
     expect(refused.body.error.code).toBe('STORE_UNAVAILABLE');
-    const reading = await answer(`${stack.api.url}/result/${before.body.task_id}?wait=5`);
+    const reading = await requestJson(`${stack.api.url}/result/${before.body.task_id}?wait=5`);
     expect(reading.status).toBe(503);
-    const ready = await answer(`${stack.api.url}/ready`);
+    const ready = await requestJson(`${stack.api.url}/ready`);
     expect(ready.status).toBe(503);
     expect(ready.body.checks).toMatchObject({ store: 'down', queue: 'ok' });
 
     await redisProxy.restore();
     let lastReady = 0;
     for (let tries = 0; tries < 100 && lastReady !== 200; tries += 1) {
-      lastReady = (await answer(`${stack.api.url}/ready`)).status;
+      lastReady = (await requestJson(`${stack.api.url}/ready`)).status;
       if (lastReady !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(lastReady).toBe(200);
@@ -66,7 +60,7 @@ describe.skipIf(missing)('outages and poison jobs on the distributed stack', () 
     expect(poisoned.status).toBe(202);
     const ended = await waitForResult(stack.api.url, poisoned.body.task_id);
     expect(ended).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'OCR_TIMEOUT', message: expect.stringContaining('3000 ms') } });
-    expect((await answer(`${stack.workers[0]!.url}/health`)).status).toBe(200);
+    expect((await requestJson(`${stack.workers[0]!.url}/health`)).status).toBe(200);
     const workerMetrics = await (await fetch(`${stack.workers[0]!.url}/metrics`)).text();
     expect(workerMetrics).toContain('ocr_jobs_total{outcome="failed",code="OCR_TIMEOUT"} 1');
     const next = await upload(stack.api.url, await renderTextImage('Next in line'));
@@ -111,12 +105,12 @@ describe.skipIf(missing)('SIGTERM on a worker process', () => {
   it('finishes the job it is running, acknowledges it, and exits 0', { timeout: 120_000 }, async () => {
     const page = Array.from({ length: 30 }, (_, i) => `Line ${i + 1} of a page the worker must finish before it stops.`).join('\n');
     const accepted = await upload(stack.api.url, await renderTextImage(page));
-    for (let polls = 0; (await answer(`${stack.api.url}/result/${accepted.body.task_id}`)).body.status !== 'processing'; polls += 1) {
+    for (let polls = 0; (await requestJson(`${stack.api.url}/result/${accepted.body.task_id}`)).body.status !== 'processing'; polls += 1) {
       if (polls > 500) throw new Error('the job never started');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(await stack.workers[0]!.stop('SIGTERM')).toBe(0);
-    const done = await answer(`${stack.api.url}/result/${accepted.body.task_id}`);
+    const done = await requestJson(`${stack.api.url}/result/${accepted.body.task_id}`);
     expect(done.body).toMatchObject({ status: 'completed', attempts: 1, result: { text: expect.stringContaining('Line 30 of a page') } });
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { characterErrorRate } from '../helpers/error-rate.js';
-import { getResult, upload, waitForResult } from '../helpers/client.js';
+import { getResult, requestJson, upload, waitForResult } from '../helpers/client.js';
 import { eventually } from '../helpers/eventually.js';
 import { renderTextImage } from '../helpers/images.js';
 import { logRecords, startService, type RunningService } from '../helpers/service.js';
@@ -81,11 +81,8 @@ describe('the service over real HTTP (MODE=all, memory queue and store)', () => 
   });
 
   describe('refuses bad uploads with a clear error', () => {
-    const post = (body: NonNullable<Parameters<typeof fetch>[1]>['body'], headers: Record<string, string> = {}) =>
-      fetch(`${service.url}/upload`, { method: 'POST', body, headers }).then(async (response) => ({
-        status: response.status,
-        body: (await response.json()) as Record<string, unknown>,
-      }));
+    const post = (body: RequestInit['body'], headers: Record<string, string> = {}) =>
+      requestJson(`${service.url}/upload`, { method: 'POST', body, headers });
 
     it('an empty file: 400 EMPTY_FILE', async () => {
       const answer = await upload(service.url, Buffer.alloc(0));

@@ -1,25 +1,44 @@
 /** A thin client for the HTTP contract, as a user's code would call it. */
+
+export interface JsonAnswer {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body; undefined when the answer has none (204). */
+  body: Record<string, any>;
+}
+
+/** Sends a request and reads the whole answer, so no connection is left busy with an unread body. */
+export async function requestJson(url: string, init?: RequestInit): Promise<JsonAnswer> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as Record<string, any> };
+}
+
 export interface UploadFields {
   lang?: string;
   psm?: string;
   /** Renditions besides the text, comma-separated: words, lines, hocr, tsv, pdf. */
   output?: string;
   preprocess?: string;
+  callback_url?: string;
   filename?: string;
   contentType?: string;
 }
 
-export async function upload(baseUrl: string, image: Buffer, { filename = 'scan.png', contentType = 'image/png', ...fields }: UploadFields = {}) {
+export async function upload(
+  baseUrl: string,
+  image: Buffer,
+  { filename = 'scan.png', contentType = 'image/png', ...fields }: UploadFields = {},
+  headers?: Record<string, string>,
+): Promise<JsonAnswer> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) if (value !== undefined) form.append(name, value);
   form.append('file', new Blob([image], { type: contentType }), filename);
-  const response = await fetch(`${baseUrl}/upload`, { method: 'POST', body: form });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
+  return requestJson(`${baseUrl}/upload`, { method: 'POST', body: form, ...(headers ? { headers } : {}) });
 }
 
-export async function getResult(baseUrl: string, taskId: string, waitSeconds = 0) {
-  const response = await fetch(`${baseUrl}/result/${taskId}${waitSeconds ? `?wait=${waitSeconds}` : ''}`);
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+export function getResult(baseUrl: string, taskId: string, waitSeconds = 0): Promise<JsonAnswer> {
+  return requestJson(`${baseUrl}/result/${taskId}${waitSeconds ? `?wait=${waitSeconds}` : ''}`);
 }
 
 /** Waits until the task is completed or failed, long-polling as a client would. */
