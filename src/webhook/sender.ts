@@ -1,4 +1,5 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
+import net from 'node:net';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { isAppError } from '../errors.js';
@@ -48,8 +49,8 @@ export function createWebhookSender({ secret, allowPrivate, maxAttempts, timeout
   const agent = new Agent({ connect: { lookup, timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
 
   const attempt = async (url: URL, payload: string): Promise<{ status?: number; error?: string; retry: boolean }> => {
-    // Host names go through the lookup above; a literal IP never does, so check it here.
-    await resolvePublicAddresses(url.hostname, allowPrivate);
+    // Host names go through the lookup above; a literal IP never does, so check it here (and only it).
+    if (net.isIP(url.hostname.replace(/^\[|\]$/g, ''))) await resolvePublicAddresses(url.hostname, allowPrivate);
     const timestamp = Math.floor(Date.now() / 1000);
     const response = await request(url, {
       method: 'POST',
