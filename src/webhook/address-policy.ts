@@ -62,6 +62,11 @@ export function parseCallbackUrl(value: string): URL {
   return url;
 }
 
+/** True for a URL host that is an IP address ([::1] included), which connects without any DNS lookup. */
+export function isIpLiteral(hostname: string): boolean {
+  return net.isIP(hostname.replace(/^\[|\]$/g, '')) !== 0;
+}
+
 /**
  * Resolves a host name the way a connection would and returns its addresses, refusing the whole name
  * when any address is private (a name that resolves to both is a rebinding trick), unless `allowPrivate`.

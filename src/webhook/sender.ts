@@ -1,10 +1,9 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
-import net from 'node:net';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
 import { isAppError } from '../errors.js';
 import type { CallbackDelivery } from '../job.js';
-import { parseCallbackUrl, resolvePublicAddresses } from './address-policy.js';
+import { isIpLiteral, parseCallbackUrl, resolvePublicAddresses } from './address-policy.js';
 import { SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './signature.js';
 
 export interface WebhookSenderOptions {
@@ -50,7 +49,7 @@ export function createWebhookSender({ secret, allowPrivate, maxAttempts, timeout
 
   const attempt = async (url: URL, payload: string): Promise<{ status?: number; error?: string; retry: boolean }> => {
     // Host names go through the lookup above; a literal IP never does, so check it here (and only it).
-    if (net.isIP(url.hostname.replace(/^\[|\]$/g, ''))) await resolvePublicAddresses(url.hostname, allowPrivate);
+    if (isIpLiteral(url.hostname)) await resolvePublicAddresses(url.hostname, allowPrivate);
     const timestamp = Math.floor(Date.now() / 1000);
     const response = await request(url, {
       method: 'POST',
