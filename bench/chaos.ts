@@ -1,21 +1,29 @@
 /**
- * `npm run chaos`: 2,000 uploads through API → RabbitMQ → 3 workers → Redis while a worker is killed with
- * SIGKILL every few seconds and replaced, and RabbitMQ is restarted once midway. Prints what happened to
- * every accepted upload; exits 1 if any was lost or completed twice.
+ * `npm run chaos`: uploads through API → queue → 3 workers → Redis while a worker is killed with SIGKILL every
+ * few seconds and replaced, RabbitMQ is restarted once (or cut at a proxy), and Redis is cut off at a proxy
+ * for a while. Prints what happened to every accepted upload; exits 1 if any was lost or completed twice.
  *
- *   CHAOS_UPLOADS=500 CHAOS_BROKER=proxy npm run chaos
+ *   CHAOS_QUEUE=bullmq CHAOS_UPLOADS=500 CHAOS_BROKER=proxy npm run chaos
  */
-import { runChaos } from '../test/helpers/chaos.js';
+import { runChaos, type Outage } from '../test/helpers/chaos.js';
+
+const queue = process.env.CHAOS_QUEUE === 'bullmq' ? 'bullmq' : 'rabbitmq';
+const uploads = Number(process.env.CHAOS_UPLOADS ?? 2000);
+// Redis goes away a quarter of the way in, RabbitMQ at half way.
+const outages: Outage[] = [{ dependency: 'redis', how: 'proxy', atUpload: Math.floor(uploads / 4), durationMs: 10_000 }];
+if (queue === 'rabbitmq') {
+  outages.push({ dependency: 'rabbitmq', how: process.env.CHAOS_BROKER === 'proxy' ? 'proxy' : 'restart', atUpload: Math.floor(uploads / 2), durationMs: 5_000 });
+}
 
 const figures = await runChaos({
-  uploads: Number(process.env.CHAOS_UPLOADS ?? 2000),
+  queue,
+  uploads,
   workers: 3,
   killEveryMs: Number(process.env.CHAOS_KILL_EVERY_MS ?? 4000),
-  brokerOutage: process.env.CHAOS_BROKER === 'proxy' ? 'proxy' : 'restart',
-  brokerOutageMs: 5000,
+  outages,
   uploadConcurrency: 8,
   settleTimeoutMs: 15 * 60_000,
   log: (line) => console.log(`[chaos] ${line}`),
 });
-console.table([figures]);
+console.table([{ queue, ...figures }]);
 process.exit(figures.lost === 0 && figures.duplicated === 0 && figures.wrongText === 0 ? 0 : 1);

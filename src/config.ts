@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { parseApiKeys, type ApiKey } from './api/api-keys.js';
+import type { Backoff } from './backoff.js';
 
 const MIB = 1024 * 1024;
 
@@ -29,6 +30,10 @@ const environmentSchema = z.object({
   MAX_IMAGE_PIXELS: integer(1).default(40_000_000),
   JOB_TIMEOUT_MS: integer(100).default(60_000),
   JOB_MAX_ATTEMPTS: integer(1, 100).default(3),
+  JOB_RETRY_DELAY_MS: integer(1).default(1_000),
+  JOB_RETRY_MAX_DELAY_MS: integer(1).default(30_000),
+  JOB_STALE_AFTER_MS: integer(1_000).default(600_000),
+  SWEEP_INTERVAL_MS: integer(100).default(60_000),
   RESULT_TTL_SECONDS: integer(1).default(86_400),
   SHUTDOWN_TIMEOUT_MS: integer(0).default(30_000),
   WORKER_HEALTH_PORT: integer(0, 65535).default(3001),
@@ -63,7 +68,9 @@ export const ENVIRONMENT_VARIABLES = Object.keys(environmentSchema.shape) as (ke
 export interface Config {
   http: { port: number; host: string };
   mode: Environment['MODE'];
-  queue: { kind: Environment['QUEUE']; amqpUrl: string; name: string; maxAttempts: number };
+  queue: { kind: Environment['QUEUE']; amqpUrl: string; name: string; maxAttempts: number; retryBackoff: Backoff };
+  /** Tasks left unfinished this long are checked against the queue, every `intervalMs`. */
+  sweep: { staleAfterMs: number; intervalMs: number };
   store: { kind: Environment['STORE']; resultTtlSeconds: number };
   redis: { url: string; keyPrefix: string };
   ocr: { concurrency: number; preloadLanguageSets: string[]; maxLanguageSets: number; jobTimeoutMs: number };
@@ -108,13 +115,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `MODE=${e.MODE} runs the API and the workers as separate processes, which cannot share QUEUE=${e.QUEUE} and STORE=${e.STORE}: set QUEUE=rabbitmq or bullmq and STORE=redis, or MODE=all.`,
     ]);
   }
+  if (e.JOB_RETRY_MAX_DELAY_MS < e.JOB_RETRY_DELAY_MS) {
+    throw new ConfigError([`JOB_RETRY_MAX_DELAY_MS=${e.JOB_RETRY_MAX_DELAY_MS}: must be at least JOB_RETRY_DELAY_MS (${e.JOB_RETRY_DELAY_MS}).`]);
+  }
+  if (e.JOB_STALE_AFTER_MS <= e.JOB_TIMEOUT_MS) {
+    // A job still being read could be taken for lost.
+    throw new ConfigError([`JOB_STALE_AFTER_MS=${e.JOB_STALE_AFTER_MS}: must be longer than JOB_TIMEOUT_MS (${e.JOB_TIMEOUT_MS}).`]);
+  }
   if (e.QUEUE === 'bullmq' && e.QUEUE_NAME.includes(':')) {
     throw new ConfigError([`QUEUE_NAME=${JSON.stringify(e.QUEUE_NAME)}: BullMQ queue names cannot contain ":".`]);
   }
   return {
     http: { port: e.PORT, host: e.HOST },
     mode: e.MODE,
-    queue: { kind: e.QUEUE, amqpUrl: e.AMQP_URL, name: e.QUEUE_NAME, maxAttempts: e.JOB_MAX_ATTEMPTS },
+    queue: {
+      kind: e.QUEUE,
+      amqpUrl: e.AMQP_URL,
+      name: e.QUEUE_NAME,
+      maxAttempts: e.JOB_MAX_ATTEMPTS,
+      retryBackoff: { initialMs: e.JOB_RETRY_DELAY_MS, maxMs: e.JOB_RETRY_MAX_DELAY_MS },
+    },
+    sweep: { staleAfterMs: e.JOB_STALE_AFTER_MS, intervalMs: e.SWEEP_INTERVAL_MS },
     store: { kind: e.STORE, resultTtlSeconds: e.RESULT_TTL_SECONDS },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     ocr: {

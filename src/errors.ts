@@ -1,6 +1,8 @@
 /**
  * Every error the service reports to a client or records on a failed job, by code.
  * `permanent` errors can never succeed on a retry (bad input); the others are faults worth retrying.
+ * `outage` errors say a dependency (Redis, the broker) cannot be reached: nobody's job is at fault, so they
+ * spend no attempt of the job that met them.
  */
 export const ERROR_CODES = {
   MISSING_FILE: { status: 400, permanent: true },
@@ -22,12 +24,13 @@ export const ERROR_CODES = {
   OCR_TIMEOUT: { status: 500, permanent: true },
   OCR_FAILED: { status: 500, permanent: false },
   WORKER_LOST: { status: 500, permanent: false },
+  JOB_LOST: { status: 500, permanent: true },
   RATE_LIMITED: { status: 429, permanent: false },
   WORKER_SHUTDOWN: { status: 503, permanent: false },
-  QUEUE_UNAVAILABLE: { status: 503, permanent: false },
-  STORE_UNAVAILABLE: { status: 503, permanent: false },
+  QUEUE_UNAVAILABLE: { status: 503, permanent: false, outage: true },
+  STORE_UNAVAILABLE: { status: 503, permanent: false, outage: true },
   INTERNAL_ERROR: { status: 500, permanent: false },
-} as const satisfies Record<string, { status: number; permanent: boolean }>;
+} as const satisfies Record<string, { status: number; permanent: boolean; outage?: true }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -49,6 +52,11 @@ export class AppError extends Error {
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
+}
+
+/** True when the error says a dependency is unreachable, not that the job went wrong. */
+export function isOutage(error: unknown): boolean {
+  return isAppError(error) && 'outage' in ERROR_CODES[error.code];
 }
 
 /** The `{ code, message }` pair stored on a failed job and sent in error bodies. */

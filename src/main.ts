@@ -1,15 +1,17 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './api/app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { toErrorInfo } from './errors.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createLanguageCatalog, type LanguageCatalog } from './ocr/languages.js';
+import { createOcrPipeline } from './ocr/pipeline.js';
 import { createTesseractEngine } from './ocr/tesseract-engine.js';
 import { createJobQueue } from './queue/index.js';
 import { createResultStore } from './store/index.js';
 import { createWebhookSender } from './webhook/sender.js';
 import { startHealthServer } from './worker/health-server.js';
+import { createOutageGuard } from './worker/outage-guard.js';
+import { createJobProcessor } from './worker/process-job.js';
 import { startWorker } from './worker/worker.js';
 
 /** Parses the settings, or stops the process with every bad variable named. */
@@ -43,14 +45,7 @@ async function main(): Promise<void> {
   const metrics = createMetrics();
 
   const store = await createResultStore(config, logger);
-  // A job that leaves the queue for good without a stored outcome (its worker died on every attempt) is failed.
-  const queue = await createJobQueue(config, logger, {
-    onDeadLetter: (job, error) =>
-      store.fail(job.id, toErrorInfo(error)).then(
-        () => undefined,
-        (err: unknown) => logger.error({ err, task_id: job.id }, 'could not record a dead-lettered job as failed'),
-      ),
-  });
+  const queue = await createJobQueue(config, logger);
   const runsApi = config.mode !== 'worker';
   const runsWorker = config.mode !== 'api';
 
@@ -67,17 +62,25 @@ async function main(): Promise<void> {
     runsWorker && config.callbacks.secret
       ? createWebhookSender({ ...config.callbacks, secret: config.callbacks.secret, retryDelayMs: 1_000, logger })
       : undefined;
+  const outages = createOutageGuard({ logger });
   const worker = engine
     ? await startWorker({
-        webhooks,
-        metrics,
         queue,
         store,
         engine,
-        maxImagePixels: config.limits.maxImagePixels,
+        outages,
+        processor: createJobProcessor({
+          store,
+          pipeline: createOcrPipeline({ engine, maxPixels: config.limits.maxImagePixels }),
+          outages,
+          logger,
+          webhooks,
+          metrics,
+        }),
         logger,
         concurrency: config.ocr.concurrency,
         preloadLanguageSets: config.ocr.preloadLanguageSets,
+        sweep: config.sweep,
       })
     : undefined;
 

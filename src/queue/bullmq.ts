@@ -1,10 +1,12 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
-import { AppError, isAppError } from '../errors.js';
+import { backoffDelay, type Backoff } from '../backoff.js';
+import { AppError, isAppError, isOutage } from '../errors.js';
 import type { JobMessage, OcrOptions } from '../job.js';
 import { withinTime } from '../time-limit.js';
-import type { ConsumeOptions, DeadLetterHandler, JobQueue } from './job-queue.js';
+import { recordDeadLetter } from './dead-letters.js';
+import type { ConsumeOptions, JobQueue } from './job-queue.js';
 
 export interface BullQueueOptions {
   url: string;
@@ -14,17 +16,23 @@ export interface BullQueueOptions {
   keyPrefix: string;
   maxAttempts: number;
   logger?: Logger;
-  /** First retry delay; each further retry waits twice as long. */
-  retryDelayMs?: number;
+  /** How long a failed job waits before it is delivered again: doubling with each attempt, with jitter. */
+  retryBackoff?: Backoff;
+  /** How long a job whose handler met an outage waits before it is delivered again, growing while outages go on. */
+  outageBackoff?: Backoff;
   /** A publish without an answer from Redis after this long fails with QUEUE_UNAVAILABLE. */
   publishTimeoutMs?: number;
   /** How long a worker's lock on a job lasts without renewal: a dead worker's job is taken back after about this long. */
   lockDurationMs?: number;
   /** How long start-up waits for Redis before going on without it. */
   connectTimeoutMs?: number;
-  /** Receives each job that left the queue failed, with no attempt left. */
-  onDeadLetter?: DeadLetterHandler;
 }
+
+/** The name of our back-off strategy, which the worker's `backoffStrategy` setting implements. */
+const RETRY_BACKOFF = 'jittered-exponential';
+
+/** Job states in which the queue still has the job to run. */
+const UNFINISHED_STATES = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children', 'paused']);
 
 /** What a BullMQ job carries: the job's message with the image as base64, since job data is JSON. */
 interface JobData {
@@ -54,7 +62,18 @@ const reconnect: RedisOptions['retryStrategy'] = (times) => Math.min(100 * 2 ** 
  * every attempt stay in BullMQ's failed set, its dead-letter queue.
  */
 export async function createBullQueue(options: BullQueueOptions): Promise<JobQueue> {
-  const { url, name, keyPrefix, maxAttempts, logger, onDeadLetter, retryDelayMs = 2_000, publishTimeoutMs = 5_000, lockDurationMs = 15_000, connectTimeoutMs = 5_000 } = options;
+  const {
+    url,
+    name,
+    keyPrefix,
+    maxAttempts,
+    logger,
+    retryBackoff = { initialMs: 1_000, maxMs: 30_000 },
+    outageBackoff = { initialMs: 200, maxMs: 5_000 },
+    publishTimeoutMs = 5_000,
+    lockDurationMs = 15_000,
+    connectTimeoutMs = 5_000,
+  } = options;
   if (name.includes(':')) throw new Error(`QUEUE_NAME=${name}: BullMQ queue names cannot contain ":".`);
   const prefix = `${keyPrefix}bull`;
   const log = logger?.child({ queue: name });
@@ -79,7 +98,7 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
     skipWaitingForReady: true,
     defaultJobOptions: {
       attempts: maxAttempts,
-      backoff: { type: 'exponential', delay: retryDelayMs },
+      backoff: { type: RETRY_BACKOFF },
       // Results live in the ResultStore; a finished BullMQ job is only kept while it failed for good.
       removeOnComplete: true,
       removeOnFail: false,
@@ -87,9 +106,10 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
   });
   queue.on('error', (error: Error) => log?.debug({ err: error }, 'queue error'));
 
-  let consumer: { worker: Worker<JobData>; connection: Redis; inFlight: Set<Promise<void>> } | undefined;
+  let consumer: { worker: Worker<JobData>; connection: Redis; inFlight: Set<Promise<void>>; stopping: AbortController } | undefined;
   let closed = false;
   let closing: Promise<void> | undefined;
+  let outagesInARow = 0;
 
   const jobQueue: JobQueue = {
     async publish(job) {
@@ -104,34 +124,48 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
       }
     },
 
-    async consume(handler, { concurrency }: ConsumeOptions) {
+    async consume(handler, { concurrency, onDeadLetter }: ConsumeOptions) {
       if (closed) throw unavailable('The job queue is closed.');
       if (consumer) throw new Error('This queue is already consuming; call stopConsuming() first.');
       // BullMQ's worker blocks on Redis and needs a connection that retries for ever.
       const connection = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: reconnect, connectionName: `${prefix}:${name}:worker` });
       connection.on('error', (error: Error) => log?.debug({ err: error }, 'worker connection (Redis) error'));
       const inFlight = new Set<Promise<void>>();
+      const stopping = new AbortController();
+      const track = (work: Promise<unknown>): void => {
+        const tracked = work.then(
+          () => undefined,
+          () => undefined,
+        );
+        inFlight.add(tracked);
+        void tracked.finally(() => inFlight.delete(tracked));
+      };
       const worker = new Worker<JobData>(
         name,
-        async (job) => {
-          // attemptsStarted counts every start, including one whose worker died: a crash is an attempt too.
-          const attempt = Math.max(job.attemptsMade + 1, job.attemptsStarted);
+        async (job, token) => {
+          // A job taken back from a worker that died was stalled: that run counts as an attempt too. A job
+          // handed back after an outage was delayed, which counts nothing.
+          const attempt = job.attemptsMade + job.stalledCounter + 1;
           const run = handler(toMessage(job), { attempt, finalAttempt: attempt >= maxAttempts });
-          const tracked = run.then(
-            () => undefined,
-            () => undefined,
-          );
-          inFlight.add(tracked);
+          track(run);
           try {
             await run;
-          } finally {
-            inFlight.delete(tracked);
+            outagesInARow = 0;
+          } catch (error) {
+            if (!isOutage(error) || !token) throw error;
+            outagesInARow += 1;
+            log?.warn({ task_id: job.id, attempt }, 'job met an outage; handing it back without counting the attempt');
+            await job.moveToDelayed(Date.now() + backoffDelay(outagesInARow, outageBackoff), token).catch(() => {
+              throw error;
+            });
+            throw new DelayedError();
           }
         },
         {
           connection,
           prefix,
           concurrency,
+          settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, retryBackoff) },
           lockDuration: lockDurationMs,
           stalledInterval: Math.max(1_000, Math.round(lockDurationMs / 3)),
           maxStalledCount: maxAttempts - 1,
@@ -139,19 +173,23 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
       );
       worker.on('error', (error: Error) => log?.warn({ err: error }, 'worker error'));
       worker.on('failed', (job, error) => {
-        if (!job) return;
-        void job.getState().then(
-          (state) => {
-            if (state !== 'failed') return;
-            // No attempt was left: either every attempt threw, or workers kept dying while running it.
-            const reason = job.attemptsMade >= maxAttempts ? error : new AppError('WORKER_LOST', 'The worker running this job stopped before finishing it, on every attempt.');
-            log?.error({ task_id: job.id, attempts: job.attemptsMade }, 'job exhausted its attempts; kept in the failed set');
-            onDeadLetter?.(toMessage(job), reason);
-          },
-          (stateError: unknown) => log?.warn({ err: stateError, task_id: job.id }, 'could not read the state of a failed job'),
+        if (!job || error instanceof DelayedError) return;
+        // Tracked, so shutdown waits until the failure is recorded.
+        track(
+          job.getState().then(
+            async (state) => {
+              if (state !== 'failed') return;
+              // No attempt was left: either every attempt threw, or workers kept dying while running it.
+              const reason = job.attemptsMade >= maxAttempts ? error : new AppError('WORKER_LOST', 'The worker running this job stopped before finishing it, on every attempt.');
+              log?.error({ task_id: job.id, attempts: job.attemptsMade }, 'job exhausted its attempts; kept in the failed set');
+              // Not recorded by the time the worker stops: the sweep for lost jobs fails the task later.
+              await recordDeadLetter(onDeadLetter, toMessage(job), reason, { stopping: stopping.signal, log });
+            },
+            (stateError: unknown) => log?.warn({ err: stateError, task_id: job.id }, 'could not read the state of a failed job'),
+          ),
         );
       });
-      consumer = { worker, connection, inFlight };
+      consumer = { worker, connection, inFlight, stopping };
       await withTimeout(worker.waitUntilReady(), connectTimeoutMs, 'Redis not reachable').catch(() =>
         log?.warn('job queue (BullMQ on Redis) not reachable; the worker starts when it is'),
       );
@@ -160,6 +198,7 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
     async stopConsuming() {
       const current = consumer;
       if (!current) return;
+      current.stopping.abort();
       // close() stops fetching jobs and waits for the ones running to finish.
       const workerClosed = current.worker.close().then(
         () => true,
@@ -175,6 +214,15 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
       if (!recorded) log?.warn('the worker could not record its last jobs in Redis before stopping; they will be retried');
       await current.connection.quit().catch(() => current.connection.disconnect());
       if (consumer === current) consumer = undefined;
+    },
+
+    async holds(id) {
+      try {
+        const job = await withTimeout(queue.getJob(id), publishTimeoutMs, 'The job queue (Redis) does not answer.');
+        return job !== undefined && UNFINISHED_STATES.has(await job.getState());
+      } catch (error) {
+        throw isAppError(error) ? error : unavailable('The job queue (Redis) cannot be reached.', error);
+      }
     },
 
     async ping() {

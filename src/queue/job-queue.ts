@@ -8,20 +8,23 @@ export interface Delivery {
 }
 
 /**
- * Handles one job. Resolving acknowledges it (the result must already be stored);
- * throwing hands it back for a retry, or dead-letters it on the final attempt.
+ * Handles one job. Resolving acknowledges it (the result must already be stored); throwing hands it back
+ * for a retry, or dead-letters it on the final attempt. Throwing an outage error (`isOutage`: Redis or the
+ * broker unreachable) hands it back without counting the attempt.
  */
 export type JobHandler = (job: JobMessage, delivery: Delivery) => Promise<void>;
 
 /**
- * Called once a job has failed its final attempt and left the queue (to record the failure, say). Queues
- * that run it inside their delivery await it, so shutdown waits for it too.
+ * Records a job that is leaving the queue for good with no attempt left (to fail its task, say). The queue
+ * awaits it before the job leaves: when it throws, the job stays in the queue and comes back to it later,
+ * so nothing reaches the dead letters unrecorded.
  */
-export type DeadLetterHandler = (job: JobMessage, error: unknown) => void | Promise<void>;
+export type DeadLetterHandler = (job: JobMessage, error: unknown) => Promise<void>;
 
 export interface ConsumeOptions {
   /** How many jobs this consumer runs at once. */
   concurrency: number;
+  onDeadLetter?: DeadLetterHandler;
 }
 
 /** The seam between the API, which publishes jobs, and the workers, which consume them. */
@@ -32,6 +35,11 @@ export interface JobQueue {
   consume(handler: JobHandler, options: ConsumeOptions): Promise<void>;
   /** Stops taking new jobs and waits until every job in flight has been acknowledged or handed back. */
   stopConsuming(): Promise<void>;
+  /**
+   * Whether the queue still holds the job (waiting, waiting to be retried, or being worked on): false when
+   * it surely does not, undefined when it cannot tell. Throws QUEUE_UNAVAILABLE when unreachable.
+   */
+  holds(id: string): Promise<boolean | undefined>;
   /** Throws when the queue cannot take jobs now (for readiness checks). */
   ping(): Promise<void>;
   /** Stops consuming and releases every connection. Safe to call more than once. */

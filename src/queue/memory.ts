@@ -1,11 +1,15 @@
-import { AppError } from '../errors.js';
+import { backoffDelay, type Backoff } from '../backoff.js';
+import { AppError, isOutage } from '../errors.js';
 import type { JobMessage } from '../job.js';
-import type { ConsumeOptions, DeadLetterHandler, JobHandler, JobQueue } from './job-queue.js';
+import { recordDeadLetter } from './dead-letters.js';
+import type { ConsumeOptions, JobHandler, JobQueue } from './job-queue.js';
 
 export interface MemoryQueueOptions {
   maxAttempts: number;
-  /** Receives each job that failed its final attempt. */
-  onDeadLetter?: DeadLetterHandler;
+  /** How long a failed job waits before it is delivered again: doubling with each attempt, with jitter. */
+  retryBackoff?: Backoff;
+  /** How long delivery pauses after a handler met an outage, growing while outages go on. */
+  outageBackoff?: Backoff;
 }
 
 interface Pending {
@@ -17,32 +21,63 @@ interface Pending {
  * The embedded queue for `MODE=all`: jobs live in this process only, so they survive nothing
  * but are delivered in order, with the same retry and dead-letter rules as the brokers.
  */
-export function createMemoryQueue({ maxAttempts, onDeadLetter }: MemoryQueueOptions): JobQueue {
+export function createMemoryQueue({
+  maxAttempts,
+  retryBackoff = { initialMs: 1_000, maxMs: 30_000 },
+  outageBackoff = { initialMs: 100, maxMs: 5_000 },
+}: MemoryQueueOptions): JobQueue {
   const pending: Pending[] = [];
-  const inFlight = new Set<Promise<void>>();
-  let consumer: { handler: JobHandler; concurrency: number } | undefined;
+  /** Jobs waiting out their retry delay. */
+  const retrying = new Map<NodeJS.Timeout, Pending>();
+  const inFlight = new Map<Promise<void>, string>();
+  let consumer: ({ handler: JobHandler } & ConsumeOptions) | undefined;
   let closed = false;
+  let outagesInARow = 0;
+  let pausedUntil = 0;
+  const stopping = new AbortController();
+
+  const settle = async ({ job, attempt }: Pending, error: unknown, onDeadLetter: ConsumeOptions['onDeadLetter']): Promise<void> => {
+    if (isOutage(error)) {
+      // Back at the head, same attempt; deliveries pause a while instead of spinning through the outage.
+      pending.unshift({ job, attempt });
+      outagesInARow += 1;
+      const pause = backoffDelay(outagesInARow, outageBackoff);
+      pausedUntil = Date.now() + pause;
+      setTimeout(pump, pause).unref();
+      return;
+    }
+    outagesInARow = 0;
+    if (attempt < maxAttempts) {
+      const timer = setTimeout(() => {
+        retrying.delete(timer);
+        pending.push({ job, attempt: attempt + 1 });
+        pump();
+      }, backoffDelay(attempt, retryBackoff));
+      retrying.set(timer, { job, attempt: attempt + 1 });
+    }
+    // Jobs in this process end with it: a dead letter not recorded by then has nowhere to go.
+    else await recordDeadLetter(onDeadLetter, job, error, { stopping: stopping.signal });
+  };
 
   const pump = (): void => {
-    while (consumer && inFlight.size < consumer.concurrency && pending.length > 0) {
-      const { job, attempt } = pending.shift()!;
-      const finalAttempt = attempt >= maxAttempts;
-      const run = consumer
-        .handler(job, { attempt, finalAttempt })
-        .catch(async (error: unknown) => {
-          if (finalAttempt) await onDeadLetter?.(job, error);
-          else pending.push({ job, attempt: attempt + 1 });
-        })
+    while (consumer && inFlight.size < consumer.concurrency && pending.length > 0 && Date.now() >= pausedUntil) {
+      const next = pending.shift()!;
+      const { handler, onDeadLetter } = consumer;
+      const run = handler(next.job, { attempt: next.attempt, finalAttempt: next.attempt >= maxAttempts })
+        .then(
+          () => void (outagesInARow = 0),
+          (error: unknown) => settle(next, error, onDeadLetter),
+        )
         .finally(() => {
           inFlight.delete(run);
           pump();
         });
-      inFlight.add(run);
+      inFlight.set(run, next.job.id);
     }
   };
 
   const drain = async (): Promise<void> => {
-    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight.keys()]);
   };
 
   return {
@@ -52,13 +87,16 @@ export function createMemoryQueue({ maxAttempts, onDeadLetter }: MemoryQueueOpti
       // Deliver on a later tick so publish() never runs the handler inside the caller's stack.
       setImmediate(pump);
     },
-    async consume(handler, { concurrency }: ConsumeOptions) {
-      consumer = { handler, concurrency };
+    async consume(handler, options: ConsumeOptions) {
+      consumer = { handler, ...options };
       pump();
     },
     async stopConsuming() {
       consumer = undefined;
       await drain();
+    },
+    async holds(id) {
+      return [...pending, ...retrying.values()].some(({ job }) => job.id === id) || [...inFlight.values()].includes(id);
     },
     async ping() {
       if (closed) throw new AppError('QUEUE_UNAVAILABLE', 'The job queue is closed.');
@@ -66,6 +104,9 @@ export function createMemoryQueue({ maxAttempts, onDeadLetter }: MemoryQueueOpti
     async close() {
       closed = true;
       consumer = undefined;
+      stopping.abort();
+      for (const timer of retrying.keys()) clearTimeout(timer);
+      retrying.clear();
       await drain();
     },
   };

@@ -9,7 +9,7 @@ export interface MemoryStoreOptions {
 
 /** The embedded store for `MODE=all`: jobs in a Map, expired lazily after `resultTtlSeconds`. */
 export function createMemoryStore({ resultTtlSeconds, now = Date.now }: MemoryStoreOptions): ResultStore {
-  const jobs = new Map<string, { record: JobRecord; expiresAt: number }>();
+  const jobs = new Map<string, { record: JobRecord; expiresAt: number; changedAt: number }>();
   const idempotencyKeys = new Map<string, { claim: IdempotencyClaim; expiresAt: number }>();
   const finished = new EventEmitter();
   finished.setMaxListeners(0);
@@ -26,7 +26,7 @@ export function createMemoryStore({ resultTtlSeconds, now = Date.now }: MemorySt
   };
 
   const write = (record: JobRecord): void => {
-    jobs.set(record.id, { record, expiresAt: now() + ttlMs });
+    jobs.set(record.id, { record, expiresAt: now() + ttlMs, changedAt: now() });
     if (isTerminal(record.status)) finished.emit(record.id, record);
   };
 
@@ -55,7 +55,7 @@ export function createMemoryStore({ resultTtlSeconds, now = Date.now }: MemorySt
     },
     async progress(id, fraction) {
       const record = read(id);
-      if (record?.status === 'processing') record.progress = fraction;
+      if (record?.status === 'processing') write({ ...record, progress: fraction });
     },
     async requeue(id, error) {
       const record = read(id);
@@ -71,6 +71,12 @@ export function createMemoryStore({ resultTtlSeconds, now = Date.now }: MemorySt
     },
     async get(id) {
       return copy(read(id));
+    },
+    async listIdle(idleForMs, limit) {
+      const idle = [...jobs.values()]
+        .filter(({ record, changedAt }) => !isTerminal(record.status) && changedAt <= now() - idleForMs && read(record.id))
+        .sort((a, b) => a.changedAt - b.changedAt);
+      return idle.slice(0, limit).map(({ record }) => copy(record)!);
     },
     async delete(id) {
       const existed = read(id) !== undefined;

@@ -73,8 +73,9 @@ function pairsToFields(pairs: string[]): Record<string, string> {
 /*
  * Every guarded transition is one Lua script, so two workers holding the same redelivered job cannot both
  * move it: a finished job is never touched again, and a deleted job (no key) is never recreated.
- * Common arguments: KEYS[1] the job's hash; ARGV[1] the TTL in seconds, ARGV[2] the events channel,
- * ARGV[3] the job id. Each state change is published as "<id> <status>" on the channel.
+ * Common arguments: KEYS[1] the job's hash, KEYS[2] the sorted set of unfinished jobs by time of their last
+ * change (what the sweep for lost jobs reads); ARGV[1] the TTL in seconds, ARGV[2] the events channel,
+ * ARGV[3] the job id, ARGV[4] now in milliseconds. Each state change is published as "<id> <status>".
  */
 const LUA_IS_OPEN = `
 local status = redis.call('HGET', KEYS[1], 'status')
@@ -82,49 +83,54 @@ if (not status) or status == 'completed' or status == 'failed' then return false
 `;
 
 const SCRIPTS = {
-  /** ARGV[4] startedAt. Answers the record, or nil when the job is gone or finished. */
+  /** ARGV[5] startedAt. Answers the record, or nil when the job is gone or finished. */
   ocrMarkProcessing: `${LUA_IS_OPEN}
 redis.call('HINCRBY', KEYS[1], 'attempts', 1)
-redis.call('HSET', KEYS[1], 'status', 'processing', 'startedAt', ARGV[4], 'progress', '0')
+redis.call('HSET', KEYS[1], 'status', 'processing', 'startedAt', ARGV[5], 'progress', '0')
 redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
 redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' processing')
 return redis.call('HGETALL', KEYS[1])`,
-  /** ARGV[4] the fraction done. */
+  /** ARGV[5] the fraction done. */
   ocrProgress: `
 if redis.call('HGET', KEYS[1], 'status') ~= 'processing' then return 0 end
-redis.call('HSET', KEYS[1], 'progress', ARGV[4])
+redis.call('HSET', KEYS[1], 'progress', ARGV[5])
 redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
 return 1`,
-  /** ARGV[4] the error as JSON. */
+  /** ARGV[5] the error as JSON. */
   ocrRequeue: `${LUA_IS_OPEN}
 redis.call('HDEL', KEYS[1], 'progress')
-redis.call('HSET', KEYS[1], 'status', 'queued', 'error', ARGV[4])
+redis.call('HSET', KEYS[1], 'status', 'queued', 'error', ARGV[5])
 redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
 redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' queued')
 return 1`,
   /**
-   * ARGV[4] the final status, ARGV[5] finishedAt, ARGV[6] the field to set (result or error),
-   * ARGV[7] its JSON, ARGV[8] a field to remove (a completed job drops the error of an earlier attempt).
+   * ARGV[5] the final status, ARGV[6] finishedAt, ARGV[7] the field to set (result or error),
+   * ARGV[8] its JSON, ARGV[9] a field to remove (a completed job drops the error of an earlier attempt).
    */
   ocrFinish: `${LUA_IS_OPEN}
-redis.call('HDEL', KEYS[1], 'progress', ARGV[8])
-redis.call('HSET', KEYS[1], 'status', ARGV[4], 'finishedAt', ARGV[5], ARGV[6], ARGV[7])
+redis.call('HDEL', KEYS[1], 'progress', ARGV[9])
+redis.call('HSET', KEYS[1], 'status', ARGV[5], 'finishedAt', ARGV[6], ARGV[7], ARGV[8])
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' ' .. ARGV[4])
+redis.call('ZREM', KEYS[2], ARGV[3])
+redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' ' .. ARGV[5])
 return 1`,
-  /** ARGV[4] the callback delivery as JSON; a deleted job stays deleted. */
+  /** ARGV[5] the callback delivery as JSON; a deleted job stays deleted. */
   ocrRecordCallback: `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'callback', ARGV[4])
+redis.call('HSET', KEYS[1], 'callback', ARGV[5])
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1`,
   ocrDelete: `
+redis.call('ZREM', KEYS[2], ARGV[3])
 local removed = redis.call('DEL', KEYS[1])
 if removed > 0 then redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' deleted') end
 return removed`,
 } as const;
 
-type ScriptArgs = [key: string, ttl: number, channel: string, id: string, ...rest: string[]];
+type ScriptArgs = [key: string, unfinishedKey: string, ttl: number, channel: string, id: string, nowMs: number, ...rest: string[]];
 
 type StoreClient = Redis & {
   ocrMarkProcessing(...args: ScriptArgs): Promise<string[] | null>;
@@ -156,6 +162,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
   const { url, keyPrefix, resultTtlSeconds, logger, commandTimeoutMs = 2_000, connectTimeoutMs = 5_000 } = options;
   const channel = `${keyPrefix}events`;
   const keyOf = (id: string) => `${keyPrefix}job:${id}`;
+  const unfinishedKey = `${keyPrefix}unfinished`;
 
   const client = new Redis(url, {
     // Fail at once while disconnected: a request must get a 503, not wait for a reconnection.
@@ -166,7 +173,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
     retryStrategy: (times) => Math.min(100 * 2 ** times, 2_000),
     connectionName: `${keyPrefix}store`,
   }) as StoreClient;
-  for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 1, lua });
+  for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 2, lua });
 
   let connectedBefore = false;
   let reportedDown = false;
@@ -197,7 +204,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
   };
 
   const get = (id: string) => call(async () => fromFields(await client.hgetall(keyOf(id))));
-  const args = (id: string, ...rest: string[]): ScriptArgs => [keyOf(id), resultTtlSeconds, channel, id, ...rest];
+  const args = (id: string, ...rest: string[]): ScriptArgs => [keyOf(id), unfinishedKey, resultTtlSeconds, channel, id, Date.now(), ...rest];
 
   // Waiters for `waitFor`, by job id, woken by messages on one subscriber connection.
   const waiters = new Map<string, Set<Waiter>>();
@@ -262,7 +269,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
     async create(job) {
       const record: JobRecord = { ...job, status: 'queued', attempts: 0 };
       const key = keyOf(job.id);
-      await call(() => client.multi().del(key).hset(key, toFields(record)).expire(key, resultTtlSeconds).exec());
+      await call(() => client.multi().del(key).hset(key, toFields(record)).expire(key, resultTtlSeconds).zadd(unfinishedKey, Date.now(), job.id).exec());
       return record;
     },
 
@@ -290,6 +297,15 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
     },
 
     get,
+
+    async listIdle(idleForMs, limit) {
+      const ids = await call(() => client.zrangebyscore(unfinishedKey, '-inf', Date.now() - idleForMs, 'LIMIT', 0, limit));
+      const records = await Promise.all(ids.map((id) => get(id)));
+      // A job whose hash expired before it finished leaves its entry behind: nothing is left to sweep.
+      const expired = ids.filter((_id, index) => records[index] === undefined);
+      if (expired.length > 0) await call(() => client.zrem(unfinishedKey, ...expired));
+      return records.filter((record): record is JobRecord => record !== undefined && !isTerminal(record.status));
+    },
 
     async delete(id) {
       return (await call(() => client.ocrDelete(...args(id)))) > 0;

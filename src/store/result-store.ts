@@ -34,6 +34,11 @@ export interface ResultStore {
   /** Finishes a job with an error; false when it was gone or already finished. */
   fail(id: string, error: ErrorInfo): Promise<boolean>;
   get(id: string): Promise<JobRecord | undefined>;
+  /**
+   * Unfinished jobs (queued or processing) whose last change is at least `idleForMs` old, oldest first, at
+   * most `limit`: the candidates of the sweep for jobs the queue lost.
+   */
+  listIdle(idleForMs: number, limit: number): Promise<JobRecord[]>;
   /** Removes everything of the job; false when there was nothing to remove. */
   delete(id: string): Promise<boolean>;
   /**

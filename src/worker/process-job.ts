@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
-import { isAppError, toErrorInfo } from '../errors.js';
+import { isAppError, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { isTerminal } from '../job.js';
 import { toJobBody } from '../job-body.js';
-import type { OcrEngine } from '../ocr/engine.js';
-import { createOcrPipeline, type PipelineResult } from '../ocr/pipeline.js';
+import type { OcrPipeline, PipelineResult } from '../ocr/pipeline.js';
 import type { Metrics } from '../metrics.js';
-import type { JobHandler } from '../queue/job-queue.js';
+import type { DeadLetterHandler, JobHandler } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { WebhookSender } from '../webhook/sender.js';
+import type { OutageGuard } from './outage-guard.js';
 
 /** The outputs asked for, as stored with the result: JSON-safe, so the PDF travels as base64. */
 function renditions({ words, lines, hocr, tsv, pdf }: PipelineResult) {
@@ -25,40 +25,60 @@ const PROGRESS_STEP = 0.1;
 
 export interface JobProcessorDependencies {
   store: ResultStore;
-  engine: OcrEngine;
-  /** MAX_IMAGE_PIXELS: preprocessing refuses to decode anything larger. */
-  maxImagePixels: number;
+  pipeline: OcrPipeline;
+  /** Holds store writes through an outage of the store instead of failing the job. */
+  outages: OutageGuard;
   logger: Logger;
   /** Sends callbacks for jobs uploaded with a callback_url; absent when no CALLBACK_SECRET is set. */
   webhooks?: WebhookSender;
   metrics: Metrics;
 }
 
-/**
- * The work done for one delivered job. It resolves (and so lets the queue acknowledge) only once
- * the store holds the result or a permanent failure; faults are thrown back for a bounded retry.
- */
-export function createJobProcessor({ store, engine, maxImagePixels, logger, webhooks, metrics }: JobProcessorDependencies): JobHandler {
-  const pipeline = createOcrPipeline({ engine, maxPixels: maxImagePixels });
+export interface JobProcessor {
+  /** The work done for one delivered job. */
+  handle: JobHandler;
+  /** Records a job that left the queue with no attempt left (its worker died on every attempt). */
+  recordDeadLetter: DeadLetterHandler;
+  /** Fails a task whose job the queue no longer holds; false when it had finished meanwhile. */
+  recordLost(id: string, error: ErrorInfo): Promise<boolean>;
+}
 
+/**
+ * The work done for each delivered job. The handler resolves (and so lets the queue acknowledge) only once
+ * the store holds the result or a permanent failure; faults are thrown back for a bounded retry. Store
+ * writes wait out an outage of the store, so an outage never spends an attempt nor loses an outcome.
+ */
+export function createJobProcessor({ store, pipeline, outages, logger, webhooks, metrics }: JobProcessorDependencies): JobProcessor {
   /**
    * Sends the callback of a finished job that has not had one yet. It runs before the job is acknowledged,
    * so a worker that dies between storing the result and calling back leaves the callback to the redelivery.
    */
-  const notify = async (id: string): Promise<void> => {
+  const notify = async (id: string, log: Logger): Promise<void> => {
     if (!webhooks) return;
-    const record = await store.get(id);
+    const record = await outages.retry(() => store.get(id), log);
     if (!record?.callbackUrl || record.callback || !isTerminal(record.status)) return;
-    await store.recordCallback(id, await webhooks.deliver(record.callbackUrl, toJobBody(record), { taskId: id }));
+    const delivery = await webhooks.deliver(record.callbackUrl, toJobBody(record), { taskId: id });
+    await outages.retry(() => store.recordCallback(id, delivery), log);
   };
 
-  return async (job, { attempt, finalAttempt }) => {
+  /** Fails the task for good, then calls back; false when it had finished (or gone) before. */
+  const finishFailed = async (id: string, info: ErrorInfo, log: Logger): Promise<boolean> => {
+    const failed = await outages.retry(() => store.fail(id, info), log);
+    if (failed) {
+      log.warn({ code: info.code, error_message: info.message }, 'job failed');
+      metrics.jobs.labels('failed', info.code).inc();
+    }
+    await notify(id, log);
+    return failed;
+  };
+
+  const handle: JobHandler = async (job, { attempt, finalAttempt }) => {
     const log = logger.child({ task_id: job.id, attempt });
-    const record = await store.markProcessing(job.id);
+    const record = await outages.retry(() => store.markProcessing(job.id), log);
     if (!record) {
       log.info('job was deleted or has already finished; acknowledging it without work');
       metrics.jobs.labels('skipped', '').inc();
-      await notify(job.id);
+      await notify(job.id, log);
       return;
     }
     log.info({ lang: job.options.lang }, 'job started');
@@ -68,48 +88,61 @@ export function createJobProcessor({ store, engine, maxImagePixels, logger, webh
     const onProgress = (fraction: number) => {
       if (fraction - reported < PROGRESS_STEP) return;
       reported = fraction;
+      // Progress is worth no wait: a write lost to an outage is skipped.
       progressWrites = progressWrites
         .then(() => store.progress(job.id, Math.round(fraction * 100) / 100))
         .catch((error: unknown) => log.debug({ err: error }, 'could not record progress'));
     };
 
+    let recognition: PipelineResult;
     try {
       const { lang, psm, preprocess = true, outputs = [] } = job.options;
-      const recognition = await pipeline.run({ image: job.image, lang, psm, preprocess, outputs, onProgress });
-      await progressWrites;
-      const queuedMs = Date.parse(record.startedAt!) - Date.parse(record.createdAt);
-      const stored = await store.complete(job.id, {
-        text: recognition.text,
-        confidence: recognition.confidence,
-        lang: job.options.lang,
-        psm: recognition.psm,
-        timings: { queuedMs, recognitionMs: recognition.recognitionMs },
-        ...renditions(recognition),
-      });
-      // Another delivery of the same job (after a worker died) may have finished it first: only one result counts.
-      const { recognitionMs, confidence, preprocessing } = recognition;
-      if (stored) {
-        log.info({ recognition_ms: recognitionMs, confidence, preprocessing }, 'job completed');
-        metrics.jobs.labels('completed', '').inc();
-        metrics.recognitionSeconds.observe(recognitionMs / 1000);
-        metrics.queueWaitSeconds.observe(queuedMs / 1000);
-      } else {
-        log.info('job was finished by another delivery or deleted meanwhile; this result is discarded');
-      }
+      recognition = await pipeline.run({ image: job.image, lang, psm, preprocess, outputs, onProgress });
     } catch (error) {
       await progressWrites;
       const info = toErrorInfo(error);
       if ((isAppError(error) && error.permanent) || finalAttempt) {
-        await store.fail(job.id, info);
-        log.warn({ err: error, code: info.code }, 'job failed');
-        metrics.jobs.labels('failed', info.code).inc();
-      } else {
-        await store.requeue(job.id, info);
-        log.warn({ err: error, code: info.code }, 'job attempt failed; handing it back for a retry');
-        metrics.jobs.labels('retried', info.code).inc();
-        throw error;
+        await finishFailed(job.id, info, log);
+        return;
       }
+      await outages.retry(() => store.requeue(job.id, info), log);
+      log.warn({ err: error, code: info.code }, 'job attempt failed; handing it back for a retry');
+      metrics.jobs.labels('retried', info.code).inc();
+      throw error;
     }
-    await notify(job.id);
+    await progressWrites;
+
+    const queuedMs = Date.parse(record.startedAt!) - Date.parse(record.createdAt);
+    const { recognitionMs, confidence, preprocessing } = recognition;
+    const stored = await outages.retry(
+      () =>
+        store.complete(job.id, {
+          text: recognition.text,
+          confidence,
+          lang: job.options.lang,
+          psm: recognition.psm,
+          timings: { queuedMs, recognitionMs },
+          ...renditions(recognition),
+        }),
+      log,
+    );
+    // Another delivery of the same job (after a worker died) may have finished it first: only one result counts.
+    if (stored) {
+      log.info({ recognition_ms: recognitionMs, confidence, preprocessing }, 'job completed');
+      metrics.jobs.labels('completed', '').inc();
+      metrics.recognitionSeconds.observe(recognitionMs / 1000);
+      metrics.queueWaitSeconds.observe(queuedMs / 1000);
+    } else {
+      log.info('job was finished by another delivery or deleted meanwhile; this result is discarded');
+    }
+    await notify(job.id, log);
+  };
+
+  return {
+    handle,
+    recordDeadLetter: async (job, error) => {
+      await finishFailed(job.id, toErrorInfo(error), logger.child({ task_id: job.id }));
+    },
+    recordLost: (id, error) => finishFailed(id, error, logger.child({ task_id: id })),
   };
 }

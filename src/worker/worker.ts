@@ -2,36 +2,40 @@ import type { Logger } from 'pino';
 import type { OcrEngine } from '../ocr/engine.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
-import type { Metrics } from '../metrics.js';
-import type { WebhookSender } from '../webhook/sender.js';
-import { createJobProcessor } from './process-job.js';
+import type { JobProcessor } from './process-job.js';
+import type { OutageGuard } from './outage-guard.js';
+import { startSweeper } from './sweeper.js';
 
 export interface WorkerDependencies {
   queue: JobQueue;
   store: ResultStore;
   engine: OcrEngine;
-  /** MAX_IMAGE_PIXELS: preprocessing refuses to decode anything larger. */
-  maxImagePixels: number;
+  processor: JobProcessor;
+  /** The guard the processor's store writes wait behind; released at stop. */
+  outages: OutageGuard;
   logger: Logger;
   concurrency: number;
   /** Language sets whose tesseract workers are created before the first job arrives. */
   preloadLanguageSets: string[];
-  webhooks?: WebhookSender;
-  metrics: Metrics;
+  sweep: { staleAfterMs: number; intervalMs: number };
 }
 
 export interface Worker {
-  /** Stops taking jobs and resolves when every job in flight has been stored and acknowledged. */
+  /** Stops taking jobs and resolves when every job in flight has been stored and acknowledged, or handed back. */
   stop(): Promise<void>;
 }
 
-/** Warms the OCR engine, then consumes jobs from the queue. */
-export async function startWorker(deps: WorkerDependencies): Promise<Worker> {
-  const { queue, engine, logger, concurrency, preloadLanguageSets } = deps;
+/** Warms the OCR engine, then consumes jobs from the queue and sweeps for jobs the queue lost. */
+export async function startWorker({ queue, store, engine, processor, outages, logger, concurrency, preloadLanguageSets, sweep }: WorkerDependencies): Promise<Worker> {
   await Promise.all(preloadLanguageSets.map((lang) => engine.warmUp(lang)));
-  await queue.consume(createJobProcessor(deps), { concurrency });
+  await queue.consume(processor.handle, { concurrency, onDeadLetter: processor.recordDeadLetter });
+  const sweeper = startSweeper({ store, queue, ...sweep, recordLost: processor.recordLost, logger });
   logger.info({ concurrency, preloaded: preloadLanguageSets }, 'worker consuming jobs');
   return {
-    stop: () => queue.stopConsuming(),
+    async stop() {
+      // Jobs waiting out an outage go back to the queue unspent rather than hold up the shutdown.
+      outages.release();
+      await Promise.all([queue.stopConsuming(), sweeper.stop()]);
+    },
   };
 }

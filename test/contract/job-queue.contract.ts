@@ -7,12 +7,16 @@ import { eventually } from '../helpers/eventually.js';
 export interface QueueBackend {
   name: string;
   /** A fresh, empty queue isolated from every other test (its own queue name, prefix or vhost). */
-  create(options: { maxAttempts: number; onDeadLetter?: (job: JobMessage, error: unknown) => void }): Promise<JobQueue>;
+  /** Retries must wait RETRY_BACKOFF. */
+  create(options: { maxAttempts: number }): Promise<JobQueue>;
   /** Removes whatever the backend left on its server; called after close(). */
   cleanup?(): Promise<void>;
   /** When set, the suite is skipped with this reason (a server is missing outside CI). */
   skipReason?: string;
 }
+
+/** The retry delays every backend is created with: 100, 200, then 400 ms at most, each jittered down to half. */
+export const RETRY_BACKOFF = { initialMs: 100, maxMs: 400 };
 
 let sequence = 0;
 export function makeJob(overrides: Partial<JobMessage> = {}): JobMessage {
@@ -32,8 +36,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function describeJobQueueContract(backend: QueueBackend): void {
   describe.skipIf(backend.skipReason !== undefined)(`JobQueue contract: ${backend.name}`, () => {
     const opened: JobQueue[] = [];
-    const open = async (maxAttempts = 3, onDeadLetter?: (job: JobMessage, error: unknown) => void) => {
-      const queue = await backend.create({ maxAttempts, onDeadLetter });
+    const open = async (maxAttempts = 3) => {
+      const queue = await backend.create({ maxAttempts });
       opened.push(queue);
       return queue;
     };
@@ -106,9 +110,25 @@ export function describeJobQueueContract(backend: QueueBackend): void {
       ]);
     });
 
+    it('waits longer before each retry: at least half the doubling delay', async () => {
+      const queue = await open(4);
+      const startedAt: number[] = [];
+      await queue.consume(
+        async () => {
+          startedAt.push(Date.now());
+          throw new Error('engine crashed');
+        },
+        { concurrency: 1 },
+      );
+      await queue.publish(makeJob());
+      await eventually(() => startedAt.length === 4, 'four attempts');
+      const waits = startedAt.slice(1).map((at, index) => at - startedAt[index]!);
+      waits.forEach((wait, index) => expect(wait).toBeGreaterThanOrEqual(Math.min(RETRY_BACKOFF.maxMs, RETRY_BACKOFF.initialMs * 2 ** index) / 2 - 5));
+    });
+
     it('dead-letters a job whose final attempt failed, and delivers it no more', async () => {
       const deadLetters: string[] = [];
-      const queue = await open(2, (job) => deadLetters.push(job.id));
+      const queue = await open(2);
       const job = makeJob();
       let deliveries = 0;
       await queue.consume(
@@ -116,13 +136,69 @@ export function describeJobQueueContract(backend: QueueBackend): void {
           deliveries += 1;
           throw new Error('still failing');
         },
-        { concurrency: 1 },
+        { concurrency: 1, onDeadLetter: async (dead) => void deadLetters.push(dead.id) },
       );
       await queue.publish(job);
       await eventually(() => deadLetters.length === 1, 'the job to be dead-lettered');
       await sleep(300);
       expect(deadLetters).toEqual([job.id]);
       expect(deliveries).toBe(2);
+    });
+
+    it('keeps trying to record a dead letter until it can (the store was down), without running the job again', async () => {
+      const queue = await open(1);
+      const job = makeJob();
+      let deliveries = 0;
+      let recordTries = 0;
+      const recorded: string[] = [];
+      await queue.consume(
+        async () => {
+          deliveries += 1;
+          throw new Error('engine crashed');
+        },
+        {
+          concurrency: 1,
+          onDeadLetter: async (dead) => {
+            recordTries += 1;
+            if (recordTries <= 2) throw new AppError('STORE_UNAVAILABLE', 'Redis is restarting.');
+            recorded.push(dead.id);
+          },
+        },
+      );
+      await queue.publish(job);
+      await eventually(() => recorded.length === 1, 'the dead letter to be recorded', 15_000);
+      await sleep(300);
+      expect(recorded).toEqual([job.id]);
+      expect(recordTries).toBe(3);
+      expect(deliveries).toBe(1);
+    });
+
+    it('spends no attempt on a handler that met an outage: the job comes back with the same attempt', async () => {
+      const queue = await open(2);
+      const deliveries: Delivery[] = [];
+      await queue.consume(
+        async (_job, delivery) => {
+          deliveries.push(delivery);
+          if (deliveries.length <= 3) throw new AppError(deliveries.length % 2 ? 'STORE_UNAVAILABLE' : 'QUEUE_UNAVAILABLE', 'Redis is restarting.');
+        },
+        { concurrency: 1 },
+      );
+      await queue.publish(makeJob());
+      await eventually(() => deliveries.length === 4, 'the job to come back after the outage', 15_000);
+      await sleep(300);
+      expect(deliveries).toEqual(Array.from({ length: 4 }, () => ({ attempt: 1, finalAttempt: false })));
+    });
+
+    it('says whether it still holds a job: not once the job was handled', async () => {
+      const queue = await open();
+      const job = makeJob();
+      await queue.publish(job);
+      // A broker that cannot look jobs up one by one may not know (undefined); it never denies a waiting job.
+      expect(await queue.holds(job.id)).not.toBe(false);
+      const handled: string[] = [];
+      await queue.consume(async (delivered) => void handled.push(delivered.id), { concurrency: 1 });
+      await eventually(() => handled.length === 1, 'the job to be handled');
+      await eventually(async () => (await queue.holds(job.id)) === false, 'the queue to let go of the job');
     });
 
     it('acknowledges a job only once its handler resolved: a job in flight at stop comes back to the next consumer', async () => {

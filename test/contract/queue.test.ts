@@ -2,20 +2,20 @@ import { createBullQueue } from '../../src/queue/bullmq.js';
 import { createMemoryQueue } from '../../src/queue/memory.js';
 import { createRabbitQueue, deleteTopology } from '../../src/queue/rabbitmq.js';
 import { AMQP_URL, deleteRedisKeys, missingServers, REDIS_URL, uniqueName } from '../helpers/servers.js';
-import { describeJobQueueContract, type QueueBackend } from './job-queue.contract.js';
+import { describeJobQueueContract, RETRY_BACKOFF, type QueueBackend } from './job-queue.contract.js';
 
 const rabbitQueues: string[] = [];
 const bullPrefixes: string[] = [];
 
 const backends: QueueBackend[] = [
-  { name: 'memory', create: async ({ maxAttempts, onDeadLetter }) => createMemoryQueue({ maxAttempts, onDeadLetter }) },
+  { name: 'memory', create: async ({ maxAttempts }) => createMemoryQueue({ maxAttempts, retryBackoff: RETRY_BACKOFF }) },
   {
     name: 'rabbitmq',
     skipReason: await missingServers('rabbitmq'),
-    create: async ({ maxAttempts, onDeadLetter }) => {
+    create: async ({ maxAttempts }) => {
       const name = uniqueName('queue');
       rabbitQueues.push(name);
-      return createRabbitQueue({ url: AMQP_URL, name, maxAttempts, onDeadLetter, retryDelayMs: 100 });
+      return createRabbitQueue({ url: AMQP_URL, name, maxAttempts, retryBackoff: RETRY_BACKOFF });
     },
     cleanup: async () => {
       for (const name of rabbitQueues.splice(0)) await deleteTopology(AMQP_URL, name);
@@ -24,10 +24,10 @@ const backends: QueueBackend[] = [
   {
     name: 'bullmq',
     skipReason: await missingServers('redis'),
-    create: async ({ maxAttempts, onDeadLetter }) => {
+    create: async ({ maxAttempts }) => {
       const keyPrefix = `${uniqueName('bull')}:`;
       bullPrefixes.push(keyPrefix);
-      return createBullQueue({ url: REDIS_URL, name: 'jobs', keyPrefix, maxAttempts, onDeadLetter, retryDelayMs: 50 });
+      return createBullQueue({ url: REDIS_URL, name: 'jobs', keyPrefix, maxAttempts, retryBackoff: RETRY_BACKOFF });
     },
     cleanup: async () => {
       for (const prefix of bullPrefixes.splice(0)) await deleteRedisKeys(prefix);

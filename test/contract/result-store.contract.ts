@@ -24,6 +24,8 @@ const result: OcrResult = {
   timings: { queuedMs: 12, recognitionMs: 340 },
 };
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** One specification of ResultStore, run against every backend. */
 export function describeResultStoreContract(backend: StoreBackend): void {
   describe.skipIf(backend.skipReason !== undefined)(`ResultStore contract: ${backend.name}`, () => {
@@ -61,6 +63,27 @@ export function describeResultStoreContract(backend: StoreBackend): void {
       expect(completed).toMatchObject({ status: 'completed', attempts: 1, result });
       expect(completed!.finishedAt).toBeDefined();
       expect(completed!.error).toBeUndefined();
+    });
+
+    it('lists unfinished jobs left unchanged for a while, oldest first, and no finished or busy ones', async () => {
+      const store = await open();
+      const [queued, processing, completed, deleted, busy] = [newJob(), newJob(), newJob(), newJob(), newJob()];
+      for (const job of [queued, processing, completed, deleted, busy]) await store.create(job);
+      await store.markProcessing(processing.id);
+      await store.markProcessing(completed.id);
+      await store.complete(completed.id, result);
+      await store.delete(deleted.id);
+      await sleep(300);
+      await store.markProcessing(busy.id);
+      const idle = await store.listIdle(200, 10);
+      expect(idle.map((record) => [record.id, record.status])).toEqual([
+        [queued.id, 'queued'],
+        [processing.id, 'processing'],
+      ]);
+      expect(await store.listIdle(200, 1)).toHaveLength(1);
+      // Progress is a sign of life.
+      await store.progress(processing.id, 0.3);
+      expect((await store.listIdle(200, 10)).map((record) => record.id)).toEqual([queued.id]);
     });
 
     it('never moves a finished job back: redelivery after completion changes nothing', async () => {

@@ -10,8 +10,7 @@ describe.skipIf(missing)('chaos: workers killed with SIGKILL and the broker cut 
       uploads: 100,
       workers: 3,
       killEveryMs: 2500,
-      brokerOutage: 'proxy',
-      brokerOutageMs: 3000,
+      outages: [{ dependency: 'rabbitmq', how: 'proxy', atUpload: 50, durationMs: 3_000 }],
       uploadConcurrency: 6,
       settleTimeoutMs: 180_000,
     });

@@ -1,13 +1,13 @@
+import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestJson, upload, waitForResult } from '../helpers/client.js';
 import { renderTextImage } from '../helpers/images.js';
-import { missingServers, REDIS_URL } from '../helpers/servers.js';
+import { AMQP_URL, missingServers, REDIS_URL } from '../helpers/servers.js';
 import { startService, type RunningService } from '../helpers/service.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 const missing = await missingServers('redis', 'rabbitmq');
-
 
 describe.skipIf(missing)('outages and poison jobs on the distributed stack', () => {
   let redisProxy: TcpProxy;
@@ -40,6 +40,10 @@ describe.skipIf(missing)('outages and poison jobs on the distributed stack', () 
     const ready = await requestJson(`${stack.api.url}/ready`);
     expect(ready.status).toBe(503);
     expect(ready.body.checks).toMatchObject({ store: 'down', queue: 'ok' });
+    // The worker says so too: it takes no new job until the store answers again.
+    const workerReady = await requestJson(`${stack.workers[0]!.url}/ready`);
+    expect(workerReady.status).toBe(503);
+    expect(workerReady.body.checks).toMatchObject({ store: 'down', queue: 'ok' });
 
     await redisProxy.restore();
     let lastReady = 0;
@@ -112,5 +116,39 @@ describe.skipIf(missing)('SIGTERM on a worker process', () => {
     expect(await stack.workers[0]!.stop('SIGTERM')).toBe(0);
     const done = await requestJson(`${stack.api.url}/result/${accepted.body.task_id}`);
     expect(done.body).toMatchObject({ status: 'completed', attempts: 1, result: { text: expect.stringContaining('Line 30 of a page') } });
+  });
+});
+
+describe.skipIf(missing)('a job removed from the queue behind the service\'s back', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ queue: 'rabbitmq', workers: 0, env: { JOB_TIMEOUT_MS: '1000', JOB_STALE_AFTER_MS: '1500', SWEEP_INTERVAL_MS: '300' } });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('is failed as JOB_LOST by the sweep, instead of staying queued for ever', { timeout: 60_000 }, async () => {
+    const accepted = await upload(stack.api.url, await renderTextImage('Purged by an operator'));
+    expect(accepted.status).toBe(202);
+    // An operator purges the work queue (or a broker loses it): the task's job exists nowhere any more.
+    const connection = await amqp.connect(AMQP_URL);
+    try {
+      const channel = await connection.createChannel();
+      expect((await channel.purgeQueue(stack.env.QUEUE_NAME!)).messageCount).toBe(1);
+    } finally {
+      await connection.close();
+    }
+    const worker = await startService({ ...stack.env, MODE: 'worker' });
+    try {
+      const ended = await waitForResult(stack.api.url, accepted.body.task_id, 30_000);
+      expect(ended).toMatchObject({ status: 'failed', error: { code: 'JOB_LOST', message: expect.stringContaining('upload the image again') } });
+      const next = await upload(stack.api.url, await renderTextImage('Next in line'));
+      expect((await waitForResult(stack.api.url, next.body.task_id)).result.text).toContain('Next in line');
+    } finally {
+      await worker.stop();
+    }
   });
 });

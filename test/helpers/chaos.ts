@@ -1,22 +1,33 @@
 import { performance } from 'node:perf_hooks';
 import { renderTextImage } from './images.js';
-import { AMQP_URL } from './servers.js';
+import { AMQP_URL, REDIS_URL } from './servers.js';
 import { logRecords, startService, type RunningService } from './service.js';
 import { startStack } from './stack.js';
-import { startTcpProxy } from './tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+
+/**
+ * One dependency going away while uploads pour in. `proxy` cuts every connection to it at a TCP proxy and
+ * refuses new ones (safe beside other users of the server); `restart` restarts the real RabbitMQ with
+ * rabbitmqctl (for `npm run chaos` on a machine of its own).
+ */
+export interface Outage {
+  dependency: 'rabbitmq' | 'redis';
+  how: 'proxy' | 'restart';
+  /** It starts as this upload is sent (so always in the middle of the stream, however fast uploads go). */
+  atUpload: number;
+  /** How long a proxy cut lasts (a restart takes what it takes). */
+  durationMs: number;
+}
 
 export interface ChaosOptions {
+  queue?: 'rabbitmq' | 'bullmq';
   uploads: number;
   workers: number;
-  /** A random worker is killed with SIGKILL and replaced this often. */
-  killEveryMs: number;
-  /** How long the broker is away, once, when half the uploads are in. */
-  brokerOutageMs: number;
-  /**
-   * `proxy` cuts every connection to RabbitMQ at a TCP proxy (safe beside other tests); `restart` restarts
-   * the real broker with rabbitmqctl (for `npm run chaos` on a machine of its own).
-   */
-  brokerOutage: 'proxy' | 'restart';
+  /** Jobs each worker runs at once. */
+  workerConcurrency?: number;
+  /** A random worker is killed with SIGKILL and replaced this often; never when absent. */
+  killEveryMs?: number;
+  outages: Outage[];
   uploadConcurrency: number;
   /** How long to wait for every accepted task to end after the last upload. */
   settleTimeoutMs: number;
@@ -33,8 +44,10 @@ export interface ChaosFigures {
   duplicated: number;
   /** Completed with text that is not the text of the uploaded image. */
   wrongText: number;
-  /** 503 answers while the broker was away (each retried with the same Idempotency-Key). */
+  /** 503 answers while a dependency was away (each retried with the same Idempotency-Key). */
   refusedWhileDown: number;
+  /** Completed tasks that took more than one attempt (an outage should cost none; a killed worker costs one). */
+  retried: number;
   workersKilled: number;
   seconds: number;
 }
@@ -48,18 +61,33 @@ async function restartBroker(): Promise<void> {
   await run(['start_app']);
 }
 
+/** Starts the outage and resolves when it is over. */
+async function runOutage(outage: Outage, proxies: Record<Outage['dependency'], TcpProxy>): Promise<void> {
+  if (outage.how === 'restart') {
+    if (outage.dependency !== 'rabbitmq') throw new Error('only RabbitMQ is restarted for real; cut Redis at its proxy');
+    await restartBroker();
+    return;
+  }
+  const proxy = proxies[outage.dependency];
+  await proxy.cut();
+  await sleep(outage.durationMs);
+  await proxy.restore();
+}
+
 /**
- * Uploads through API → RabbitMQ → workers → Redis while workers are killed and replaced and the broker
- * goes away once, then counts what happened to every accepted upload.
+ * Uploads through API → queue (RabbitMQ or BullMQ) → workers → Redis while workers are killed and replaced
+ * and dependencies go away, then counts what happened to every accepted upload.
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   const log = options.log ?? (() => undefined);
-  const proxy = await startTcpProxy(AMQP_URL);
+  const queue = options.queue ?? 'rabbitmq';
+  const proxies = { rabbitmq: await startTcpProxy(AMQP_URL), redis: await startTcpProxy(REDIS_URL) };
   const stack = await startStack({
-    queue: 'rabbitmq',
+    queue,
     workers: options.workers,
-    amqpUrl: proxy.url,
-    env: { JOB_MAX_ATTEMPTS: '5', RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'info' },
+    amqpUrl: proxies.rabbitmq.url,
+    redisUrl: proxies.redis.url,
+    env: { JOB_MAX_ATTEMPTS: '5', RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'info', OCR_CONCURRENCY: String(options.workerConcurrency ?? 1) },
   });
   const allWorkers: RunningService[] = [...stack.workers];
   let liveWorkers: RunningService[] = [...stack.workers];
@@ -75,8 +103,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   let killing = true;
   const replacements: Promise<void>[] = [];
   const killer = (async () => {
-    while (killing) {
-      await sleep(options.killEveryMs);
+    const killEveryMs = options.killEveryMs;
+    while (killing && killEveryMs) {
+      await sleep(killEveryMs);
       // Kill only at full strength: with a replacement still warming up, a kill would starve the queue, not test it.
       if (!killing || liveWorkers.length < options.workers) continue;
       const victim = liveWorkers[Math.floor(Math.random() * liveWorkers.length)]!;
@@ -92,7 +121,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     }
   })();
 
-  let outage: Promise<void> | undefined;
+  const outages: Promise<void>[] = [];
   const uploadOne = async (index: number): Promise<void> => {
     const form = () => {
       const body = new FormData();
@@ -121,19 +150,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       while (next < options.uploads) {
         const index = next;
         next += 1;
-        if (index === Math.floor(options.uploads / 2) && !outage) {
-          log(`broker outage (${options.brokerOutage}) after ${index} uploads`);
-          outage =
-            options.brokerOutage === 'proxy'
-              ? proxy.cut().then(() => sleep(options.brokerOutageMs)).then(() => proxy.restore())
-              : restartBroker();
+        for (const outage of options.outages.filter(({ atUpload }) => atUpload === index)) {
+          log(`${outage.dependency} outage (${outage.how}) after ${accepted.size} uploads`);
+          outages.push(runOutage(outage, proxies));
         }
         await uploadOne(index);
         if (index % 250 === 0) log(`${index} uploads accepted so far`);
       }
     }),
   );
-  await outage;
+  await Promise.all(outages);
   log(`all ${accepted.size} uploads accepted; waiting for them to end`);
 
   const outcome = new Map<number, Record<string, any>>();
@@ -161,6 +187,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     }
   }
   const results = [...accepted.keys()].map((index) => ({ index, body: outcome.get(index) }));
+  for (const { index, body } of results) {
+    if (body?.status === 'completed' || body?.status === 'failed') continue;
+    const taskId = accepted.get(index)!;
+    const lines = allWorkers.flatMap((worker) => logRecords(worker.logs()).filter((record) => record.task_id === taskId).map((record) => record.msg));
+    log(`lost: task ${taskId} is ${body?.status ?? 'unread'}; worker log: ${lines.join(' / ') || 'nothing'}`);
+  }
   const figures: ChaosFigures = {
     accepted: accepted.size,
     completed: results.filter(({ body }) => body?.status === 'completed').length,
@@ -169,11 +201,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     duplicated: [...completions.values()].filter((count) => count > 1).length,
     wrongText: results.filter(({ index, body }) => body?.status === 'completed' && !String(body.result?.text).includes(texts[index % texts.length]!.split(' ')[2]!)).length,
     refusedWhileDown,
+    retried: results.filter(({ body }) => body?.status === 'completed' && body.attempts > 1).length,
     workersKilled,
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
   await stack.stop();
   await Promise.all(allWorkers.map((worker) => worker.stop('SIGKILL')));
-  await proxy.close();
+  await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
   return figures;
 }

@@ -7,6 +7,8 @@ export interface StackOptions {
   workers?: number;
   /** The broker address the processes use (a TCP proxy in outage tests); the real one otherwise. */
   amqpUrl?: string;
+  /** The Redis address the processes use (a TCP proxy in outage tests); the real one otherwise. */
+  redisUrl?: string;
   /** Settings for every process of the stack. */
   env?: Record<string, string>;
 }
@@ -24,13 +26,13 @@ export interface Stack {
  * The distributed stack as separate processes: one `MODE=api` and N `MODE=worker`, on the real Redis and
  * RabbitMQ (or BullMQ), with a queue name and key prefix of their own. Workers run one job at a time.
  */
-export async function startStack({ queue, workers = 2, amqpUrl = AMQP_URL, env = {} }: StackOptions): Promise<Stack> {
+export async function startStack({ queue, workers = 2, amqpUrl = AMQP_URL, redisUrl = REDIS_URL, env = {} }: StackOptions): Promise<Stack> {
   const name = uniqueName('e2e');
   const common: Record<string, string> = {
     QUEUE: queue,
     STORE: 'redis',
     AMQP_URL: amqpUrl,
-    REDIS_URL,
+    REDIS_URL: redisUrl,
     QUEUE_NAME: name,
     REDIS_KEY_PREFIX: `${name}:`,
     OCR_CONCURRENCY: '1',

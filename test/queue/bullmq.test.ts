@@ -14,7 +14,7 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
   let proxiedUrl: string;
   const opened: JobQueue[] = [];
   const open = async (options: Partial<Parameters<typeof createBullQueue>[0]> = {}) => {
-    const queue = await createBullQueue({ url: REDIS_URL, name: 'jobs', keyPrefix, maxAttempts: 3, retryDelayMs: 50, ...options });
+    const queue = await createBullQueue({ url: REDIS_URL, name: 'jobs', keyPrefix, maxAttempts: 3, retryBackoff: { initialMs: 50, maxMs: 200 }, ...options });
     opened.push(queue);
     return queue;
   };

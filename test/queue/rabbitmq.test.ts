@@ -28,7 +28,7 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
   let proxiedUrl: string;
   const opened: JobQueue[] = [];
   const open = async (options: Partial<Parameters<typeof createRabbitQueue>[0]> = {}) => {
-    const queue = await createRabbitQueue({ url: AMQP_URL, name, maxAttempts: 3, retryDelayMs: 100, reconnectDelayMs: { initial: 50, max: 500 }, ...options });
+    const queue = await createRabbitQueue({ url: AMQP_URL, name, maxAttempts: 3, retryBackoff: { initialMs: 100, maxMs: 400 }, reconnectBackoff: { initialMs: 50, maxMs: 500 }, ...options });
     opened.push(queue);
     return queue;
   };
@@ -50,7 +50,7 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
     beforeEachName();
   });
 
-  it('declares a durable work queue, a retry queue that feeds it, and a dead-letter queue holding exhausted jobs', async () => {
+  it('declares a durable work queue, retry queues that feed it, and a dead-letter queue holding exhausted jobs', async () => {
     const queue = await open({ maxAttempts: 1 });
     const job = makeJob();
     await queue.consume(async () => {
@@ -62,7 +62,7 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
     try {
       const channel = await connection.createChannel();
       const names = topologyNames(name);
-      for (const queueName of Object.values(names)) await channel.checkQueue(queueName);
+      for (const queueName of [names.work, names.retries[0]!, names.dead]) await channel.checkQueue(queueName);
       let dead: amqp.GetMessage | false = false;
       async function poll() {
         while (!dead) {

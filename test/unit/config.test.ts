@@ -55,6 +55,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MODE: 'api' })).toThrow(/MODE=api .*QUEUE=rabbitmq or bullmq/);
   });
 
+  it('reads the retry back-off and the sweep for lost jobs, and refuses settings that contradict each other', () => {
+    expect(loadConfig({}).queue.retryBackoff).toEqual({ initialMs: 1_000, maxMs: 30_000 });
+    expect(loadConfig({}).sweep).toEqual({ staleAfterMs: 600_000, intervalMs: 60_000 });
+    expect(loadConfig({ JOB_RETRY_DELAY_MS: '500', JOB_RETRY_MAX_DELAY_MS: '4000' }).queue.retryBackoff).toEqual({ initialMs: 500, maxMs: 4_000 });
+    expect(() => loadConfig({ JOB_RETRY_DELAY_MS: '5000', JOB_RETRY_MAX_DELAY_MS: '4000' })).toThrow(/JOB_RETRY_MAX_DELAY_MS=4000/);
+    // A job still being read must never look lost.
+    expect(() => loadConfig({ JOB_TIMEOUT_MS: '60000', JOB_STALE_AFTER_MS: '30000' })).toThrow(/JOB_STALE_AFTER_MS=30000: must be longer than JOB_TIMEOUT_MS/);
+  });
+
   it('refuses a BullMQ queue name that BullMQ cannot take', () => {
     expect(() => loadConfig({ QUEUE: 'bullmq', QUEUE_NAME: 'ocr:jobs' })).toThrow(/QUEUE_NAME="ocr:jobs"/);
     expect(loadConfig({ QUEUE: 'rabbitmq', QUEUE_NAME: 'ocr:jobs' }).queue.name).toBe('ocr:jobs');

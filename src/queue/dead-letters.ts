@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import { backoffDelay, sleep, type Backoff } from '../backoff.js';
+import type { JobMessage } from '../job.js';
+import type { DeadLetterHandler } from './job-queue.js';
+
+/**
+ * Runs the consumer's dead-letter handler until it succeeds, waiting with back-off between tries, so a job
+ * that used up its attempts while the store was down is still recorded once it is back. Answers false only
+ * when `stopping` aborted first: the caller then keeps the job where it can be found again.
+ */
+export async function recordDeadLetter(
+  onDeadLetter: DeadLetterHandler | undefined,
+  job: JobMessage,
+  error: unknown,
+  { stopping, backoff = { initialMs: 200, maxMs: 5_000 }, log }: { stopping: AbortSignal; backoff?: Backoff; log?: Logger },
+): Promise<boolean> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      await onDeadLetter?.(job, error);
+      return true;
+    } catch (recordError) {
+      if (tries === 1) log?.warn({ err: recordError, task_id: job.id }, 'could not record a job that used up its attempts; trying again');
+      if (stopping.aborted) return false;
+      await sleep(backoffDelay(tries, backoff), stopping);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ErrorInfo } from '../../src/errors.js';
+import { createMemoryQueue } from '../../src/queue/memory.js';
+import { createMemoryStore } from '../../src/store/memory.js';
+import type { ResultStore } from '../../src/store/result-store.js';
+import { startSweeper, type Sweeper } from '../../src/worker/sweeper.js';
+import { makeJob } from '../contract/job-queue.contract.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const logger = pino({ level: 'silent' });
+
+describe('the sweep for jobs the queue lost', () => {
+  const sweepers: Sweeper[] = [];
+  afterEach(async () => {
+    await Promise.all(sweepers.splice(0).map((sweeper) => sweeper.stop()));
+  });
+
+  const setup = (store: ResultStore = createMemoryStore({ resultTtlSeconds: 600 })) => {
+    const queue = createMemoryQueue({ maxAttempts: 3 });
+    const sweeper = startSweeper({
+      store,
+      queue,
+      staleAfterMs: 100,
+      intervalMs: 60_000,
+      recordLost: (id: string, error: ErrorInfo) => store.fail(id, error),
+      logger,
+    });
+    sweepers.push(sweeper);
+    return { store, queue, sweeper };
+  };
+
+  const record = (store: ResultStore, id: string) => store.create({ id, options: { lang: 'eng' }, mediaType: 'image/png', createdAt: new Date().toISOString() });
+
+  it('fails a task left queued whose job the queue no longer holds, and leaves one the queue still holds', async () => {
+    const { store, queue, sweeper } = setup();
+    const orphan = makeJob();
+    const waiting = makeJob();
+    await record(store, orphan.id);
+    await record(store, waiting.id);
+    await queue.publish(waiting);
+    await sleep(150);
+
+    // The first pass only learns that the store answers: jobs that waited out an outage get a moment first.
+    expect(await sweeper.sweep()).toBe(0);
+    expect(await sweeper.sweep()).toBe(1);
+    expect(await store.get(orphan.id)).toMatchObject({ status: 'failed', error: { code: 'JOB_LOST' } });
+    expect(await store.get(waiting.id)).toMatchObject({ status: 'queued' });
+  });
+
+  it('leaves tasks that changed recently alone', async () => {
+    const { store, sweeper } = setup();
+    const orphan = makeJob();
+    await record(store, orphan.id);
+    await sweeper.sweep();
+    expect(await sweeper.sweep()).toBe(0);
+    expect(await store.get(orphan.id)).toMatchObject({ status: 'queued' });
+  });
+
+  it('does nothing while the store is unreachable, nor on the first pass after it returns', async () => {
+    const store = createMemoryStore({ resultTtlSeconds: 600 });
+    let down = false;
+    const flaky: ResultStore = {
+      ...store,
+      listIdle: (idleForMs, limit) => (down ? Promise.reject(new Error('Redis is restarting')) : store.listIdle(idleForMs, limit)),
+    };
+    const { sweeper } = setup(flaky);
+    const orphan = makeJob();
+    await record(store, orphan.id);
+    await sleep(150);
+    await sweeper.sweep();
+    down = true;
+    expect(await sweeper.sweep()).toBe(0);
+    down = false;
+    expect(await sweeper.sweep()).toBe(0);
+    expect(await store.get(orphan.id)).toMatchObject({ status: 'queued' });
+    expect(await sweeper.sweep()).toBe(1);
+  });
+});
