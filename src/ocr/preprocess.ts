@@ -1,6 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../errors.js';
 import { analysePage, type PageAnalysis } from './page-analysis.js';
+import { PSM_AUTO, PSM_SINGLE_BLOCK } from './page-segmentation.js';
 
 /**
  * Tesseract reads best when a line of text is about this tall (measured with bench/accuracy.ts:
@@ -32,10 +33,6 @@ const TESSERACT_FALLBACK_DPI = 70;
 /** Tesseract's thresholding_method values. */
 const THRESHOLD_OTSU = '0';
 const THRESHOLD_SAUVOLA = '2';
-
-/** Page segmentation: fully automatic layout (for columns), or one uniform block (tesseract.js's default). */
-const PSM_AUTO = 3;
-const PSM_SINGLE_BLOCK = 6;
 
 export interface PreprocessOptions {
   /** Largest accepted width × height; sharp refuses to decode beyond it. */

@@ -6,10 +6,8 @@ import { AppError, isAppError } from '../errors.js';
 import { withinTime } from '../time-limit.js';
 import type { OcrEngine, Recognition, RecognizeRequest, TextBox } from './engine.js';
 import type { LanguageCatalog } from './languages.js';
+import { PSM_SINGLE_BLOCK } from './page-segmentation.js';
 import { createWorkerPool, type PoolMember, type WorkerPool } from './worker-pool.js';
-
-/** tesseract.js's own default: one uniform block of text. */
-export const DEFAULT_PSM = 6;
 
 /** Parameters a job may change; each job sets all of them, so none leaks from one job into the next. */
 const DEFAULT_PARAMETERS = { thresholding_method: '0' } as const;
@@ -144,7 +142,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
 
   return {
     async recognize(request: RecognizeRequest): Promise<Recognition> {
-      const { lang, psm = DEFAULT_PSM, onProgress, outputs = [] } = request;
+      const { lang, psm = PSM_SINGLE_BLOCK, onProgress, outputs = [] } = request;
       const pool = poolFor(lang);
       const pooled = await pool.acquire();
       pooled.onProgress = onProgress;

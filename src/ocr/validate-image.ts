@@ -4,7 +4,7 @@ import { readBmpHeader, readPnmHeader, type DeclaredImage } from './image-header
 import type { ImageType } from './image-type.js';
 
 /** No text fits in an image narrower or lower than this; tesseract would only return nothing, slowly. */
-export const MIN_IMAGE_SIDE = 3;
+const MIN_IMAGE_SIDE = 3;
 
 export interface ImageLimits {
   /** Largest accepted width × height (MAX_IMAGE_PIXELS). */
