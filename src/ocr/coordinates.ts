@@ -51,7 +51,7 @@ export function mapHocr(hocr: string, map: PointMapper, transform: ImageTransfor
 /** TSV columns 7 to 10 (left, top, width, height) are the box of each row. */
 const TSV_BOX_COLUMN = 6;
 
-/** Rewrites the left, top, width and height columns of tesseract's TSV (header line kept as it is). */
+/** Rewrites the left, top, width and height columns of tesseract's TSV (the header row has no numbers and stays as it is). */
 export function mapTsv(tsv: string, map: PointMapper, transform: ImageTransform): string {
   return tsv
     .split('\n')

@@ -42,7 +42,9 @@ export interface Recognition {
   rotateRadians: number;
   words?: TextBox[];
   lines?: TextBox[];
+  /** A whole hOCR document (XHTML with the `ocr-system` and `ocr-capabilities` metas), as the tesseract CLI writes it. */
   hocr?: string;
+  /** Tesseract's TSV, header row first. */
   tsv?: string;
   /** A searchable PDF: the image with an invisible text layer. */
   pdf?: Uint8Array;

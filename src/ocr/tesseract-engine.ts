@@ -7,6 +7,7 @@ import { withinTime } from '../time-limit.js';
 import type { OcrEngine, Recognition, RecognizeRequest, TextBox } from './engine.js';
 import type { LanguageCatalog } from './languages.js';
 import { PSM_SINGLE_BLOCK } from './page-segmentation.js';
+import { hocrDocument, tsvDocument } from './tesseract-documents.js';
 import { createWorkerPool, type PoolMember, type WorkerPool } from './worker-pool.js';
 
 /** Parameters a job may change; each job sets all of them, so none leaks from one job into the next. */
@@ -159,8 +160,8 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
           rotateRadians: data.rotateRadians ?? 0,
           ...(outputs.includes('words') && { words: boxes.words }),
           ...(outputs.includes('lines') && { lines: boxes.lines }),
-          ...(outputs.includes('hocr') && { hocr: data.hocr ?? '' }),
-          ...(outputs.includes('tsv') && { tsv: data.tsv ?? '' }),
+          ...(outputs.includes('hocr') && { hocr: hocrDocument(data.hocr ?? '', data.version) }),
+          ...(outputs.includes('tsv') && { tsv: tsvDocument(data.tsv ?? '') }),
           ...(outputs.includes('pdf') && data.pdf && { pdf: Uint8Array.from(data.pdf) }),
         };
       } catch (error) {

@@ -117,9 +117,10 @@ describe('OCR quality over real HTTP', () => {
     expect(plain.body.toString()).toBe(done.result.text);
     const hocr = await fetchRendition(service, accepted.body.task_id, 'hocr');
     expect(hocr).toMatchObject({ status: 200, type: 'text/html; charset=utf-8' });
-    expect(hocr.body.toString()).toContain("class='ocrx_word'");
+    expect(hocr.body.toString()).toMatch(/<!DOCTYPE html [^]*<meta name='ocr-system' [^]*class='ocrx_word'[^]*<\/html>\n$/);
     const tsv = await fetchRendition(service, accepted.body.task_id, 'tsv');
     expect(tsv.type).toBe('text/tab-separated-values; charset=utf-8');
+    expect(tsv.body.toString()).toMatch(/^level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n1\t/);
     expect(tsv.body.toString().split('\n').filter((line) => line.startsWith('5\t')).map((line) => line.split('\t')[11])).toEqual(text.split(/\s+/));
     const pdf = await fetchRendition(service, accepted.body.task_id, 'pdf');
     expect(pdf.type).toBe('application/pdf');

@@ -69,12 +69,17 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
     expect(number!.bbox.x0).toBeGreaterThan(invoice!.bbox.x1);
     expect(payable.bbox.y0).toBeGreaterThan(invoice!.bbox.y1);
 
-    expect(result.hocr).toMatch(/class=['"]ocr_page['"]/);
+    // A whole hOCR document, as the tesseract CLI writes it, around the page.
+    expect(result.hocr).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<!DOCTYPE html /);
+    expect(result.hocr).toMatch(/<head>[^]*<meta name='ocr-system' content='tesseract 5[^']*' \/>[^]*<\/head>/);
+    expect(result.hocr).toContain("<meta name='ocr-capabilities' content='ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf ocrp_lang'/>");
+    expect(result.hocr).toMatch(/<body>\n<div class='ocr_page' [^]*<\/div>\n <\/body>\n<\/html>\n$/);
     const hocrWords = [...result.hocr!.matchAll(/class=['"]ocrx_word['"][^>]*title=['"]bbox (\d+) (\d+) (\d+) (\d+)[^>]*>([^<]+)</g)];
     expect(hocrWords.map((match) => match[5])).toEqual(TEXT.split(/\s+/));
     expect(hocrWords.every((match) => Number(match[3]) <= width! && Number(match[4]) <= height!)).toBe(true);
 
     const rows = result.tsv!.trim().split('\n').map((line) => line.split('\t'));
+    expect(rows[0]).toEqual(['level', 'page_num', 'block_num', 'par_num', 'line_num', 'word_num', 'left', 'top', 'width', 'height', 'conf', 'text']);
     const wordRows = rows.filter((cells) => cells[0] === '5');
     expect(wordRows.map((cells) => cells[11])).toEqual(TEXT.split(/\s+/));
     expect(wordRows.every((cells) => Number(cells[6]) + Number(cells[8]) <= width!)).toBe(true);
