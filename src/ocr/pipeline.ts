@@ -1,8 +1,7 @@
 import type { ExtraOutput, OcrEngine, Recognition } from './engine.js';
 import { createPointMapper, mapHocr, mapTextBoxes, mapTsv } from './coordinates.js';
-import sharp from 'sharp';
-import { detectImageType, NEEDS_CONVERSION } from './image-type.js';
-import { preprocessImage, type PreparedImage } from './preprocess.js';
+import { detectImageType, IMAGE_TYPES } from './image-type.js';
+import { convertToPng, preprocessImage, type PreparedImage } from './preprocess.js';
 
 export interface PipelineRequest {
   image: Buffer;
@@ -45,18 +44,19 @@ function restoreCoordinates(recognition: Recognition, prepared: PreparedImage): 
 
 /**
  * The service's OCR: preprocessing with sharp, then the engine with the segmentation mode and
- * parameters preprocessing chose (deskew included), then coordinates mapped back. BMP and Netpbm,
- * which sharp cannot read, go to tesseract as they are, as does everything when `preprocess` is false.
+ * parameters preprocessing chose (deskew included), then coordinates mapped back. Types sharp cannot
+ * decode go to tesseract as they are, as does everything when `preprocess` is false (converted to PNG
+ * first when tesseract cannot decode the type itself).
  */
 export function createOcrPipeline({ engine, maxPixels }: PipelineDependencies): OcrPipeline {
   return {
     async run({ image, lang, psm, preprocess, outputs, onProgress }) {
       const type = detectImageType(image);
-      if (!preprocess && type && NEEDS_CONVERSION.includes(type)) {
-        const png = await sharp(image, { limitInputPixels: maxPixels }).png().toBuffer();
-        return engine.recognize({ image: png, lang, psm, outputs, onProgress });
+      const capabilities = type && IMAGE_TYPES[type];
+      if (!preprocess || capabilities?.sharp === false) {
+        const readable = capabilities?.tesseract === false ? await convertToPng(image, { maxPixels }) : image;
+        return engine.recognize({ image: readable, lang, psm, outputs, onProgress });
       }
-      if (!preprocess || type === 'bmp' || type === 'pnm') return engine.recognize({ image, lang, psm, outputs, onProgress });
 
       const prepared = await preprocessImage(image, { maxPixels });
       const recognition = await engine.recognize({

@@ -114,3 +114,11 @@ export async function preprocessImage(bytes: Buffer, { maxPixels }: PreprocessOp
     analysis: { ...measured, inverted: measured.darkBackground, denoised },
   };
 }
+
+/**
+ * The upload as a lossless PNG, pixels untouched, for types tesseract cannot decode itself (AVIF) when
+ * preprocessing is off.
+ */
+export async function convertToPng(bytes: Buffer, { maxPixels }: PreprocessOptions): Promise<Buffer> {
+  return sharp(bytes, { limitInputPixels: maxPixels }).png().toBuffer();
+}
