@@ -2,7 +2,10 @@ import type { Box, TextBox } from './engine.js';
 import type { ImageTransform } from './preprocess.js';
 
 /** Maps a point of the image tesseract read back to the image the user sent. */
-type PointMapper = (x: number, y: number) => [number, number];
+export type PointMapper = (x: number, y: number) => [number, number];
+
+/** For an image tesseract read as it was uploaded. */
+export const unchangedPoint: PointMapper = (x, y) => [x, y];
 
 /**
  * Undoes preprocessing for coordinates: tesseract's deskew turned the prepared image by

@@ -2,6 +2,7 @@ import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../errors.js';
 import { analysePage, type PageAnalysis } from './page-analysis.js';
 import { PSM_AUTO, PSM_SINGLE_BLOCK } from './page-segmentation.js';
+import type { PageImage } from './searchable-pdf.js';
 
 /**
  * Tesseract reads best when a line of text is about this tall (measured with bench/accuracy.ts:
@@ -121,4 +122,24 @@ export async function preprocessImage(bytes: Buffer, { maxPixels }: PreprocessOp
  */
 export async function convertToPng(bytes: Buffer, { maxPixels }: PreprocessOptions): Promise<Buffer> {
   return sharp(bytes, { limitInputPixels: maxPixels }).png().toBuffer();
+}
+
+/**
+ * The upload as a PDF page shows it: upright, transparency on white, in 8-bit gray or RGB, with the resolution
+ * it declares. A JPEG that needs no turning is kept as it is, so the PDF adds no second lossy encoding.
+ */
+export async function readPageImage(bytes: Buffer, { maxPixels }: PreprocessOptions): Promise<PageImage> {
+  const source = sharp(bytes, { limitInputPixels: maxPixels });
+  const { format, orientation = 1, space, width, height, channels, hasAlpha, density } = await source.metadata();
+  const gray = channels - (hasAlpha ? 1 : 0) === 1;
+  if (format === 'jpeg' && orientation === 1 && (space === 'srgb' || space === 'b-w')) {
+    return { width, height, channels: gray ? 1 : 3, encoding: 'jpeg', data: bytes, density };
+  }
+  const { data, info } = await source
+    .autoOrient()
+    .flatten({ background: '#ffffff' })
+    .toColourspace(gray ? 'b-w' : 'srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: info.channels === 1 ? 1 : 3, encoding: 'raw', data, density };
 }

@@ -45,6 +45,9 @@ function collectBoxes(blocks: Block[] | null | undefined) {
   return { lines: lines.map(toTextBox), words: lines.flatMap((line) => line.words.map(toTextBox)) };
 }
 
+/** tesseract.js returns images as `data:image/png;base64,…` URLs. */
+const fromDataUrl = (url: string): Buffer => Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
+
 /**
  * An OcrEngine over warm tesseract.js workers: one pool per language set (workers in a pool must be
  * identical), created on first use or at warm-up and reused for every later job, with at most
@@ -128,7 +131,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       blocks: outputs.includes('words') || outputs.includes('lines'),
       hocr: outputs.includes('hocr'),
       tsv: outputs.includes('tsv'),
-      pdf: outputs.includes('pdf'),
+      imageColor: outputs.includes('image'),
     };
     const work = (async () => {
       await pooled.worker.setParameters({ ...DEFAULT_PARAMETERS, ...parameters, tessedit_pageseg_mode: String(psm) as never });
@@ -162,7 +165,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
           ...(outputs.includes('lines') && { lines: boxes.lines }),
           ...(outputs.includes('hocr') && { hocr: hocrDocument(data.hocr ?? '', data.version) }),
           ...(outputs.includes('tsv') && { tsv: tsvDocument(data.tsv ?? '') }),
-          ...(outputs.includes('pdf') && data.pdf && { pdf: Uint8Array.from(data.pdf) }),
+          ...(outputs.includes('image') && data.imageColor && { image: fromDataUrl(data.imageColor) }),
         };
       } catch (error) {
         // A worker that failed or timed out may be stuck or have a corrupted heap: never reuse it.
