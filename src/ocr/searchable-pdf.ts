@@ -6,13 +6,13 @@ import type { TextBox } from './engine.js';
  * The resolution a page is shown at when its image declares none, or one tesseract would not believe either
  * (outside its 70 to 2400 dpi): 300 dpi, the usual resolution of document scans.
  */
-export const ASSUMED_DPI = 300;
+const ASSUMED_DPI = 300;
 const MIN_CREDIBLE_DPI = 70;
 const MAX_CREDIBLE_DPI = 2400;
 const POINTS_PER_INCH = 72;
 
 /** The resolution of the page: the image's own when it declares a credible one, else ASSUMED_DPI. */
-export function pageResolution(declaredDpi: number | undefined): number {
+function pageResolution(declaredDpi: number | undefined): number {
   return declaredDpi !== undefined && declaredDpi >= MIN_CREDIBLE_DPI && declaredDpi <= MAX_CREDIBLE_DPI ? declaredDpi : ASSUMED_DPI;
 }
 
