@@ -11,7 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createScheduler, createWorker, OEM } from 'tesseract.js';
 import { createLanguageCatalog } from '../src/ocr/languages.js';
-import { DEFAULT_PSM } from '../src/ocr/tesseract-engine.js';
+import { PSM_SINGLE_BLOCK } from '../src/ocr/page-segmentation.js';
 import { upload, waitForResult } from '../test/helpers/client.js';
 import { characterErrorRate } from '../test/helpers/error-rate.js';
 import { renderTextImage } from '../test/helpers/images.js';
@@ -60,7 +60,7 @@ async function runRawTesseract(samples: Sample[]): Promise<Run> {
   const scheduler = createScheduler();
   for (let i = 0; i < workers; i += 1) {
     const worker = await createWorker('eng', OEM.LSTM_ONLY, { langPath, gzip: true, cacheMethod: 'none' });
-    await worker.setParameters({ tessedit_pageseg_mode: String(DEFAULT_PSM) as never, preserve_interword_spaces: '1' });
+    await worker.setParameters({ tessedit_pageseg_mode: String(PSM_SINGLE_BLOCK) as never, preserve_interword_spaces: '1' });
     scheduler.addWorker(worker);
   }
   const started = performance.now();

@@ -1,5 +1,7 @@
 /** JSON schemas of the HTTP contract: they drive serialisation and the OpenAPI document at /docs. */
 
+import { ACCEPTED_IMAGE_TYPES } from '../ocr/image-type.js';
+
 export const errorBodySchema = {
   type: 'object',
   required: ['error'],
@@ -35,7 +37,7 @@ export const uploadFormSchema = {
   type: 'object',
   required: ['file'],
   properties: {
-    file: { type: 'string', format: 'binary', description: 'The image: PNG, JPEG, WebP, BMP, TIFF, GIF, AVIF or PBM/PGM/PPM.' },
+    file: { type: 'string', format: 'binary', description: `The image: ${ACCEPTED_IMAGE_TYPES}.` },
     lang: { type: 'string', description: 'Language set, such as eng or eng+deu. Default eng.' },
     psm: {
       type: 'integer',

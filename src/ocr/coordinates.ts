@@ -2,7 +2,10 @@ import type { Box, TextBox } from './engine.js';
 import type { ImageTransform } from './preprocess.js';
 
 /** Maps a point of the image tesseract read back to the image the user sent. */
-type PointMapper = (x: number, y: number) => [number, number];
+export type PointMapper = (x: number, y: number) => [number, number];
+
+/** For an image tesseract read as it was uploaded. */
+export const unchangedPoint: PointMapper = (x, y) => [x, y];
 
 /**
  * Undoes preprocessing for coordinates: tesseract's deskew turned the prepared image by
@@ -24,7 +27,7 @@ export function createPointMapper({ width, height, scale }: ImageTransform, rota
 const clamp = (value: number, max: number) => Math.min(max, Math.max(0, Math.round(value)));
 
 /** Maps a box through the mapper: the upright box that holds all four mapped corners, inside the image. */
-export function mapBox(box: Box, map: PointMapper, { width, height }: ImageTransform): Box {
+function mapBox(box: Box, map: PointMapper, { width, height }: ImageTransform): Box {
   const corners = [map(box.x0, box.y0), map(box.x1, box.y0), map(box.x0, box.y1), map(box.x1, box.y1)];
   const xs = corners.map(([x]) => x);
   const ys = corners.map(([, y]) => y);
@@ -51,7 +54,7 @@ export function mapHocr(hocr: string, map: PointMapper, transform: ImageTransfor
 /** TSV columns 7 to 10 (left, top, width, height) are the box of each row. */
 const TSV_BOX_COLUMN = 6;
 
-/** Rewrites the left, top, width and height columns of tesseract's TSV (header line kept as it is). */
+/** Rewrites the left, top, width and height columns of tesseract's TSV (the header row has no numbers and stays as it is). */
 export function mapTsv(tsv: string, map: PointMapper, transform: ImageTransform): string {
   return tsv
     .split('\n')

@@ -1,5 +1,11 @@
-/** Renditions tesseract can produce besides the plain text, which every recognition returns. */
+/** Renditions a client can ask for besides the plain text, which every recognition returns. */
 export type ExtraOutput = 'words' | 'lines' | 'hocr' | 'tsv' | 'pdf';
+
+/**
+ * What the engine can return besides the text: boxes, hOCR, TSV, and the image as it read it (for a PDF of a type
+ * only tesseract decodes). The searchable PDF is built by the pipeline from the words, on the uploaded image.
+ */
+export type EngineOutput = 'words' | 'lines' | 'hocr' | 'tsv' | 'image';
 
 /** One recognition request, already validated. */
 export interface RecognizeRequest {
@@ -11,8 +17,8 @@ export interface RecognizeRequest {
   deskew?: boolean;
   /** Tesseract parameters for this image only; every job sets them afresh on its warm worker. */
   parameters?: Record<string, string>;
-  /** Renditions wanted besides the text. */
-  outputs?: readonly ExtraOutput[];
+  /** Outputs wanted besides the text. */
+  outputs?: readonly EngineOutput[];
   /** Called with the fraction done, 0 to 1, as tesseract reports it. */
   onProgress?: (fraction: number) => void;
 }
@@ -42,10 +48,12 @@ export interface Recognition {
   rotateRadians: number;
   words?: TextBox[];
   lines?: TextBox[];
+  /** A whole hOCR document (XHTML with the `ocr-system` and `ocr-capabilities` metas), as the tesseract CLI writes it. */
   hocr?: string;
+  /** Tesseract's TSV, header row first. */
   tsv?: string;
-  /** A searchable PDF: the image with an invisible text layer. */
-  pdf?: Uint8Array;
+  /** The image as tesseract read it (decoded, EXIF orientation applied, turned when it deskewed), as PNG. */
+  image?: Buffer;
 }
 
 /** Turns an image into text. Throws AppError OCR_TIMEOUT or OCR_FAILED; never crashes the process. */

@@ -1,37 +1,136 @@
 /**
- * Header readers for the two formats sharp cannot open (BMP and Netpbm), which tesseract.js reads itself.
- * They give the size the file declares and whether the bytes are long enough to hold it, so a lying or
- * truncated file is refused before it reaches a worker.
+ * Header readers for the two formats sharp cannot open (BMP and Netpbm), which tesseract.js decodes itself
+ * (BMP with bmp-js, Netpbm with Leptonica). They give the size the file declares and say what is wrong with a
+ * file that does not hold the pixel data its header announces, so a truncated or corrupt file is refused at
+ * upload instead of failing a worker on every attempt.
  */
 
 export interface DeclaredImage {
   width: number;
   height: number;
-  /** False when the file is shorter than the pixel data its header announces. */
-  complete: boolean;
+  /** Resolution the file declares, in pixels per inch; absent when it declares none. */
+  dpi?: number;
+  /** Why the pixel data cannot be decoded, as the end of a sentence; absent when it can. */
+  defect?: string;
 }
 
-/** BMP compression 0 (BI_RGB) and 3 (BI_BITFIELDS) store rows uncompressed, so their length is known. */
-const UNCOMPRESSED_BMP = new Set([0, 3]);
+const BI_RGB = 0;
+const BI_RLE8 = 1;
+const BI_RLE4 = 2;
+const BI_BITFIELDS = 3;
 
-/** Reads a BMP's declared size; undefined when the header itself is cut short. */
+/** The bit depths BMP defines, and the compressions each may use. */
+const BMP_COMPRESSIONS: Record<number, readonly number[]> = {
+  1: [BI_RGB],
+  4: [BI_RGB, BI_RLE4],
+  8: [BI_RGB, BI_RLE8],
+  16: [BI_RGB, BI_BITFIELDS],
+  24: [BI_RGB],
+  32: [BI_RGB, BI_BITFIELDS],
+};
+
+/** Windows BMP headers (version 3, its two extensions, 4 and 5): all start with the 40-byte layout bmp-js reads. */
+const WINDOWS_BMP_HEADERS = new Set([40, 52, 56, 108, 124]);
+const FILE_HEADER_BYTES = 14;
+const INCHES_PER_METRE = 0.0254;
+
+const TRUNCATED = 'the file ends before the pixel data its header announces';
+
+/**
+ * Follows an RLE8 or RLE4 stream to its end-of-bitmap mark, which the decoder needs: true when the mark is there
+ * and every run before it is whole.
+ */
+function rleStreamComplete(bytes: Buffer, start: number, bitsPerPixel: number): boolean {
+  let position = start;
+  while (position + 2 <= bytes.length) {
+    const count = bytes[position]!;
+    const code = bytes[position + 1]!;
+    position += 2;
+    // A run repeats one value `count` times; escape codes 0 and 2 end a line and move the cursor.
+    if (count > 0 || code === 0) continue;
+    if (code === 1) return true;
+    if (code === 2) {
+      position += 2;
+      continue;
+    }
+    // Absolute mode: `code` pixels stored as they are, padded to a 16-bit boundary.
+    const literalBytes = bitsPerPixel === 8 ? code : Math.ceil(code / 2);
+    position += literalBytes + (literalBytes % 2);
+  }
+  return false;
+}
+
+/** Reads a BMP's declared size and checks its pixel data; undefined when the header itself is cut short. */
 export function readBmpHeader(bytes: Buffer): DeclaredImage | undefined {
-  if (bytes.length < 26) return undefined;
-  const dataOffset = bytes.readUInt32LE(10);
+  if (bytes.length < FILE_HEADER_BYTES + 12) return undefined;
   const headerSize = bytes.readUInt32LE(14);
-  // The 12-byte OS/2 header stores 16-bit sizes; every later header stores 32-bit ones (height negative for top-down).
-  const core = headerSize === 12;
-  const width = core ? bytes.readUInt16LE(18) : bytes.readInt32LE(18);
-  const height = Math.abs(core ? bytes.readInt16LE(20) : bytes.readInt32LE(22));
-  const bitsPerPixel = core ? bytes.readUInt16LE(24) : bytes.length >= 30 ? bytes.readUInt16LE(28) : 0;
-  const compression = !core && bytes.length >= 34 ? bytes.readUInt32LE(30) : 0;
-  if (width <= 0 || bitsPerPixel === 0) return { width: Math.max(width, 0), height, complete: false };
+  if (headerSize === 12) {
+    // The OS/2 core header: 16-bit sizes and 3-byte palette entries, which bmp-js misreads as a Windows header.
+    const declared = { width: bytes.readUInt16LE(18), height: Math.abs(bytes.readInt16LE(20)) };
+    return { ...declared, defect: 'it is an OS/2 BMP, which the OCR engine cannot read' };
+  }
+  if (bytes.length < FILE_HEADER_BYTES + 40) return undefined;
+  const width = Math.max(0, bytes.readInt32LE(18));
+  // A negative height stores the rows top-down.
+  const height = Math.abs(bytes.readInt32LE(22));
+  const pixelsPerMetre = bytes.readInt32LE(38);
+  const declared = { width, height, ...(pixelsPerMetre > 0 && { dpi: pixelsPerMetre * INCHES_PER_METRE }) };
+  if (!WINDOWS_BMP_HEADERS.has(headerSize)) return { ...declared, defect: `its ${headerSize}-byte header is not a BMP header the OCR engine reads` };
+
+  const bitsPerPixel = bytes.readUInt16LE(28);
+  const compression = bytes.readUInt32LE(30);
+  const compressions = BMP_COMPRESSIONS[bitsPerPixel];
+  if (!compressions) return { ...declared, defect: `its header declares ${bitsPerPixel} bits per pixel, which BMP does not define` };
+  if (!compressions.includes(compression)) {
+    return { ...declared, defect: `it uses compression ${compression} at ${bitsPerPixel} bits per pixel, which the OCR engine cannot read` };
+  }
+
+  const maxColours = bitsPerPixel <= 8 ? 2 ** bitsPerPixel : 0;
+  const colours = bytes.readUInt32LE(46) || maxColours;
+  if (colours > maxColours && bitsPerPixel <= 8) return { ...declared, defect: `its palette of ${colours} colours is larger than ${bitsPerPixel} bits can index` };
+  // A version 3 header is followed by the three colour masks of BI_BITFIELDS; later versions hold them inside.
+  const masks = compression === BI_BITFIELDS && headerSize === 40 ? 12 : 0;
+  const dataOffset = bytes.readUInt32LE(10);
+  const paletteBytes = bitsPerPixel <= 8 ? colours * 4 : 0;
+  if (dataOffset < FILE_HEADER_BYTES + headerSize + masks + paletteBytes) return { ...declared, defect: 'its pixel data overlaps its header or palette' };
+
+  if (compression === BI_RLE8 || compression === BI_RLE4) {
+    return rleStreamComplete(bytes, dataOffset, bitsPerPixel) ? declared : { ...declared, defect: TRUNCATED };
+  }
+  // Every row is padded to a multiple of 4 bytes.
   const rowBytes = Math.ceil((width * bitsPerPixel) / 32) * 4;
-  const complete = !UNCOMPRESSED_BMP.has(compression) || bytes.length >= dataOffset + rowBytes * height;
-  return { width, height, complete };
+  return bytes.length >= dataOffset + rowBytes * height ? declared : { ...declared, defect: TRUNCATED };
 }
 
-/** Reads a PBM/PGM/PPM's declared size (P1 to P6, comments allowed); undefined when the header is unreadable. */
+const isDigit = (byte: number) => byte >= 0x30 && byte <= 0x39;
+const isSpace = (byte: number) => byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
+const MAX_NETPBM_VALUE = 65_535;
+
+/**
+ * Counts the whitespace-separated samples of a plain (ASCII) Netpbm raster, as Leptonica reads it, up to `wanted`.
+ * Undefined when something other than a number no larger than `maxValue` comes first.
+ */
+function countPlainSamples(bytes: Buffer, start: number, wanted: number, maxValue: number): number | undefined {
+  let samples = 0;
+  let position = start;
+  while (samples < wanted && position < bytes.length) {
+    if (isSpace(bytes[position]!)) {
+      position += 1;
+      continue;
+    }
+    let value = 0;
+    const first = position;
+    while (position < bytes.length && isDigit(bytes[position]!) && value <= maxValue) {
+      value = value * 10 + bytes[position]! - 0x30;
+      position += 1;
+    }
+    if (position === first || value > maxValue || (position < bytes.length && !isSpace(bytes[position]!))) return undefined;
+    samples += 1;
+  }
+  return samples;
+}
+
+/** Reads a PBM/PGM/PPM's declared size (P1 to P6, comments allowed) and checks its raster; undefined when the header is unreadable. */
 export function readPnmHeader(bytes: Buffer): DeclaredImage | undefined {
   const kind = bytes[1]! - 0x30;
   // Bitmaps have no maximum value in their header; the other kinds do.
@@ -42,24 +141,31 @@ export function readPnmHeader(bytes: Buffer): DeclaredImage | undefined {
     const char = bytes[position]!;
     if (char === 0x23) {
       while (position < bytes.length && bytes[position] !== 0x0a) position += 1;
-    } else if (char >= 0x30 && char <= 0x39) {
+    } else if (isDigit(char)) {
       let value = 0;
-      while (position < bytes.length && bytes[position]! >= 0x30 && bytes[position]! <= 0x39) {
+      while (position < bytes.length && isDigit(bytes[position]!)) {
         value = value * 10 + bytes[position]! - 0x30;
         position += 1;
       }
       fields.push(value);
       continue;
-    } else if (char > 0x20) {
+    } else if (!isSpace(char)) {
       return undefined;
     }
     position += 1;
   }
   if (fields.length < fieldsWanted) return undefined;
   const [width, height, maxValue = 1] = fields as [number, number, number?];
-  // One whitespace byte separates the header from binary pixel data (P4 to P6); plain ones (P1 to P3) are text.
-  const samplesPerPixel = kind === 6 ? 3 : 1;
-  const bytesPerSample = maxValue > 255 ? 2 : 1;
-  const dataBytes = kind === 4 ? Math.ceil(width / 8) * height : kind >= 5 ? width * height * samplesPerPixel * bytesPerSample : 0;
-  return { width, height, complete: bytes.length >= position + 1 + dataBytes };
+  if (maxValue < 1 || maxValue > MAX_NETPBM_VALUE) return { width, height, defect: `its maximum sample value ${maxValue} is outside 1 to ${MAX_NETPBM_VALUE}` };
+
+  const samples = width * height * (kind === 3 || kind === 6 ? 3 : 1);
+  if (kind <= 3) {
+    const found = countPlainSamples(bytes, position, samples, maxValue);
+    if (found === undefined) return { width, height, defect: `its pixel data holds something other than numbers from 0 to ${maxValue}` };
+    return found === samples ? { width, height } : { width, height, defect: TRUNCATED };
+  }
+  // One whitespace byte separates the header from binary pixel data; bitmap rows are padded to whole bytes,
+  // and samples over 255 take two bytes.
+  const dataBytes = kind === 4 ? Math.ceil(width / 8) * height : samples * (maxValue > 255 ? 2 : 1);
+  return bytes.length >= position + 1 + dataBytes ? { width, height } : { width, height, defect: TRUNCATED };
 }

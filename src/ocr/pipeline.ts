@@ -1,8 +1,8 @@
-import type { ExtraOutput, OcrEngine, Recognition } from './engine.js';
-import { createPointMapper, mapHocr, mapTextBoxes, mapTsv } from './coordinates.js';
-import sharp from 'sharp';
-import { detectImageType, NEEDS_CONVERSION } from './image-type.js';
-import { preprocessImage, type PreparedImage } from './preprocess.js';
+import type { EngineOutput, ExtraOutput, OcrEngine, Recognition } from './engine.js';
+import { createPointMapper, mapHocr, mapTextBoxes, mapTsv, unchangedPoint, type PointMapper } from './coordinates.js';
+import { detectImageType, IMAGE_TYPES, type ImageTypeCapabilities } from './image-type.js';
+import { convertToPng, preprocessImage, readPageImage, type PreparedImage } from './preprocess.js';
+import { buildSearchablePdf } from './searchable-pdf.js';
 
 export interface PipelineRequest {
   image: Buffer;
@@ -15,7 +15,9 @@ export interface PipelineRequest {
   onProgress?: (fraction: number) => void;
 }
 
-export interface PipelineResult extends Recognition {
+export interface PipelineResult extends Omit<Recognition, 'image'> {
+  /** A searchable PDF: the uploaded image at its resolution, under an invisible text layer. */
+  pdf?: Uint8Array;
   /** What preprocessing measured and did; absent when it was skipped. */
   preprocessing?: PreparedImage['analysis'] & PreparedImage['parameters'] & { scale: number; deskewRadians: number };
 }
@@ -31,9 +33,8 @@ export interface PipelineDependencies {
 }
 
 /** Boxes, hOCR and TSV come back in the coordinates of the image the user sent. */
-function restoreCoordinates(recognition: Recognition, prepared: PreparedImage): Recognition {
+function restoreCoordinates(recognition: Recognition, prepared: PreparedImage, map: PointMapper): Recognition {
   const { transform } = prepared;
-  const map = createPointMapper(transform, recognition.rotateRadians);
   return {
     ...recognition,
     ...(recognition.words && { words: mapTextBoxes(recognition.words, map, transform) }),
@@ -44,19 +45,63 @@ function restoreCoordinates(recognition: Recognition, prepared: PreparedImage): 
 }
 
 /**
+ * What the engine must return: the renditions asked for, and for a PDF the words to lay over the image (plus,
+ * for a type sharp cannot decode, the image as tesseract decoded it).
+ */
+function engineOutputs(outputs: readonly ExtraOutput[], sharpDecodes: boolean): EngineOutput[] {
+  const wanted = new Set<EngineOutput>(outputs.filter((output) => output !== 'pdf'));
+  if (outputs.includes('pdf')) {
+    wanted.add('words');
+    if (!sharpDecodes) wanted.add('image');
+  }
+  return [...wanted];
+}
+
+/**
+ * The searchable PDF, built here rather than by tesseract, whose PDF holds the image it read (upscaled, gray,
+ * maybe inverted) at the resolution preprocessing gave it. `map` takes the engine's words to the upload's pixels.
+ */
+async function searchablePdf(
+  upload: Buffer,
+  capabilities: ImageTypeCapabilities | undefined,
+  recognition: Recognition,
+  map: PointMapper,
+  maxPixels: number,
+): Promise<Uint8Array> {
+  // Types sharp cannot decode come back from tesseract as PNG, which keeps no resolution: take it from the header.
+  const page =
+    capabilities?.sharp === false
+      ? { ...(await readPageImage(recognition.image!, { maxPixels })), density: capabilities.readHeader(upload)?.dpi }
+      : await readPageImage(upload, { maxPixels });
+  return buildSearchablePdf(page, recognition.words ?? [], map);
+}
+
+/** The result as asked for: words only when wanted (a PDF needs them too), and never the engine's image. */
+function asRequested({ image: _image, words, ...recognition }: Recognition, outputs: readonly ExtraOutput[]): PipelineResult {
+  return { ...recognition, ...(outputs.includes('words') && words && { words }) };
+}
+
+/**
  * The service's OCR: preprocessing with sharp, then the engine with the segmentation mode and
- * parameters preprocessing chose (deskew included), then coordinates mapped back. BMP and Netpbm,
- * which sharp cannot read, go to tesseract as they are, as does everything when `preprocess` is false.
+ * parameters preprocessing chose (deskew included), then coordinates mapped back. Types sharp cannot
+ * decode go to tesseract as they are, as does everything when `preprocess` is false (converted to PNG
+ * first when tesseract cannot decode the type itself).
  */
 export function createOcrPipeline({ engine, maxPixels }: PipelineDependencies): OcrPipeline {
   return {
     async run({ image, lang, psm, preprocess, outputs, onProgress }) {
       const type = detectImageType(image);
-      if (!preprocess && type && NEEDS_CONVERSION.includes(type)) {
-        const png = await sharp(image, { limitInputPixels: maxPixels }).png().toBuffer();
-        return engine.recognize({ image: png, lang, psm, outputs, onProgress });
+      const capabilities = type && IMAGE_TYPES[type];
+      const sharpDecodes = capabilities?.sharp !== false;
+      const wanted = engineOutputs(outputs, sharpDecodes);
+      const withPdf = async (recognition: Recognition, map: PointMapper) =>
+        outputs.includes('pdf') ? { pdf: await searchablePdf(image, capabilities, recognition, map, maxPixels) } : {};
+
+      if (!preprocess || !sharpDecodes) {
+        const readable = capabilities?.tesseract === false ? await convertToPng(image, { maxPixels }) : image;
+        const recognition = await engine.recognize({ image: readable, lang, psm, outputs: wanted, onProgress });
+        return { ...asRequested(recognition, outputs), ...(await withPdf(recognition, unchangedPoint)) };
       }
-      if (!preprocess || type === 'bmp' || type === 'pnm') return engine.recognize({ image, lang, psm, outputs, onProgress });
 
       const prepared = await preprocessImage(image, { maxPixels });
       const recognition = await engine.recognize({
@@ -65,11 +110,13 @@ export function createOcrPipeline({ engine, maxPixels }: PipelineDependencies): 
         psm: psm ?? prepared.psm,
         deskew: true,
         parameters: prepared.parameters,
-        outputs,
+        outputs: wanted,
         onProgress,
       });
+      const map = createPointMapper(prepared.transform, recognition.rotateRadians);
       return {
-        ...restoreCoordinates(recognition, prepared),
+        ...asRequested(restoreCoordinates(recognition, prepared, map), outputs),
+        ...(await withPdf(recognition, map)),
         preprocessing: {
           ...prepared.analysis,
           ...prepared.parameters,

@@ -1,6 +1,8 @@
 import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../errors.js';
 import { analysePage, type PageAnalysis } from './page-analysis.js';
+import { PSM_AUTO, PSM_SINGLE_BLOCK } from './page-segmentation.js';
+import type { PageImage } from './searchable-pdf.js';
 
 /**
  * Tesseract reads best when a line of text is about this tall (measured with bench/accuracy.ts:
@@ -32,10 +34,6 @@ const TESSERACT_FALLBACK_DPI = 70;
 /** Tesseract's thresholding_method values. */
 const THRESHOLD_OTSU = '0';
 const THRESHOLD_SAUVOLA = '2';
-
-/** Page segmentation: fully automatic layout (for columns), or one uniform block (tesseract.js's default). */
-const PSM_AUTO = 3;
-const PSM_SINGLE_BLOCK = 6;
 
 export interface PreprocessOptions {
   /** Largest accepted width × height; sharp refuses to decode beyond it. */
@@ -116,4 +114,32 @@ export async function preprocessImage(bytes: Buffer, { maxPixels }: PreprocessOp
     parameters: { thresholding_method: uneven ? THRESHOLD_SAUVOLA : THRESHOLD_OTSU },
     analysis: { ...measured, inverted: measured.darkBackground, denoised },
   };
+}
+
+/**
+ * The upload as a lossless PNG, pixels untouched, for types tesseract cannot decode itself (AVIF) when
+ * preprocessing is off.
+ */
+export async function convertToPng(bytes: Buffer, { maxPixels }: PreprocessOptions): Promise<Buffer> {
+  return sharp(bytes, { limitInputPixels: maxPixels }).png().toBuffer();
+}
+
+/**
+ * The upload as a PDF page shows it: upright, transparency on white, in 8-bit gray or RGB, with the resolution
+ * it declares. A JPEG that needs no turning is kept as it is, so the PDF adds no second lossy encoding.
+ */
+export async function readPageImage(bytes: Buffer, { maxPixels }: PreprocessOptions): Promise<PageImage> {
+  const source = sharp(bytes, { limitInputPixels: maxPixels });
+  const { format, orientation = 1, space, width, height, channels, hasAlpha, density } = await source.metadata();
+  const gray = channels - (hasAlpha ? 1 : 0) === 1;
+  if (format === 'jpeg' && orientation === 1 && (space === 'srgb' || space === 'b-w')) {
+    return { width, height, channels: gray ? 1 : 3, encoding: 'jpeg', data: bytes, density };
+  }
+  const { data, info } = await source
+    .autoOrient()
+    .flatten({ background: '#ffffff' })
+    .toColourspace(gray ? 'b-w' : 'srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: info.channels === 1 ? 1 : 3, encoding: 'raw', data, density };
 }

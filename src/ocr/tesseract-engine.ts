@@ -6,10 +6,9 @@ import { AppError, isAppError } from '../errors.js';
 import { withinTime } from '../time-limit.js';
 import type { OcrEngine, Recognition, RecognizeRequest, TextBox } from './engine.js';
 import type { LanguageCatalog } from './languages.js';
+import { PSM_SINGLE_BLOCK } from './page-segmentation.js';
+import { hocrDocument, tsvDocument } from './tesseract-documents.js';
 import { createWorkerPool, type PoolMember, type WorkerPool } from './worker-pool.js';
-
-/** tesseract.js's own default: one uniform block of text. */
-export const DEFAULT_PSM = 6;
 
 /** Parameters a job may change; each job sets all of them, so none leaks from one job into the next. */
 const DEFAULT_PARAMETERS = { thresholding_method: '0' } as const;
@@ -45,6 +44,9 @@ function collectBoxes(blocks: Block[] | null | undefined) {
   const lines = (blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
   return { lines: lines.map(toTextBox), words: lines.flatMap((line) => line.words.map(toTextBox)) };
 }
+
+/** tesseract.js returns images as `data:image/png;base64,…` URLs. */
+const fromDataUrl = (url: string): Buffer => Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
 
 /**
  * An OcrEngine over warm tesseract.js workers: one pool per language set (workers in a pool must be
@@ -129,7 +131,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       blocks: outputs.includes('words') || outputs.includes('lines'),
       hocr: outputs.includes('hocr'),
       tsv: outputs.includes('tsv'),
-      pdf: outputs.includes('pdf'),
+      imageColor: outputs.includes('image'),
     };
     const work = (async () => {
       await pooled.worker.setParameters({ ...DEFAULT_PARAMETERS, ...parameters, tessedit_pageseg_mode: String(psm) as never });
@@ -144,7 +146,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
 
   return {
     async recognize(request: RecognizeRequest): Promise<Recognition> {
-      const { lang, psm = DEFAULT_PSM, onProgress, outputs = [] } = request;
+      const { lang, psm = PSM_SINGLE_BLOCK, onProgress, outputs = [] } = request;
       const pool = poolFor(lang);
       const pooled = await pool.acquire();
       pooled.onProgress = onProgress;
@@ -161,9 +163,9 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
           rotateRadians: data.rotateRadians ?? 0,
           ...(outputs.includes('words') && { words: boxes.words }),
           ...(outputs.includes('lines') && { lines: boxes.lines }),
-          ...(outputs.includes('hocr') && { hocr: data.hocr ?? '' }),
-          ...(outputs.includes('tsv') && { tsv: data.tsv ?? '' }),
-          ...(outputs.includes('pdf') && data.pdf && { pdf: Uint8Array.from(data.pdf) }),
+          ...(outputs.includes('hocr') && { hocr: hocrDocument(data.hocr ?? '', data.version) }),
+          ...(outputs.includes('tsv') && { tsv: tsvDocument(data.tsv ?? '') }),
+          ...(outputs.includes('image') && data.imageColor && { image: fromDataUrl(data.imageColor) }),
         };
       } catch (error) {
         // A worker that failed or timed out may be stuck or have a corrupted heap: never reuse it.

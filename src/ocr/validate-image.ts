@@ -1,10 +1,10 @@
 import sharp from 'sharp';
 import { AppError } from '../errors.js';
-import { readBmpHeader, readPnmHeader, type DeclaredImage } from './image-header.js';
-import type { ImageType } from './image-type.js';
+import type { DeclaredImage } from './image-header.js';
+import { IMAGE_TYPES, type ImageType } from './image-type.js';
 
 /** No text fits in an image narrower or lower than this; tesseract would only return nothing, slowly. */
-export const MIN_IMAGE_SIDE = 3;
+const MIN_IMAGE_SIDE = 3;
 
 export interface ImageLimits {
   /** Largest accepted width × height (MAX_IMAGE_PIXELS). */
@@ -24,8 +24,9 @@ const unreadable = (cause?: unknown) =>
   });
 
 async function readDeclaredSize(bytes: Buffer, type: ImageType): Promise<DeclaredImage> {
-  if (type === 'bmp' || type === 'pnm') {
-    const declared = type === 'bmp' ? readBmpHeader(bytes) : readPnmHeader(bytes);
+  const capabilities = IMAGE_TYPES[type];
+  if (!capabilities.sharp) {
+    const declared = capabilities.readHeader(bytes);
     if (!declared) throw unreadable();
     return declared;
   }
@@ -33,19 +34,20 @@ async function readDeclaredSize(bytes: Buffer, type: ImageType): Promise<Declare
     // metadata() parses the header only: a 900-megapixel bomb costs milliseconds and no pixel memory.
     // sharp's own pixel limit is lifted here so that a bomb is reported as too large, not as unreadable.
     const { width, height } = await sharp(bytes, { limitInputPixels: false }).metadata();
-    return { width, height, complete: true };
+    return { width, height };
   } catch (error) {
     throw unreadable(error);
   }
 }
 
 /**
- * Checks an upload before it is queued: its declared size against the limits from the header alone,
- * then (for formats sharp reads) that the pixel data decodes to the end, streaming through a thumbnail
- * so memory stays small. Throws IMAGE_TOO_LARGE, IMAGE_TOO_SMALL or IMAGE_UNREADABLE.
+ * Checks an upload before it is queued: its declared size against the limits from the header alone, then that
+ * its pixel data decodes to the end: for types sharp reads, by streaming them through a thumbnail so memory stays
+ * small; for the others, by measuring the pixel data their header announces against the file.
+ * Throws IMAGE_TOO_LARGE, IMAGE_TOO_SMALL or IMAGE_UNREADABLE.
  */
 export async function validateImage(bytes: Buffer, type: ImageType, { maxPixels }: ImageLimits): Promise<ValidatedImage> {
-  const { width, height, complete } = await readDeclaredSize(bytes, type);
+  const { width, height, defect } = await readDeclaredSize(bytes, type);
   if (width * height > maxPixels) {
     throw new AppError(
       'IMAGE_TOO_LARGE',
@@ -55,8 +57,10 @@ export async function validateImage(bytes: Buffer, type: ImageType, { maxPixels 
   if (width < MIN_IMAGE_SIDE || height < MIN_IMAGE_SIDE) {
     throw new AppError('IMAGE_TOO_SMALL', `The image is ${width} × ${height} pixels: too small to hold any text.`);
   }
-  if (!complete) throw unreadable();
-  if (type !== 'bmp' && type !== 'pnm') {
+  if (defect) {
+    throw new AppError('IMAGE_UNREADABLE', `The ${IMAGE_TYPES[type].name} image cannot be decoded: ${defect}. Check the file, or save it as PNG, and upload it again.`);
+  }
+  if (IMAGE_TYPES[type].sharp) {
     try {
       await sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels, sequentialRead: true })
         .resize(16, 16, { fit: 'fill' })

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upload, waitForResult } from '../helpers/client.js';
 import { renderTextImage } from '../helpers/images.js';
+import { encodeBmp, encodeNetpbm } from '../helpers/raw-image-files.js';
 import { startService, type RunningService } from '../helpers/service.js';
 
 const fixture = (name: string) => fs.readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
@@ -53,10 +54,28 @@ describe('image validation before anything is queued (over real HTTP)', () => {
     expect(done.result.text.trim()).toBe('');
   });
 
+  it.each([
+    ['an RLE8 BMP', async (page: Buffer) => encodeBmp(page, { bitsPerPixel: 8, rle8: true }), 'image/bmp'],
+    ['a plain PGM', async (page: Buffer) => encodeNetpbm(page, 'P2'), 'image/x-portable-graymap'],
+    ['a 16-bit binary PPM', async (page: Buffer) => encodeNetpbm(page, 'P6', { maxValue: 65535 }), 'image/x-portable-pixmap'],
+  ])('refuses %s cut short with 422 IMAGE_UNREADABLE, and queues nothing', async (_kind, encode, contentType) => {
+    const whole = await encode(await renderTextImage('Cut short'));
+    const answer = await upload(service.url, whole.subarray(0, Math.floor(whole.length * 0.9)), { filename: 'scan', contentType });
+    expect(answer.status).toBe(422);
+    expect(answer.body).toEqual({ error: { code: 'IMAGE_UNREADABLE', message: expect.stringContaining('ends before the pixel data') } });
+    expect(answer.headers.get('location')).toBeNull();
+  });
+
   it('fails the job of an image that passes the header check but breaks the decoder, with OCR_FAILED', async () => {
-    const bmp = Buffer.from(fixture('peer/simple-bmp.bmp'));
-    // 7 bits per pixel: the header is whole and the file long enough, but no BMP decoder knows the depth.
-    bmp.writeUInt16LE(7, 28);
+    const plain = await encodeBmp(await renderTextImage('Decoder bug'), { bitsPerPixel: 32 });
+    // A valid BMP: 32 bits with BI_BITFIELDS, its three colour masks after a version 3 header. tesseract.js's BMP
+    // decoder (bmp-js) reads four masks there, so it starts 4 bytes late and runs off the end of the file.
+    const masks = Buffer.alloc(12);
+    [0xff0000, 0xff00, 0xff].forEach((mask, index) => masks.writeUInt32LE(mask, index * 4));
+    const bmp = Buffer.concat([plain.subarray(0, 54), masks, plain.subarray(54)]);
+    bmp.writeUInt32LE(bmp.length, 2);
+    bmp.writeUInt32LE(54 + 12, 10);
+    bmp.writeUInt32LE(3, 30);
     const accepted = await upload(service.url, bmp, { filename: 'scan.bmp', contentType: 'image/bmp' });
     expect(accepted.status).toBe(202);
     const done = await waitForResult(service.url, accepted.body.task_id);

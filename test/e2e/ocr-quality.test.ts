@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upload, waitForResult } from '../helpers/client.js';
 import { characterErrorRate, normaliseText } from '../helpers/error-rate.js';
 import { renderTextImage } from '../helpers/images.js';
+import { readSearchablePdf } from '../helpers/pdf.js';
 import { startService, type RunningService } from '../helpers/service.js';
 
 const fixtureDir = new URL('../fixtures/', import.meta.url);
@@ -100,7 +101,8 @@ describe('OCR quality over real HTTP', () => {
 
   it('returns words and lines with boxes, and serves text, hOCR, TSV and PDF renditions with their content types', async () => {
     const text = 'Quarterly report\nRevenue grew by 12 percent';
-    const accepted = await upload(service.url, await renderTextImage(text), { output: 'words,lines,hocr,tsv,pdf' });
+    const image = await renderTextImage(text);
+    const accepted = await upload(service.url, image, { output: 'words,lines,hocr,tsv,pdf' });
     const done = await waitForResult(service.url, accepted.body.task_id);
     expect(done.options.outputs).toEqual(['words', 'lines', 'hocr', 'tsv', 'pdf']);
     expect(done.result.formats).toEqual(['text', 'hocr', 'tsv', 'pdf']);
@@ -117,13 +119,19 @@ describe('OCR quality over real HTTP', () => {
     expect(plain.body.toString()).toBe(done.result.text);
     const hocr = await fetchRendition(service, accepted.body.task_id, 'hocr');
     expect(hocr).toMatchObject({ status: 200, type: 'text/html; charset=utf-8' });
-    expect(hocr.body.toString()).toContain("class='ocrx_word'");
+    expect(hocr.body.toString()).toMatch(/<!DOCTYPE html [^]*<meta name='ocr-system' [^]*class='ocrx_word'[^]*<\/html>\n$/);
     const tsv = await fetchRendition(service, accepted.body.task_id, 'tsv');
     expect(tsv.type).toBe('text/tab-separated-values; charset=utf-8');
+    expect(tsv.body.toString()).toMatch(/^level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n1\t/);
     expect(tsv.body.toString().split('\n').filter((line) => line.startsWith('5\t')).map((line) => line.split('\t')[11])).toEqual(text.split(/\s+/));
     const pdf = await fetchRendition(service, accepted.body.task_id, 'pdf');
     expect(pdf.type).toBe('application/pdf');
-    expect(pdf.body.subarray(0, 5).toString()).toBe('%PDF-');
+    // The page is the uploaded image at its resolution (or 300 dpi), under its words.
+    const { width, height, density = 300 } = await sharp(image).metadata();
+    const page = readSearchablePdf(pdf.body);
+    expect(page.image).toMatchObject({ width, height });
+    expect(page.mediaBox.map((value) => Math.round(value))).toEqual([0, 0, Math.round((width * 72) / density), Math.round((height * 72) / density)]);
+    expect(page.words.map((word) => word.text)).toEqual(text.split(/\s+/));
   });
 
   it('answers 409 for a rendition not asked for at upload', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { detectImageType } from '../../src/ocr/image-type.js';
+import { ACCEPTED_IMAGE_TYPES, detectImageType, IMAGE_TYPES, type ImageType } from '../../src/ocr/image-type.js';
 
 const pixels = () => sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } });
 
@@ -35,5 +35,27 @@ describe('detectImageType', () => {
     ['nothing', Buffer.alloc(0)],
   ])('refuses %s', (_name, bytes) => {
     expect(detectImageType(bytes)).toBeUndefined();
+  });
+});
+
+describe('IMAGE_TYPES', () => {
+  /** sharp's name for the loader of each type (BMP would need its ImageMagick loader). */
+  const SHARP_LOADERS: Record<ImageType, keyof typeof sharp.format> = {
+    png: 'png',
+    jpeg: 'jpeg',
+    webp: 'webp',
+    bmp: 'magick',
+    tiff: 'tiff',
+    gif: 'gif',
+    avif: 'heif',
+    pnm: 'ppm',
+  };
+
+  it.each(Object.entries(IMAGE_TYPES))('says whether the installed sharp decodes %s', (type, capabilities) => {
+    expect(sharp.format[SHARP_LOADERS[type as ImageType]].input.buffer).toBe(capabilities.sharp);
+  });
+
+  it('names every accepted type once, in one sentence', () => {
+    expect(ACCEPTED_IMAGE_TYPES).toBe('PNG, JPEG, WebP, BMP, TIFF, GIF, AVIF or PBM/PGM/PPM');
   });
 });

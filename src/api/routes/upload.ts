@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../../errors.js';
-import { detectImageType, MEDIA_TYPES } from '../../ocr/image-type.js';
+import { ACCEPTED_IMAGE_TYPES, detectImageType, IMAGE_TYPES } from '../../ocr/image-type.js';
 import type { LanguageCatalog } from '../../ocr/languages.js';
 import { validateImage } from '../../ocr/validate-image.js';
 import type { JobQueue } from '../../queue/job-queue.js';
@@ -87,10 +87,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       if (image.length === 0) throw new AppError('EMPTY_FILE', 'The uploaded file is empty.');
       const imageType = detectImageType(image);
       if (!imageType) {
-        throw new AppError(
-          'UNSUPPORTED_MEDIA_TYPE',
-          'The file is not an image we can read. Send PNG, JPEG, WebP, BMP, TIFF, GIF, AVIF or PBM/PGM/PPM.',
-        );
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The file is not an image we can read. Send ${ACCEPTED_IMAGE_TYPES}.`);
       }
       const options = parseUploadOptions(catalog, fields, request.query);
       await validateImage(image, imageType, { maxPixels: maxImagePixels });
@@ -117,7 +114,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
         }
       }
 
-      const mediaType = MEDIA_TYPES[imageType];
+      const { mediaType } = IMAGE_TYPES[imageType];
       const owned = { ...(request.owner ? { owner: request.owner } : {}), ...(callbackUrl ? { callbackUrl } : {}) };
       try {
         await store.create({ id, options, mediaType, createdAt: new Date().toISOString(), ...owned });
