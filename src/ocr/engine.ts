@@ -1,5 +1,4 @@
-/** Renditions tesseract can produce besides the plain text, which every recognition returns. */
-export type ExtraOutput = 'words' | 'lines' | 'hocr' | 'tsv' | 'pdf';
+import type { OutputFormat, ProducedOutputs } from '../formats.js';
 
 /** One recognition request, already validated. */
 export interface RecognizeRequest {
@@ -11,41 +10,20 @@ export interface RecognizeRequest {
   deskew?: boolean;
   /** Tesseract parameters for this image only; every job sets them afresh on its warm worker. */
   parameters?: Record<string, string>;
-  /** Renditions wanted besides the text. */
-  outputs?: readonly ExtraOutput[];
+  /** Outputs wanted besides the text, which every recognition returns. */
+  outputs?: readonly OutputFormat[];
   /** Called with the fraction done, 0 to 1, as tesseract reports it. */
   onProgress?: (fraction: number) => void;
 }
 
-export interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-/** A recognised word or line, in the coordinates of the image given to the engine. */
-export interface TextBox {
-  text: string;
-  /** 0 to 100. */
-  confidence: number;
-  bbox: Box;
-}
-
-export interface Recognition {
-  text: string;
+/** The text and the outputs asked for; boxes are in the coordinates of the image given to the engine. */
+export interface Recognition extends ProducedOutputs {
   /** Mean word confidence, 0 to 100. */
   confidence: number;
   psm: number;
   recognitionMs: number;
   /** The angle tesseract turned the image by before reading it (deskew), in radians; 0 when it did not. */
   rotateRadians: number;
-  words?: TextBox[];
-  lines?: TextBox[];
-  hocr?: string;
-  tsv?: string;
-  /** A searchable PDF: the image with an invisible text layer. */
-  pdf?: Uint8Array;
 }
 
 /** Turns an image into text. Throws AppError OCR_TIMEOUT or OCR_FAILED; never crashes the process. */

@@ -1,4 +1,5 @@
-import type { ExtraOutput, OcrEngine, Recognition } from './engine.js';
+import type { OutputFormat } from '../formats.js';
+import type { OcrEngine, Recognition } from './engine.js';
 import { createPointMapper, mapHocr, mapTextBoxes, mapTsv } from './coordinates.js';
 import sharp from 'sharp';
 import { detectImageType, NEEDS_CONVERSION } from './image-type.js';
@@ -11,7 +12,7 @@ export interface PipelineRequest {
   psm?: number;
   /** False sends the image to tesseract exactly as uploaded. */
   preprocess: boolean;
-  outputs: readonly ExtraOutput[];
+  outputs: readonly OutputFormat[];
   onProgress?: (fraction: number) => void;
 }
 

@@ -1,24 +1,14 @@
 import type { Logger } from 'pino';
 import { isAppError, toErrorInfo } from '../errors.js';
+import { toStoredOutputs } from '../formats.js';
 import { isTerminal } from '../job.js';
 import { toJobBody } from '../job-body.js';
 import type { OcrEngine } from '../ocr/engine.js';
-import { createOcrPipeline, type PipelineResult } from '../ocr/pipeline.js';
+import { createOcrPipeline } from '../ocr/pipeline.js';
 import type { Metrics } from '../metrics.js';
 import type { JobHandler } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { WebhookSender } from '../webhook/sender.js';
-
-/** The outputs asked for, as stored with the result: JSON-safe, so the PDF travels as base64. */
-function renditions({ words, lines, hocr, tsv, pdf }: PipelineResult) {
-  return {
-    ...(words && { words }),
-    ...(lines && { lines }),
-    ...(hocr !== undefined && { hocr }),
-    ...(tsv !== undefined && { tsv }),
-    ...(pdf && { pdf: Buffer.from(pdf).toString('base64') }),
-  };
-}
 
 /** Progress is written only in steps this large, so a page costs a handful of store writes, not hundreds. */
 const PROGRESS_STEP = 0.1;
@@ -79,12 +69,11 @@ export function createJobProcessor({ store, engine, maxImagePixels, logger, webh
       await progressWrites;
       const queuedMs = Date.parse(record.startedAt!) - Date.parse(record.createdAt);
       const stored = await store.complete(job.id, {
-        text: recognition.text,
+        ...toStoredOutputs(recognition),
         confidence: recognition.confidence,
         lang: job.options.lang,
         psm: recognition.psm,
         timings: { queuedMs, recognitionMs: recognition.recognitionMs },
-        ...renditions(recognition),
       });
       // Another delivery of the same job (after a worker died) may have finished it first: only one result counts.
       const { recognitionMs, confidence, preprocessing } = recognition;
