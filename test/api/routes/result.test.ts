@@ -59,6 +59,17 @@ describe('GET /result/:id', () => {
     expect(answer.json().error).toEqual({ code: 'NO_RESULT', message: expect.stringContaining('wait=') });
   });
 
+  it('holds ?format= with wait= until the task completes, so a rendition can be fetched right after the upload', async () => {
+    const id = await api.createTask({ options: { lang: 'eng', outputs: ['pdf'] } });
+    // inject() sends only once awaited: then() starts the request now, before the task completes.
+    const answer = get(`/result/${id}?wait=10&format=pdf`).then((response) => response);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await api.complete(id, { pdf: PDF.toString('base64') });
+    const { statusCode, rawPayload } = await answer;
+    expect(statusCode).toBe(200);
+    expect(rawPayload).toEqual(PDF);
+  });
+
   it('names the formats there are when format= is not one of them', async () => {
     const id = await api.createTask();
     const answer = await get(`/result/${id}?format=xml`);
