@@ -1,7 +1,7 @@
 # One image for every mode: MODE=api, MODE=worker (and MODE=all) are chosen by environment variable.
 
 # Build stage: the TypeScript compiler and the rest of the dev dependencies live only here.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -10,7 +10,7 @@ COPY src ./src
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled JavaScript, nothing else.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 WORKDIR /app
 # The language data (@tesseract.js-data/*) and the tesseract.js-core wasm are npm dependencies, so this install
 # bakes them into the image and nothing is downloaded when a job runs.

@@ -1,12 +1,10 @@
-import type { JobRecord, OcrResult } from './job.js';
+import { producedFormats, storedRenditions, storedResultFields } from './formats.js';
+import type { JobRecord, JobStatus } from './job.js';
 
-/** Renditions `GET /result/:id?format=` serves besides the JSON body, and the result field holding each. */
-export const RENDITIONS = ['text', 'hocr', 'tsv', 'pdf'] as const;
-export type Rendition = (typeof RENDITIONS)[number];
-
-/** The renditions a completed job can be fetched in: the text always, the others when asked for at upload. */
-export function availableRenditions(result: OcrResult): Rendition[] {
-  return RENDITIONS.filter((format) => format === 'text' || result[format] !== undefined);
+/** Recognition progress, 0 to 1: counted while processing, whole once completed, and none before or after a failure. */
+function progressOf({ status, progress }: JobRecord): number | null {
+  const byStatus: Record<JobStatus, number | null> = { queued: null, processing: progress ?? 0, completed: 1, failed: null };
+  return byStatus[status];
 }
 
 /** The public shape of a job: snake_case, as users of the original service know it. */
@@ -18,12 +16,12 @@ export function toJobBody(record: JobRecord) {
     started_at: record.startedAt ?? null,
     finished_at: record.finishedAt ?? null,
     attempts: record.attempts,
-    progress: record.status === 'processing' ? (record.progress ?? 0) : null,
+    progress: progressOf(record),
     options: {
       lang: record.options.lang,
       psm: record.options.psm ?? null,
       preprocess: record.options.preprocess ?? true,
-      outputs: record.options.outputs ?? [],
+      output: producedFormats(record.options.outputs ?? []),
     },
     result: record.result
       ? {
@@ -32,9 +30,8 @@ export function toJobBody(record: JobRecord) {
           lang: record.result.lang,
           psm: record.result.psm,
           timings: { queued_ms: record.result.timings.queuedMs, recognition_ms: record.result.timings.recognitionMs },
-          ...(record.result.words && { words: record.result.words }),
-          ...(record.result.lines && { lines: record.result.lines }),
-          formats: availableRenditions(record.result),
+          ...storedResultFields(record.result),
+          formats: storedRenditions(record.result),
         }
       : null,
     error: record.status === 'failed' && record.error ? record.error : null,

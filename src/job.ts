@@ -1,7 +1,8 @@
 import type { ErrorInfo } from './errors.js';
-import type { ExtraOutput, TextBox } from './ocr/engine.js';
+import type { OutputFormat, StoredOutputs } from './formats.js';
 
-export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed';
+export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed'];
 
@@ -17,8 +18,8 @@ export interface OcrOptions {
   psm?: number;
   /** False sends the image to tesseract exactly as uploaded; absent means true. */
   preprocess?: boolean;
-  /** Renditions wanted besides the text, which is always produced. */
-  outputs?: ExtraOutput[];
+  /** Outputs wanted besides the text, which is always produced (the upload's `output`). */
+  outputs?: OutputFormat[];
 }
 
 /** A job as it travels through the queue: the image bytes and what to do with them. */
@@ -36,20 +37,13 @@ export interface OcrTimings {
   recognitionMs: number;
 }
 
-export interface OcrResult {
-  text: string;
+/** The text and the outputs asked for; boxes are in pixels of the uploaded image as viewers show it (EXIF orientation applied). */
+export interface OcrResult extends StoredOutputs {
   /** Mean word confidence, 0 to 100. */
   confidence: number;
   lang: string;
   psm: number;
   timings: OcrTimings;
-  /** Boxes in the coordinates of the uploaded image as viewers show it (EXIF orientation applied). */
-  words?: TextBox[];
-  lines?: TextBox[];
-  hocr?: string;
-  tsv?: string;
-  /** Searchable PDF, base64-encoded: results travel and are stored as JSON. */
-  pdf?: string;
 }
 
 /** What the job keeps about its callback, so a client can see whether it was notified. */

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -14,12 +12,12 @@ import type { ApiKey } from './api-keys.js';
 import type { Metrics } from '../metrics.js';
 import { createAuthenticator } from './authenticate.js';
 import { registerErrorHandling } from './error-handler.js';
+import { openApi } from './plugins/openapi.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { languageRoutes } from './routes/languages.js';
 import { resultRoutes } from './routes/result.js';
 import { uploadRoutes } from './routes/upload.js';
-import { uploadFormSchema } from './schemas.js';
 
 export interface AppDependencies {
   queue: JobQueue;
@@ -98,29 +96,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       new AppError('RATE_LIMITED', `Too many requests: at most ${context.max} per ${context.after}. Retry after ${context.after}.`),
   });
 
-  await app.register(swagger, {
-    openapi: {
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS.' },
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
-        },
-      },
-      security: [{ bearer: [] }, { apiKey: [] }],
-      info: {
-        title: 'image-ocr-app',
-        description: 'Asynchronous OCR: upload an image, get a task id at once, fetch the text when it is ready.',
-        version: '0.1.0',
-      },
-    },
-    // Multipart bodies are read as a stream, not validated by a body schema, so the form is described here only.
-    transform: ({ schema, url }) => ({
-      schema: url === '/upload' && schema ? { ...schema, body: uploadFormSchema } : schema,
-      url,
-    }),
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(openApi, { callbacksEnabled: callbacks.enabled });
 
   await app.register(uploadRoutes, { queue, store, catalog, maxImagePixels, authenticate, callbacks });
   await app.register(resultRoutes, { store, authenticate });

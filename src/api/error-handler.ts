@@ -20,11 +20,18 @@ const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
   },
 };
 
+/** Ajv says "must be equal to one of the allowed values" without naming them; the client needs the list. */
+function validationMessage({ message, validation = [] }: FastifyError): string {
+  const [first] = validation;
+  const allowed = first?.keyword === 'enum' ? (first.params as { allowedValues?: unknown[] }).allowedValues : undefined;
+  return `Invalid request: ${message}${allowed ? `: ${allowed.join(', ')}` : ''}.`;
+}
+
 function toAppError(error: FastifyError): AppError {
   if (isAppError(error)) return error;
   const known = FRAMEWORK_ERRORS[error.code];
   if (known) return new AppError(known.code, known.message, { cause: error });
-  if (error.validation) return new AppError('INVALID_PARAMETER', `Invalid request: ${error.message}.`, { cause: error });
+  if (error.validation) return new AppError('INVALID_PARAMETER', validationMessage(error), { cause: error });
   // Busboy and the body parsers report malformed requests with a 4xx and no code of ours.
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return new AppError('INVALID_MULTIPART', 'The request could not be parsed as multipart/form-data.', { cause: error });

@@ -1,34 +1,37 @@
 import { AppError } from '../errors.js';
-import type { JobRecord } from '../job.js';
-import { availableRenditions, type Rendition } from '../job-body.js';
-
-const CONTENT_TYPES: Record<Rendition, string> = {
-  text: 'text/plain; charset=utf-8',
-  hocr: 'text/html; charset=utf-8',
-  tsv: 'text/tab-separated-values; charset=utf-8',
-  pdf: 'application/pdf',
-};
+import { contentDispositionOf, contentTypeOf, renditionBody, type Rendition } from '../formats.js';
+import { isTerminal, type JobRecord } from '../job.js';
+import { MAX_WAIT_SECONDS } from './schemas.js';
 
 export interface RenderedResult {
-  contentType: string;
+  headers: { 'content-type': string; 'content-disposition'?: string };
   body: string | Buffer;
+}
+
+function noResultYet(record: JobRecord, rendition: Rendition): AppError {
+  if (isTerminal(record.status)) {
+    return new AppError('NO_RESULT', `Task ${record.id} failed: it has no result to return as ${rendition}.`);
+  }
+  return new AppError(
+    'NO_RESULT',
+    `Task ${record.id} is ${record.status}: it has no result to return as ${rendition} yet. ` +
+      `Add wait=${MAX_WAIT_SECONDS} to hold the request until it completes (up to ${MAX_WAIT_SECONDS} seconds), or poll GET /result/${record.id}.`,
+  );
 }
 
 /**
  * One rendition of a completed job, for `GET /result/:id?format=`. Throws NO_RESULT while the job has no
  * result (queued, processing or failed) and FORMAT_NOT_REQUESTED for a rendition not asked for at upload.
  */
-export function renderResult(record: JobRecord, format: Rendition): RenderedResult {
-  const { result } = record;
-  if (record.status !== 'completed' || !result) {
-    throw new AppError('NO_RESULT', `Task ${record.id} is ${record.status}: it has no result to return as ${format} yet.`);
-  }
-  if (!availableRenditions(result).includes(format)) {
+export function renderResult(record: JobRecord, rendition: Rendition): RenderedResult {
+  if (record.status !== 'completed' || !record.result) throw noResultYet(record, rendition);
+  const body = renditionBody(record.result, rendition);
+  if (body === undefined) {
     throw new AppError(
       'FORMAT_NOT_REQUESTED',
-      `Task ${record.id} was not asked for ${format}: upload the image again with output=${format} to get it.`,
+      `Task ${record.id} was not asked for ${rendition}: upload the image again with output=${rendition} to get it.`,
     );
   }
-  const body = format === 'pdf' ? Buffer.from(result.pdf!, 'base64') : format === 'text' ? result.text : result[format]!;
-  return { contentType: CONTENT_TYPES[format], body };
+  const disposition = contentDispositionOf(rendition, record.id);
+  return { headers: { 'content-type': contentTypeOf(rendition), ...(disposition && { 'content-disposition': disposition }) }, body };
 }

@@ -1,21 +1,29 @@
-/** JSON schemas of the HTTP contract: they drive serialisation and the OpenAPI document at /docs. */
+/** JSON schemas of the HTTP contract: they drive validation, serialisation and the OpenAPI document at /docs. */
+import { OUTPUT_FORMAT_NAMES, OUTPUT_FORMATS, RENDITION_NAMES, RESULT_FIELD_NAMES, type RenditionFormat } from '../formats.js';
+import { JOB_STATUSES } from '../job.js';
 
-import { ACCEPTED_IMAGE_TYPES } from '../ocr/image-type.js';
+/** The longest `GET /result/:id?wait=` holds a request, in seconds. */
+export const MAX_WAIT_SECONDS = 30;
 
-export const errorBodySchema = {
+const errorSchema = {
   type: 'object',
-  required: ['error'],
+  required: ['code', 'message'],
   properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string', description: 'Stable SNAKE_CASE code to match on.' },
-        message: { type: 'string', description: 'A sentence a person can act on.' },
-      },
-    },
+    code: { type: 'string', description: 'Stable SNAKE_CASE code to match on.' },
+    message: { type: 'string', description: 'A sentence a person can act on.' },
   },
 } as const;
+
+const errorBodySchema = { type: 'object', required: ['error'], properties: { error: errorSchema } } as const;
+
+/** An error answer, described for the status it is documented under. */
+export const errorResponse = (description: string) => ({ ...errorBodySchema, description });
+
+type Security = Array<Record<string, string[]>>;
+/** Every operation that touches tasks takes an API key when the server has API_KEYS. */
+export const keyRequired: Security = [{ bearer: [] }, { apiKey: [] }];
+/** An operation open to anyone who reaches the service, keys or not. */
+export const openToAll: Security = [];
 
 export const taskIdParamsSchema = {
   type: 'object',
@@ -23,119 +31,69 @@ export const taskIdParamsSchema = {
   properties: { id: { type: 'string', description: 'The task_id returned by POST /upload.' } },
 } as const;
 
-export const acceptedBodySchema = {
+export const acceptedResponseSchema = {
+  description: 'Accepted: the job is queued. Fetch its state and text from status_url (also in the Location header).',
+  headers: { Location: { type: 'string', description: 'The status_url: /result/{task_id}.' } },
   type: 'object',
   required: ['task_id', 'status', 'status_url'],
   properties: {
     task_id: { type: 'string', format: 'uuid' },
     status: { type: 'string', enum: ['queued'] },
-    status_url: { type: 'string', description: 'Where to fetch the result.' },
+    status_url: { type: 'string', description: 'Where to fetch the result: /result/{task_id}.' },
   },
 } as const;
-
-export const uploadFormSchema = {
-  type: 'object',
-  required: ['file'],
-  properties: {
-    file: { type: 'string', format: 'binary', description: `The image: ${ACCEPTED_IMAGE_TYPES}.` },
-    lang: { type: 'string', description: 'Language set, such as eng or eng+deu. Default eng.' },
-    psm: {
-      type: 'integer',
-      minimum: 0,
-      maximum: 13,
-      description: 'Tesseract page segmentation mode. Default: chosen per page (6, one block; 3, automatic, for two columns).',
-    },
-    output: {
-      type: 'string',
-      description:
-        'Comma-separated renditions besides the text: words and lines (boxes in the JSON result), hocr, tsv, pdf (GET /result/{id}?format=...).',
-      example: 'words,hocr',
-    },
-    preprocess: { type: 'boolean', description: 'false sends the image to tesseract exactly as uploaded. Default true.' },
-    callback_url: {
-      type: 'string',
-      format: 'uri',
-      description: 'Where to POST the task, signed with HMAC-SHA256 (X-OCR-Signature over "<X-OCR-Timestamp>.<body>"), when it ends.',
-    },
-  },
-} as const;
-
-export const uploadQuerySchema = {
-  type: 'object',
-  properties: {
-    lang: uploadFormSchema.properties.lang,
-    psm: { type: 'string', pattern: '^[0-9]+$', description: uploadFormSchema.properties.psm.description },
-    output: { type: 'string', description: uploadFormSchema.properties.output.description },
-    preprocess: { type: 'string', enum: ['true', 'false', '1', '0'], description: uploadFormSchema.properties.preprocess.description },
-    callback_url: { type: 'string', description: uploadFormSchema.properties.callback_url.description },
-  },
-} as const;
-
-/** Words or lines with their boxes, in pixels of the uploaded image as viewers show it (EXIF orientation applied). */
-const textBoxesSchema = (description: string) =>
-  ({
-    type: 'array',
-    description,
-    items: {
-      type: 'object',
-      properties: {
-        text: { type: 'string' },
-        confidence: { type: 'number', description: '0 to 100.' },
-        bbox: {
-          type: 'object',
-          description: 'Left, top, right and bottom edges in pixels of the uploaded image.',
-          properties: { x0: { type: 'integer' }, y0: { type: 'integer' }, x1: { type: 'integer' }, y1: { type: 'integer' } },
-        },
-      },
-    },
-  }) as const;
 
 const nullableTimestamp = { type: ['string', 'null'], format: 'date-time' } as const;
 
-export const jobBodySchema = {
+const jobBodySchema = {
   type: 'object',
-  required: ['task_id', 'status', 'created_at', 'attempts'],
+  required: ['task_id', 'status', 'created_at', 'started_at', 'finished_at', 'attempts', 'progress', 'options', 'result', 'error', 'callback'],
   properties: {
     task_id: { type: 'string' },
-    status: { type: 'string', enum: ['queued', 'processing', 'completed', 'failed'] },
+    status: { type: 'string', enum: JOB_STATUSES },
     created_at: { type: 'string', format: 'date-time' },
     started_at: nullableTimestamp,
     finished_at: nullableTimestamp,
     attempts: { type: 'integer', description: 'Processing attempts so far.' },
-    progress: { type: ['number', 'null'], description: 'Fraction recognised, 0 to 1, while processing.' },
+    progress: { type: ['number', 'null'], description: 'Fraction recognised, 0 to 1: counted while processing, 1 once completed.' },
     options: {
       type: 'object',
+      description: 'What the upload asked for.',
+      required: ['lang', 'psm', 'preprocess', 'output'],
       properties: {
         lang: { type: 'string' },
-        psm: { type: ['integer', 'null'] },
+        psm: { type: ['integer', 'null'], description: 'null: chosen per page.' },
         preprocess: { type: 'boolean' },
-        outputs: { type: 'array', items: { type: 'string' }, description: 'Renditions asked for besides the text.' },
+        output: { type: 'array', items: { type: 'string', enum: OUTPUT_FORMAT_NAMES }, description: 'Every output the task produces, text included.' },
       },
     },
     result: {
       type: ['object', 'null'],
+      description: 'The recognised text and the outputs asked for, once completed.',
+      required: ['text', 'confidence', 'lang', 'psm', 'timings', 'formats'],
       properties: {
         text: { type: 'string' },
         confidence: { type: 'number', description: 'Mean word confidence, 0 to 100.' },
         lang: { type: 'string' },
-        psm: { type: 'integer' },
+        psm: { type: 'integer', description: 'The page segmentation mode the page was read with.' },
         timings: {
           type: 'object',
+          required: ['queued_ms', 'recognition_ms'],
           properties: { queued_ms: { type: 'integer' }, recognition_ms: { type: 'integer' } },
         },
-        words: textBoxesSchema('Each recognised word, when output=words was asked for.'),
-        lines: textBoxesSchema('Each recognised line, when output=lines was asked for.'),
+        ...Object.fromEntries(RESULT_FIELD_NAMES.map((name) => [name, OUTPUT_FORMATS[name].schema])),
         formats: {
           type: 'array',
-          items: { type: 'string', enum: ['text', 'hocr', 'tsv', 'pdf'] },
-          description: 'Renditions GET /result/{id}?format=... serves for this task.',
+          items: { type: 'string', enum: RENDITION_NAMES },
+          description: 'The renditions GET /result/{id}?format=... serves for this task.',
         },
       },
     },
-    error: { ...errorBodySchema.properties.error, type: ['object', 'null'] },
+    error: { ...errorSchema, type: ['object', 'null'], description: 'Why the task failed, or what went wrong on the attempt it is queued again after.' },
     callback: {
       type: ['object', 'null'],
       description: 'How the callback went, once the task has ended.',
+      required: ['url', 'status', 'attempts', 'last_status', 'last_error', 'finished_at'],
       properties: {
         url: { type: 'string' },
         status: { type: 'string', enum: ['delivered', 'failed'] },
@@ -148,14 +106,37 @@ export const jobBodySchema = {
   },
 } as const;
 
-export const waitQuerySchema = {
+/** `GET /result/{id}`: the task as JSON, or one rendition of it in that rendition's own media type. */
+export const resultResponseSchema = {
+  description: 'The task as JSON; with format= other than json, that rendition of the completed task.',
+  headers: { 'Content-Disposition': { type: 'string', description: 'With format=pdf: attachment; filename="<task_id>.pdf".' } },
+  content: {
+    'application/json': { schema: jobBodySchema },
+    ...Object.fromEntries(
+      RENDITION_NAMES.map((name) => {
+        const format: RenditionFormat = OUTPUT_FORMATS[name];
+        const schema = { type: 'string', description: `format=${name}: ${format.description}`, ...(format.binary && { format: 'binary' }) };
+        return [format.mediaType, { schema }];
+      }),
+    ),
+  },
+} as const;
+
+export const resultQuerySchema = {
   type: 'object',
   properties: {
-    wait: { type: 'number', minimum: 0, maximum: 30, description: 'Hold the request up to this many seconds until the job ends.' },
+    wait: {
+      type: 'number',
+      minimum: 0,
+      maximum: MAX_WAIT_SECONDS,
+      description: `Hold the request up to this many seconds (at most ${MAX_WAIT_SECONDS}) until the task ends.`,
+    },
     format: {
       type: 'string',
-      enum: ['json', 'text', 'hocr', 'tsv', 'pdf'],
-      description: 'json (default): the task. Otherwise that rendition of a completed task, with its own content type; hocr, tsv and pdf only when asked for in output= at upload.',
+      enum: ['json', ...RENDITION_NAMES],
+      default: 'json',
+      description:
+        'json: the task. Otherwise that rendition of a completed task, with its own media type; hocr, tsv and pdf only when asked for in output= at upload.',
     },
   },
 } as const;

@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
+import { isOutputFormat, OUTPUT_FORMAT_NAMES, RESULT_FIELD_NAMES, type OutputFormat } from '../formats.js';
 import type { OcrOptions } from '../job.js';
-import type { ExtraOutput } from '../ocr/engine.js';
+import { ACCEPTED_IMAGE_TYPES } from '../ocr/image-type.js';
 import type { LanguageCatalog } from '../ocr/languages.js';
 
 export const DEFAULT_LANGUAGE = 'eng';
@@ -8,8 +9,42 @@ export const DEFAULT_LANGUAGE = 'eng';
 /** Tesseract's page segmentation modes run from 0 to 13. */
 const MAX_PSM = 13;
 
-/** What `output=` may list; `text` is always produced and may be named or not. */
-export const OUTPUT_NAMES = ['text', 'words', 'lines', 'hocr', 'tsv', 'pdf'] as const;
+const outputDescription =
+  `Outputs, comma-separated, from ${OUTPUT_FORMAT_NAMES.join(', ')}. text is always produced; ` +
+  `${RESULT_FIELD_NAMES.join(' and ')} come in the JSON result, the others from GET /result/{id}?format=<name>.`;
+
+/**
+ * The fields of the `POST /upload` form, the only place the upload takes options. Each has a valid default or
+ * none, so the form on /docs works as it loads.
+ */
+export const uploadFormFields = {
+  file: { type: 'string', format: 'binary', description: `The image: ${ACCEPTED_IMAGE_TYPES}.` },
+  lang: { type: 'string', default: DEFAULT_LANGUAGE, description: 'Language set: installed codes joined with +, such as eng or eng+deu (GET /languages lists them).' },
+  psm: {
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_PSM,
+    // Swagger UI fills an integer field with a sample (the maximum, 13: single characters) unless the schema
+    // gives one; 3 is tesseract's own default and reads any layout.
+    example: 3,
+    description:
+      'Tesseract page segmentation mode: 3 (automatic layout), 6 (one block of text), 7 (one line), and so on. ' +
+      'Leave it out to let the service choose per page (6, or 3 for two columns).',
+  },
+  output: { type: 'string', default: 'text', description: outputDescription },
+  preprocess: { type: 'boolean', default: true, description: 'false sends the image to tesseract exactly as uploaded.' },
+  callback_url: {
+    type: 'string',
+    format: 'uri',
+    description: 'Where to POST the task, signed with HMAC-SHA256 (X-OCR-Signature over "<X-OCR-Timestamp>.<body>"), when it ends.',
+  },
+} as const;
+
+/** The upload form as the OpenAPI document shows it: without callback_url on a server whose callbacks are off. */
+export function uploadFormSchema({ callbacksEnabled }: { callbacksEnabled: boolean }) {
+  const { callback_url, ...always } = uploadFormFields;
+  return { type: 'object', required: ['file'], properties: callbacksEnabled ? { ...always, callback_url } : always } as const;
+}
 
 const BOOLEANS: Record<string, boolean> = { true: true, '1': true, false: false, '0': false };
 
@@ -21,13 +56,14 @@ function parsePsm(value: string): number {
   return psm;
 }
 
-function parseOutputs(value: string): ExtraOutput[] {
+/** The outputs asked for besides the text, which is always produced and may be named or not. */
+function parseOutputs(value: string): OutputFormat[] {
   const names = value.split(',').map((name) => name.trim()).filter(Boolean);
-  const unknown = names.filter((name) => !(OUTPUT_NAMES as readonly string[]).includes(name));
+  const unknown = names.filter((name) => !isOutputFormat(name));
   if (unknown.length > 0) {
-    throw new AppError('INVALID_PARAMETER', `Unknown output ${JSON.stringify(unknown.join(','))}: choose from ${OUTPUT_NAMES.join(', ')}, comma-separated.`);
+    throw new AppError('INVALID_PARAMETER', `Unknown output ${JSON.stringify(unknown.join(','))}: choose from ${OUTPUT_FORMAT_NAMES.join(', ')}, comma-separated.`);
   }
-  return OUTPUT_NAMES.filter((name): name is ExtraOutput => name !== 'text' && names.includes(name));
+  return OUTPUT_FORMAT_NAMES.filter((name) => name !== 'text' && names.includes(name));
 }
 
 function parsePreprocess(value: string): boolean {
@@ -36,21 +72,40 @@ function parsePreprocess(value: string): boolean {
   return parsed;
 }
 
-/** Reads `lang`, `psm`, `output` and `preprocess` from the form fields, or the query string when a field is absent. */
-export function parseUploadOptions(
-  catalog: LanguageCatalog,
-  fields: Record<string, string | undefined>,
-  query: Record<string, string | undefined>,
-): OcrOptions {
-  const read = (name: string) => {
-    const value = fields[name] ?? query[name];
-    return value === undefined || value === '' ? undefined : value;
-  };
+const FORM_FIELDS = Object.keys(uploadFormFields);
+
+/** Refuses form fields the upload does not take, so a misspelt option (`language=deu`) never silently falls back to a default. */
+function refuseUnknownFields(fields: Record<string, string>): void {
+  const unknown = Object.keys(fields).filter((name) => !FORM_FIELDS.includes(name));
+  if (unknown.length > 0) {
+    throw new AppError('INVALID_PARAMETER', `Unknown form field ${JSON.stringify(unknown[0])}: the form takes ${FORM_FIELDS.join(', ')}.`);
+  }
+}
+
+/**
+ * The options are form fields and nowhere else: refusing them in the query string keeps one documented place
+ * and no precedence rule between two.
+ */
+export function refuseQueryOptions(query: Record<string, unknown>): void {
+  const names = Object.keys(query);
+  if (names.length > 0) {
+    throw new AppError(
+      'INVALID_PARAMETER',
+      `POST /upload takes no query parameters: send ${JSON.stringify(names[0])} as a multipart form field, as the file is.`,
+    );
+  }
+}
+
+/** Reads `lang`, `psm`, `output` and `preprocess` from the upload's form fields, refusing any field the form does not take. */
+export function parseUploadOptions(catalog: LanguageCatalog, fields: Record<string, string>): OcrOptions {
+  refuseUnknownFields(fields);
+  const read = (name: string) => (fields[name] === '' ? undefined : fields[name]);
   const options: OcrOptions = { lang: catalog.parseLanguageSet(read('lang') ?? DEFAULT_LANGUAGE) };
   const psm = read('psm');
   if (psm !== undefined) options.psm = parsePsm(psm);
-  const outputs = read('output');
-  if (outputs !== undefined && parseOutputs(outputs).length > 0) options.outputs = parseOutputs(outputs);
+  const output = read('output');
+  const outputs = output === undefined ? [] : parseOutputs(output);
+  if (outputs.length > 0) options.outputs = outputs;
   const preprocess = read('preprocess');
   if (preprocess !== undefined) options.preprocess = parsePreprocess(preprocess);
   return options;

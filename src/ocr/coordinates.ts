@@ -1,4 +1,4 @@
-import type { Box, TextBox } from './engine.js';
+import type { Box, TextBox } from '../formats.js';
 import type { ImageTransform } from './preprocess.js';
 
 /** Maps a point of the image tesseract read back to the image the user sent. */

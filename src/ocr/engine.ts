@@ -1,5 +1,4 @@
-/** Renditions a client can ask for besides the plain text, which every recognition returns. */
-export type ExtraOutput = 'words' | 'lines' | 'hocr' | 'tsv' | 'pdf';
+import type { ProducedOutputs } from '../formats.js';
 
 /**
  * What the engine can return besides the text: boxes, hOCR, TSV, and the image as it read it (for a PDF of a type
@@ -17,41 +16,23 @@ export interface RecognizeRequest {
   deskew?: boolean;
   /** Tesseract parameters for this image only; every job sets them afresh on its warm worker. */
   parameters?: Record<string, string>;
-  /** Outputs wanted besides the text. */
+  /** Outputs wanted besides the text, which every recognition returns. */
   outputs?: readonly EngineOutput[];
   /** Called with the fraction done, 0 to 1, as tesseract reports it. */
   onProgress?: (fraction: number) => void;
 }
 
-export interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-/** A recognised word or line, in the coordinates of the image given to the engine. */
-export interface TextBox {
-  text: string;
-  /** 0 to 100. */
-  confidence: number;
-  bbox: Box;
-}
-
-export interface Recognition {
-  text: string;
+/**
+ * The text and the outputs asked for; boxes are in the coordinates of the image given to the engine. The PDF is
+ * the pipeline's to build, on the uploaded image.
+ */
+export interface Recognition extends Omit<ProducedOutputs, 'pdf'> {
   /** Mean word confidence, 0 to 100. */
   confidence: number;
   psm: number;
   recognitionMs: number;
   /** The angle tesseract turned the image by before reading it (deskew), in radians; 0 when it did not. */
   rotateRadians: number;
-  words?: TextBox[];
-  lines?: TextBox[];
-  /** A whole hOCR document (XHTML with the `ocr-system` and `ocr-capabilities` metas), as the tesseract CLI writes it. */
-  hocr?: string;
-  /** Tesseract's TSV, header row first. */
-  tsv?: string;
   /** The image as tesseract read it (decoded, EXIF orientation applied, turned when it deskewed), as PNG. */
   image?: Buffer;
 }

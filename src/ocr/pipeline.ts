@@ -1,4 +1,5 @@
-import type { EngineOutput, ExtraOutput, OcrEngine, Recognition } from './engine.js';
+import type { OutputFormat } from '../formats.js';
+import type { EngineOutput, OcrEngine, Recognition } from './engine.js';
 import { createPointMapper, mapHocr, mapTextBoxes, mapTsv, unchangedPoint, type PointMapper } from './coordinates.js';
 import { detectImageType, IMAGE_TYPES, type ImageTypeCapabilities } from './image-type.js';
 import { convertToPng, preprocessImage, readPageImage, type PreparedImage } from './preprocess.js';
@@ -11,7 +12,7 @@ export interface PipelineRequest {
   psm?: number;
   /** False sends the image to tesseract exactly as uploaded. */
   preprocess: boolean;
-  outputs: readonly ExtraOutput[];
+  outputs: readonly OutputFormat[];
   onProgress?: (fraction: number) => void;
 }
 
@@ -48,8 +49,8 @@ function restoreCoordinates(recognition: Recognition, prepared: PreparedImage, m
  * What the engine must return: the renditions asked for, and for a PDF the words to lay over the image (plus,
  * for a type sharp cannot decode, the image as tesseract decoded it).
  */
-function engineOutputs(outputs: readonly ExtraOutput[], sharpDecodes: boolean): EngineOutput[] {
-  const wanted = new Set<EngineOutput>(outputs.filter((output) => output !== 'pdf'));
+function engineOutputs(outputs: readonly OutputFormat[], sharpDecodes: boolean): EngineOutput[] {
+  const wanted = new Set<EngineOutput>(outputs.filter((output): output is OutputFormat & EngineOutput => output !== 'pdf' && output !== 'text'));
   if (outputs.includes('pdf')) {
     wanted.add('words');
     if (!sharpDecodes) wanted.add('image');
@@ -77,7 +78,7 @@ async function searchablePdf(
 }
 
 /** The result as asked for: words only when wanted (a PDF needs them too), and never the engine's image. */
-function asRequested({ image: _image, words, ...recognition }: Recognition, outputs: readonly ExtraOutput[]): PipelineResult {
+function asRequested({ image: _image, words, ...recognition }: Recognition, outputs: readonly OutputFormat[]): PipelineResult {
   return { ...recognition, ...(outputs.includes('words') && words && { words }) };
 }
 

@@ -4,7 +4,8 @@ import { createWorker as createTesseractWorker, OEM, type Block, type OutputForm
 import type { Logger } from 'pino';
 import { AppError, isAppError } from '../errors.js';
 import { withinTime } from '../time-limit.js';
-import type { OcrEngine, Recognition, RecognizeRequest, TextBox } from './engine.js';
+import type { TextBox } from '../formats.js';
+import type { OcrEngine, Recognition, RecognizeRequest } from './engine.js';
 import type { LanguageCatalog } from './languages.js';
 import { PSM_SINGLE_BLOCK } from './page-segmentation.js';
 import { hocrDocument, tsvDocument } from './tesseract-documents.js';

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { isAppError, toErrorInfo, type ErrorInfo } from '../errors.js';
+import { toStoredOutputs } from '../formats.js';
 import { isTerminal } from '../job.js';
 import { toJobBody } from '../job-body.js';
 import type { OcrPipeline, PipelineResult } from '../ocr/pipeline.js';
@@ -8,17 +9,6 @@ import type { DeadLetterHandler, JobHandler } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { WebhookSender } from '../webhook/sender.js';
 import type { OutageGuard } from './outage-guard.js';
-
-/** The outputs asked for, as stored with the result: JSON-safe, so the PDF travels as base64. */
-function renditions({ words, lines, hocr, tsv, pdf }: PipelineResult) {
-  return {
-    ...(words && { words }),
-    ...(lines && { lines }),
-    ...(hocr !== undefined && { hocr }),
-    ...(tsv !== undefined && { tsv }),
-    ...(pdf && { pdf: Buffer.from(pdf).toString('base64') }),
-  };
-}
 
 /** Progress is written only in steps this large, so a page costs a handful of store writes, not hundreds. */
 const PROGRESS_STEP = 0.1;
@@ -117,12 +107,11 @@ export function createJobProcessor({ store, pipeline, outages, logger, webhooks,
     const stored = await outages.retry(
       () =>
         store.complete(job.id, {
-          text: recognition.text,
+          ...toStoredOutputs(recognition),
           confidence,
           lang: job.options.lang,
           psm: recognition.psm,
           timings: { queuedMs, recognitionMs },
-          ...renditions(recognition),
         }),
       log,
     );

@@ -1,6 +1,26 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startService, type RunningService } from '../helpers/service.js';
+
+/** Opens an operation on the page and presses "Try it out", as a person would. */
+async function tryOut(page: Page, method: string, path: string): Promise<Locator> {
+  const operation = page.locator(`.opblock-${method}`).filter({ has: page.locator('.opblock-summary-path', { hasText: new RegExp(`^${path}$`) }) });
+  await operation.locator('.opblock-summary').click();
+  await operation.locator('button.try-out__btn').click();
+  return operation;
+}
+
+/** Presses Execute and reads the answer Swagger UI shows: its status code and body. */
+async function execute(operation: Locator): Promise<{ status: number; body: string }> {
+  await operation.locator('button.execute').click();
+  const answer = operation.locator('.live-responses-table .response').first();
+  await answer.waitFor({ timeout: 40_000 });
+  return {
+    status: Number(await answer.locator('.response-col_status').innerText()),
+    body: await answer.locator('.response-col_description pre').first().innerText(),
+  };
+}
 
 describe('the OpenAPI page in a real browser', () => {
   let service: RunningService;
@@ -30,5 +50,24 @@ describe('the OpenAPI page in a real browser', () => {
     const paths = await page.locator('.opblock-summary-path').allInnerTexts();
     expect(paths.map((path) => path.trim())).toEqual(expect.arrayContaining(['/upload', '/result/{id}', '/health', '/ready']));
     expect(foreignRequests).toEqual([]);
+  });
+
+  it('uploads with the form as it loads (only a file chosen) and reads the text with wait=', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${service.url}/docs/`);
+    const upload = await tryOut(page, 'post', '/upload');
+    await upload.locator('tr[data-property-name="file"] input[type="file"]').setInputFiles(fileURLToPath(new URL('../fixtures/scan.png', import.meta.url)));
+    const accepted = await execute(upload);
+    expect(accepted.status, accepted.body).toBe(202);
+    const { task_id: taskId } = JSON.parse(accepted.body) as { task_id: string };
+
+    const result = await tryOut(page, 'get', '/result/{id}');
+    await result.locator('tr[data-param-name="id"] input').fill(taskId);
+    await result.locator('tr[data-param-name="wait"] input').fill('30');
+    const answer = await execute(result);
+    expect(answer.status, answer.body).toBe(200);
+    const task = JSON.parse(answer.body) as { status: string; result: { text: string } };
+    expect(task.status).toBe('completed');
+    expect(task.result.text).toContain('The board will meet on the second Tuesday');
   });
 });

@@ -104,7 +104,7 @@ describe('OCR quality over real HTTP', () => {
     const image = await renderTextImage(text);
     const accepted = await upload(service.url, image, { output: 'words,lines,hocr,tsv,pdf' });
     const done = await waitForResult(service.url, accepted.body.task_id);
-    expect(done.options.outputs).toEqual(['words', 'lines', 'hocr', 'tsv', 'pdf']);
+    expect(done.options.output).toEqual(['text', 'words', 'lines', 'hocr', 'tsv', 'pdf']);
     expect(done.result.formats).toEqual(['text', 'hocr', 'tsv', 'pdf']);
     expect(done.result.words.map((word: { text: string }) => word.text)).toEqual(text.split(/\s+/));
     expect(done.result.lines).toHaveLength(2);

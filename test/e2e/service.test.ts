@@ -75,7 +75,7 @@ describe('the service over real HTTP (MODE=all, memory queue and store)', () => 
   it('takes lang and psm from the form', async () => {
     const accepted = await upload(service.url, await renderTextImage('Grüße aus Köln und Düsseldorf'), { lang: 'deu+eng', psm: '7' });
     const done = await waitForResult(service.url, accepted.body.task_id);
-    expect(done.options).toEqual({ lang: 'deu+eng', psm: 7, preprocess: true, outputs: [] });
+    expect(done.options).toEqual({ lang: 'deu+eng', psm: 7, preprocess: true, output: ['text'] });
     expect(done.result).toMatchObject({ lang: 'deu+eng', psm: 7 });
     expect(done.result.text).toContain('Grüße aus Köln');
   });

@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 import pino from 'pino';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TextBox } from '../../src/ocr/engine.js';
+import type { TextBox } from '../../src/formats.js';
 import { createLanguageCatalog } from '../../src/ocr/languages.js';
 import { createOcrPipeline } from '../../src/ocr/pipeline.js';
 import { createTesseractEngine } from '../../src/ocr/tesseract-engine.js';

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { openToAll } from '../schemas.js';
 
 export interface HealthRouteDependencies {
   /** Each dependency the service needs to take jobs, checked by throwing when it is down. */
@@ -7,10 +8,11 @@ export interface HealthRouteDependencies {
 
 const readinessBodySchema = {
   type: 'object',
+  required: ['status', 'checks'],
   properties: {
     status: { type: 'string', enum: ['ready', 'unavailable'] },
     checks: { type: 'object', additionalProperties: { type: 'string', enum: ['ok', 'down'] } },
-    error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+    error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
   },
 } as const;
 
@@ -18,13 +20,30 @@ const readinessBodySchema = {
 export const healthRoutes: FastifyPluginAsync<HealthRouteDependencies> = async (app, { readinessChecks }) => {
   app.get(
     '/health',
-    { schema: { summary: 'Liveness', response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } },
+    {
+      schema: {
+        operationId: 'getHealth',
+        summary: 'Liveness: the process is up',
+        security: openToAll,
+        response: { 200: { description: 'Alive.', type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } },
+      },
+    },
     async () => ({ status: 'ok' }),
   );
 
   app.get(
     '/ready',
-    { schema: { summary: 'Readiness: are the queue and the store reachable', response: { 200: readinessBodySchema, 503: readinessBodySchema } } },
+    {
+      schema: {
+        operationId: 'getReadiness',
+        summary: 'Readiness: are the queue and the store reachable',
+        security: openToAll,
+        response: {
+          200: { ...readinessBodySchema, description: 'Ready: every dependency answers.' },
+          503: { ...readinessBodySchema, description: 'Not ready: checks names the dependency that is down (error.code NOT_READY).' },
+        },
+      },
+    },
     async (request, reply) => {
       const names = Object.keys(readinessChecks);
       const outcomes = await Promise.allSettled(names.map((name) => readinessChecks[name]!()));

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { LanguageCatalog } from '../../ocr/languages.js';
+import { openToAll } from '../schemas.js';
 import { DEFAULT_LANGUAGE } from '../upload-options.js';
 
 export interface LanguageRouteDependencies {
@@ -7,8 +8,9 @@ export interface LanguageRouteDependencies {
 }
 
 const languagesBodySchema = {
+  description: 'The installed languages.',
   type: 'object',
-  required: ['languages'],
+  required: ['languages', 'default', 'combine'],
   properties: {
     languages: { type: 'array', items: { type: 'string' }, description: 'Installed Tesseract language codes, for lang=.' },
     default: { type: 'string' },
@@ -20,7 +22,7 @@ const languagesBodySchema = {
 export const languageRoutes: FastifyPluginAsync<LanguageRouteDependencies> = async (app, { catalog }) => {
   app.get(
     '/languages',
-    { schema: { summary: 'Installed OCR languages', response: { 200: languagesBodySchema } } },
+    { schema: { operationId: 'listLanguages', summary: 'Installed OCR languages', security: openToAll, response: { 200: languagesBodySchema } } },
     async () => ({ languages: catalog.installed, default: DEFAULT_LANGUAGE, combine: 'Join codes with "+", as in lang=eng+deu.' }),
   );
 };

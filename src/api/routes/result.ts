@@ -1,14 +1,18 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.js';
-import { toJobBody, type Rendition } from '../../job-body.js';
+import type { Rendition } from '../../formats.js';
+import { toJobBody } from '../../job-body.js';
 import type { ResultStore } from '../../store/result-store.js';
 import { renderResult } from '../renditions.js';
-import { errorBodySchema, jobBodySchema, taskIdParamsSchema, waitQuerySchema } from '../schemas.js';
+import { errorResponse, keyRequired, resultQuerySchema, resultResponseSchema, taskIdParamsSchema } from '../schemas.js';
 
 export interface ResultRouteDependencies {
   store: ResultStore;
   authenticate: (request: FastifyRequest) => Promise<void>;
 }
+
+const unauthorized = errorResponse('API keys are on and the request has no valid one.');
+const taskNotFound = errorResponse('No such task: never created, deleted, expired, or created with another key.');
 
 const notFound = (id: string) =>
   new AppError('NOT_FOUND', `No task ${JSON.stringify(id)}: it never existed, was deleted, or its result has expired.`);
@@ -31,10 +35,19 @@ export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (
     '/result/:id',
     {
       schema: {
+        operationId: 'getResult',
         summary: "A task's state and, once completed, its text",
+        description: 'With wait=S the request is held up to S seconds until the task ends; with format= a completed task comes as that rendition.',
+        security: keyRequired,
         params: taskIdParamsSchema,
-        querystring: waitQuerySchema,
-        response: { 200: jobBodySchema, 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema },
+        querystring: resultQuerySchema,
+        response: {
+          200: resultResponseSchema,
+          400: errorResponse('wait or format is out of range (INVALID_PARAMETER names the allowed values).'),
+          401: unauthorized,
+          404: taskNotFound,
+          409: errorResponse('format= on a task that has not completed (NO_RESULT), or for a rendition not asked for at upload (FORMAT_NOT_REQUESTED).'),
+        },
       },
       onRequest: authenticate,
     },
@@ -45,8 +58,8 @@ export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (
       if (!record) throw notFound(current.id);
       const { format = 'json' } = request.query;
       if (format === 'json') return toJobBody(record);
-      const { contentType, body } = renderResult(record, format);
-      return reply.type(contentType).send(body);
+      const { headers, body } = renderResult(record, format);
+      return reply.headers(headers).send(body);
     },
   );
 
@@ -54,9 +67,11 @@ export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (
     '/result/:id',
     {
       schema: {
+        operationId: 'deleteResult',
         summary: 'Delete a task and its result',
+        security: keyRequired,
         params: taskIdParamsSchema,
-        response: { 204: { type: 'null' }, 401: errorBodySchema, 404: errorBodySchema },
+        response: { 204: { type: 'null', description: 'Deleted.' }, 401: unauthorized, 404: taskNotFound },
       },
       onRequest: authenticate,
     },

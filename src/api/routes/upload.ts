@@ -8,8 +8,8 @@ import type { JobQueue } from '../../queue/job-queue.js';
 import { checkCallbackUrl } from '../../webhook/address-policy.js';
 import { fingerprintUpload, readIdempotencyKey, scopeIdempotencyKey } from '../idempotency.js';
 import type { ResultStore } from '../../store/result-store.js';
-import { parseUploadOptions } from '../upload-options.js';
-import { acceptedBodySchema, errorBodySchema, uploadQuerySchema } from '../schemas.js';
+import { parseUploadOptions, refuseQueryOptions } from '../upload-options.js';
+import { acceptedResponseSchema, errorResponse, keyRequired } from '../schemas.js';
 
 export interface UploadRouteDependencies {
   queue: JobQueue;
@@ -49,7 +49,16 @@ async function readUploadForm(request: FastifyRequest): Promise<UploadForm> {
   return form;
 }
 
-const errorResponses = Object.fromEntries([400, 401, 409, 413, 415, 422, 429, 503].map((status) => [status, errorBodySchema]));
+const uploadErrorResponses = {
+  400: errorResponse('The form is malformed, has no file, or an option is invalid (INVALID_PARAMETER names it).'),
+  401: errorResponse('API keys are on and the request has no valid one.'),
+  409: errorResponse('The Idempotency-Key was used before for a different upload.'),
+  413: errorResponse('The file is over MAX_UPLOAD_BYTES, or its header declares more than MAX_IMAGE_PIXELS pixels.'),
+  415: errorResponse('The bytes are not an image type the service reads.'),
+  422: errorResponse('The image is truncated, corrupt, or smaller than 3 pixels a side.'),
+  429: errorResponse('Too many uploads for this key or address; retry after Retry-After seconds.'),
+  503: errorResponse('The queue or the store cannot take the job now; nothing was queued, retry later.'),
+};
 
 async function readCallbackUrl(value: string | undefined, { enabled, allowPrivate }: UploadRouteDependencies['callbacks']) {
   if (value === undefined || value === '') return undefined;
@@ -66,22 +75,24 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
     '/upload',
     {
       schema: {
+        operationId: 'uploadImage',
         summary: 'Submit an image for OCR',
-        description: 'Answers at once with a task id; fetch the text from status_url.',
+        description: 'Answers at once with a task id; fetch the text from status_url, with wait= to hold the request until it is ready.',
         consumes: ['multipart/form-data'],
-        querystring: uploadQuerySchema,
+        security: keyRequired,
         headers: {
           type: 'object',
           properties: {
             'idempotency-key': { type: 'string', description: 'Retrying with the same key returns the first task instead of a new one.' },
           },
         },
-        response: { 202: acceptedBodySchema, ...errorResponses },
+        response: { 202: acceptedResponseSchema, ...uploadErrorResponses },
       },
       onRequest: authenticate,
       config: { rateLimit: {} },
     },
     async (request, reply) => {
+      refuseQueryOptions(request.query);
       const { image, fields } = await readUploadForm(request);
       if (!image) throw new AppError('MISSING_FILE', 'No image received: send it as multipart/form-data in a field named "file".');
       if (image.length === 0) throw new AppError('EMPTY_FILE', 'The uploaded file is empty.');
@@ -89,9 +100,9 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       if (!imageType) {
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The file is not an image we can read. Send ${ACCEPTED_IMAGE_TYPES}.`);
       }
-      const options = parseUploadOptions(catalog, fields, request.query);
+      const options = parseUploadOptions(catalog, fields);
       await validateImage(image, imageType, { maxPixels: maxImagePixels });
-      const callbackUrl = await readCallbackUrl(fields.callback_url ?? request.query.callback_url, callbacks);
+      const callbackUrl = await readCallbackUrl(fields.callback_url, callbacks);
       const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key']);
 
       const accepted = (taskId: string) => {

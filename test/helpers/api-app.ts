@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { buildApp, type AppDependencies } from '../../src/api/app.js';
+import type { JobRecord, OcrResult } from '../../src/job.js';
+import { createMetrics } from '../../src/metrics.js';
+import { createLanguageCatalog } from '../../src/ocr/languages.js';
+import { createMemoryQueue } from '../../src/queue/memory.js';
+import { createMemoryStore } from '../../src/store/memory.js';
+
+const catalog = createLanguageCatalog();
+
+export interface TestApi {
+  app: FastifyInstance;
+  store: ReturnType<typeof createMemoryStore>;
+  /** Records a task as the upload would, then moves it along as a worker would: no queue consumer, no OCR. */
+  createTask(record?: Partial<Pick<JobRecord, 'options'>>): Promise<string>;
+  complete(id: string, result?: Partial<OcrResult>): Promise<void>;
+}
+
+/**
+ * The HTTP API on the in-process queue and store, for `app.inject()`: the contract without starting a
+ * process. Nothing consumes the queue, so a task stays where the test puts it.
+ */
+export async function buildTestApi(overrides: Partial<AppDependencies> = {}): Promise<TestApi> {
+  const store = createMemoryStore({ resultTtlSeconds: 600 });
+  const app = await buildApp({
+    queue: createMemoryQueue({ maxAttempts: 1 }),
+    store,
+    catalog,
+    logger: pino({ level: 'silent' }),
+    maxUploadBytes: 5 * 1024 * 1024,
+    maxImagePixels: 40_000_000,
+    apiKeys: [],
+    rateLimit: { max: 1000, windowMs: 60_000 },
+    callbacks: { enabled: false, allowPrivate: false },
+    metrics: createMetrics(),
+    ...overrides,
+  });
+  let next = 0;
+  return {
+    app,
+    store,
+    async createTask({ options = { lang: 'eng' } } = {}) {
+      const id = `00000000-0000-4000-8000-${String((next += 1)).padStart(12, '0')}`;
+      await store.create({ id, options, mediaType: 'image/png', createdAt: new Date().toISOString() });
+      return id;
+    },
+    async complete(id, result = {}) {
+      await store.markProcessing(id);
+      await store.complete(id, { text: 'Hello', confidence: 90, lang: 'eng', psm: 6, timings: { queuedMs: 1, recognitionMs: 2 }, ...result });
+    },
+  };
+}
+
+/** A multipart form as `app.inject()` takes it: the encoded body and its content type with the boundary. */
+export async function multipart(fields: Record<string, string | Blob>): Promise<{ payload: Buffer; headers: Record<string, string> }> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  const request = new Request('http://localhost/', { method: 'POST', body: form });
+  return { payload: Buffer.from(await request.arrayBuffer()), headers: { 'content-type': request.headers.get('content-type')! } };
+}

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { createLanguageCatalog } from '../../src/ocr/languages.js';
+
+const catalog = createLanguageCatalog();
+
+describe('language catalog', () => {
+  it('finds the installed language packs on disk', () => {
+    expect(catalog.installed).toEqual(expect.arrayContaining(['deu', 'eng', 'fra', 'spa']));
+  });
+
+  it('normalises a language set and rejects unknown codes with the installed list', () => {
+    expect(catalog.parseLanguageSet('eng+deu+eng')).toBe('eng+deu');
+    expect(() => catalog.parseLanguageSet('eng+klingon')).toThrow(/Unsupported language "klingon".*Installed languages: .*deu.*eng/);
+    expect(() => catalog.parseLanguageSet('')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_LANGUAGE' }));
+    expect(() => catalog.parseLanguageSet('../../etc/passwd')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_LANGUAGE' }));
+  });
+});
