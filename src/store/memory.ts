@@ -42,6 +42,8 @@ export function createMemoryStore({ resultTtlSeconds, now = Date.now }: MemorySt
 
   return {
     async create(job) {
+      const existing = read(job.id);
+      if (existing) return copy(existing)!;
       const record: JobRecord = { ...job, status: 'queued', attempts: 0 };
       write(record);
       return copy(record)!;
@@ -110,6 +112,10 @@ export function createMemoryStore({ resultTtlSeconds, now = Date.now }: MemorySt
     },
     async releaseIdempotencyKey(key) {
       idempotencyKeys.delete(key);
+    },
+    async confirmIdempotencyKey(key) {
+      const entry = idempotencyKeys.get(key);
+      if (entry) entry.claim.queued = true;
     },
     async ping() {},
     async close() {

@@ -83,6 +83,13 @@ if (not status) or status == 'completed' or status == 'failed' then return false
 `;
 
 const SCRIPTS = {
+  /** ARGV[5…] the record's fields and values. Answers 0, changing nothing, when the job exists already. */
+  ocrCreate: `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
+return 1`,
   /** ARGV[5] startedAt. Answers the record, or nil when the job is gone or finished. */
   ocrMarkProcessing: `${LUA_IS_OPEN}
 redis.call('HINCRBY', KEYS[1], 'attempts', 1)
@@ -133,6 +140,7 @@ return removed`,
 type ScriptArgs = [key: string, unfinishedKey: string, ttl: number, channel: string, id: string, nowMs: number, ...rest: string[]];
 
 type StoreClient = Redis & {
+  ocrCreate(...args: ScriptArgs): Promise<number>;
   ocrMarkProcessing(...args: ScriptArgs): Promise<string[] | null>;
   ocrProgress(...args: ScriptArgs): Promise<number>;
   ocrRequeue(...args: ScriptArgs): Promise<number | null>;
@@ -268,9 +276,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
   return {
     async create(job) {
       const record: JobRecord = { ...job, status: 'queued', attempts: 0 };
-      const key = keyOf(job.id);
-      await call(() => client.multi().del(key).hset(key, toFields(record)).expire(key, resultTtlSeconds).zadd(unfinishedKey, Date.now(), job.id).exec());
-      return record;
+      const created = await call(() => client.ocrCreate(...args(job.id, ...Object.entries(toFields(record)).flat())));
+      return created === 1 ? record : ((await get(job.id)) ?? record);
     },
 
     async markProcessing(id) {
@@ -361,6 +368,13 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
 
     async releaseIdempotencyKey(key) {
       await call(() => client.del(`${keyPrefix}idempotency:${key}`));
+    },
+
+    async confirmIdempotencyKey(key) {
+      const stored = `${keyPrefix}idempotency:${key}`;
+      const claim = await call(() => client.get(stored));
+      if (!claim) return;
+      await call(() => client.set(stored, JSON.stringify({ ...(JSON.parse(claim) as IdempotencyClaim), queued: true }), 'KEEPTTL', 'XX'));
     },
 
     async ping() {

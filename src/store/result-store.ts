@@ -14,6 +14,8 @@ export interface NewJob {
 export interface IdempotencyClaim {
   taskId: string;
   fingerprint: string;
+  /** True once the task's job is known to be in the queue; until then a retry finishes the upload. */
+  queued?: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface IdempotencyClaim {
  * can never move a finished job back, and a deleted job stays deleted.
  */
 export interface ResultStore {
-  /** Records a new job as `queued`. */
+  /** Records a new job as `queued`; a job that already exists (an upload finished by a retry) is left as it is. */
   create(job: NewJob): Promise<JobRecord>;
   /** Moves a queued job to `processing` and counts the attempt; undefined when it is gone or already finished. */
   markProcessing(id: string): Promise<JobRecord | undefined>;
@@ -55,6 +57,8 @@ export interface ResultStore {
   claimIdempotencyKey(key: string, claim: IdempotencyClaim): Promise<IdempotencyClaim | undefined>;
   /** Frees a claimed key whose task never reached the queue, so a retry can go through. */
   releaseIdempotencyKey(key: string): Promise<void>;
+  /** Marks a claimed key's task as queued, so retries are answered with it from now on. */
+  confirmIdempotencyKey(key: string): Promise<void>;
   /** Throws when the store cannot be reached (for readiness checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -49,6 +49,16 @@ export function describeResultStoreContract(backend: StoreBackend): void {
       expect(await store.get('no-such-task')).toBeUndefined();
     });
 
+    it('leaves a job that exists as it is when it is created again (an upload finished by its retry)', async () => {
+      const store = await open();
+      const job = newJob();
+      await store.create(job);
+      await store.markProcessing(job.id);
+      await store.complete(job.id, result);
+      expect(await store.create({ ...job, options: { lang: 'deu' } })).toMatchObject({ status: 'completed', options: { lang: 'eng' } });
+      expect(await store.get(job.id)).toMatchObject({ status: 'completed', attempts: 1, result });
+    });
+
     it('moves a job through processing to completed with its result', async () => {
       const store = await open();
       const job = newJob();
@@ -237,6 +247,18 @@ export function describeResultStoreContract(backend: StoreBackend): void {
       expect(await store.claimIdempotencyKey(`${key}-other`, { taskId: 't3', fingerprint: 'f1' })).toBeUndefined();
       await store.releaseIdempotencyKey(key);
       expect(await store.claimIdempotencyKey(key, { taskId: 't4', fingerprint: 'f4' })).toBeUndefined();
+    });
+
+    it('marks a claimed key as queued once its job is, and keeps its task', async () => {
+      const store = await open();
+      const key = `queued-${process.pid}-${Date.now()}`;
+      expect(await store.claimIdempotencyKey(key, { taskId: 't1', fingerprint: 'f1' })).toBeUndefined();
+      await store.confirmIdempotencyKey(key);
+      expect(await store.claimIdempotencyKey(key, { taskId: 't2', fingerprint: 'f1' })).toEqual({ taskId: 't1', fingerprint: 'f1', queued: true });
+      // A key released meanwhile stays released.
+      await store.releaseIdempotencyKey(key);
+      await store.confirmIdempotencyKey(key);
+      expect(await store.claimIdempotencyKey(key, { taskId: 't3', fingerprint: 'f3' })).toBeUndefined();
     });
 
     it('lets exactly one of many concurrent claims of a key win', async () => {

@@ -110,7 +110,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
         return reply.status(202).header('location', statusUrl).send({ task_id: taskId, status: 'queued', status_url: statusUrl });
       };
 
-      const id = randomUUID();
+      let id: string = randomUUID();
       const scopedKey = idempotencyKey === undefined ? undefined : scopeIdempotencyKey(request.owner, idempotencyKey);
       if (scopedKey) {
         const fingerprint = fingerprintUpload(image, { options, callbackUrl });
@@ -118,11 +118,14 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
         if (earlier && earlier.fingerprint !== fingerprint) {
           throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different upload; use a new key.');
         }
-        if (earlier) {
+        if (earlier?.queued) {
           request.log.info({ task_id: earlier.taskId }, 'idempotent retry answered with the first task');
           reply.header('idempotent-replayed', 'true');
           return accepted(earlier.taskId);
         }
+        // An earlier try with this key stopped before its job was known to be queued (an outage cut it short, and
+        // could not be cleaned up after): finish it, under the same task id, so the retry gets a task that runs.
+        if (earlier) id = earlier.taskId;
       }
 
       const { mediaType } = IMAGE_TYPES[imageType];
@@ -136,6 +139,10 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
         await store.delete(id).catch(() => undefined);
         if (scopedKey) await store.releaseIdempotencyKey(scopedKey).catch(() => undefined);
         throw error;
+      }
+      if (scopedKey) {
+        // The job is queued whatever happens here; a retry before this lands publishes it again, which runs once.
+        await store.confirmIdempotencyKey(scopedKey).catch((error: unknown) => request.log.warn({ err: error }, 'could not mark the idempotency key as queued'));
       }
       request.log.info({ task_id: id, lang: options.lang, media_type: mediaType, bytes: image.length }, 'job accepted');
       return accepted(id);

@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../../src/errors.js';
+import { createMemoryQueue } from '../../../src/queue/memory.js';
+import { createMemoryStore } from '../../../src/store/memory.js';
 import { buildTestApi, multipart, type TestApi } from '../../helpers/api-app.js';
 
 const scan = new Blob([fs.readFileSync(new URL('../../fixtures/scan.png', import.meta.url))], { type: 'image/png' });
@@ -42,5 +45,46 @@ describe('POST /upload', () => {
     const answer = await upload({ file: scan, callback_url: 'https://example.com/hook' });
     expect(answer.statusCode).toBe(400);
     expect(answer.json().error).toMatchObject({ code: 'INVALID_CALLBACK_URL' });
+  });
+});
+
+describe('POST /upload with an Idempotency-Key, when an outage cuts the first try short', () => {
+  it('lets the retry finish that upload under one task id, queued once, and answers later retries with it', async () => {
+    const store = createMemoryStore({ resultTtlSeconds: 600 });
+    const queue = createMemoryQueue({ maxAttempts: 1 });
+    const published: string[] = [];
+    let outage = true;
+    const redisDown = () => Promise.reject(new AppError('STORE_UNAVAILABLE', 'Redis is restarting.'));
+    const api = await buildTestApi({
+      // The first try records the task, then the broker and Redis go away: nothing can be cleaned up after it.
+      store: { ...store, delete: (id) => (outage ? redisDown() : store.delete(id)), releaseIdempotencyKey: (key) => (outage ? redisDown() : store.releaseIdempotencyKey(key)) },
+      queue: {
+        ...queue,
+        publish: async (job) => {
+          if (outage) throw new AppError('QUEUE_UNAVAILABLE', 'RabbitMQ is restarting.');
+          published.push(job.id);
+        },
+      },
+    });
+    try {
+      const send = async () => {
+        const { payload, headers } = await multipart({ file: scan });
+        return api.app.inject({ method: 'POST', url: '/upload', payload, headers: { ...headers, 'idempotency-key': 'scan-42' } });
+      };
+      expect((await send()).statusCode).toBe(503);
+      outage = false;
+      const retried = await send();
+      expect(retried.statusCode).toBe(202);
+      const taskId = retried.json().task_id;
+      expect(published).toEqual([taskId]);
+      expect(await store.get(taskId)).toMatchObject({ status: 'queued' });
+      const again = await send();
+      expect(again.statusCode).toBe(202);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json().task_id).toBe(taskId);
+      expect(published).toEqual([taskId]);
+    } finally {
+      await api.app.close();
+    }
   });
 });
