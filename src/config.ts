@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { parseApiKeys, type ApiKey } from './api/api-keys.js';
+import { parseApiKeys, type ApiKey } from './api-keys.js';
 import type { Backoff } from './backoff.js';
 
 const MIB = 1024 * 1024;

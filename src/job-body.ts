@@ -47,5 +47,3 @@ export function toJobBody(record: JobRecord) {
       : null,
   };
 }
-
-export type JobBody = ReturnType<typeof toJobBody>;

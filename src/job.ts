@@ -4,8 +4,9 @@ import type { OutputFormat, StoredOutputs } from './formats.js';
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed'];
+const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed'];
 
+/** Whether the job has ended (completed or failed): nothing moves it again. */
 export function isTerminal(status: JobStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }

@@ -14,6 +14,12 @@ import { createOutageGuard } from './worker/outage-guard.js';
 import { createJobProcessor } from './worker/process-job.js';
 import { startWorker } from './worker/worker.js';
 
+/**
+ * Waits between callback attempts: about 1 s, 2 s, 4 s, … (jittered). The cap keeps the last of up to
+ * CALLBACK_MAX_ATTEMPTS (20) within minutes of the job, where plain doubling would reach days.
+ */
+const CALLBACK_RETRY_BACKOFF = { initialMs: 1_000, maxMs: 30_000 };
+
 /** Parses the settings, or stops the process with every bad variable named. */
 function readConfig(catalog: LanguageCatalog): Config {
   try {
@@ -60,7 +66,7 @@ async function main(): Promise<void> {
     : undefined;
   const webhooks =
     runsWorker && config.callbacks.secret
-      ? createWebhookSender({ ...config.callbacks, secret: config.callbacks.secret, retryDelayMs: 1_000, logger })
+      ? createWebhookSender({ ...config.callbacks, secret: config.callbacks.secret, retryBackoff: CALLBACK_RETRY_BACKOFF, logger })
       : undefined;
   const outages = createOutageGuard({ logger });
   const worker = engine

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+import { identifyApiKey, type ApiKey } from '../api-keys.js';
 import { AppError } from '../errors.js';
-import { identifyApiKey, presentedApiKey, type ApiKey } from './api-keys.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,4 +24,15 @@ export function createAuthenticator(keys: readonly ApiKey[]): (request: FastifyR
     if (!owner) throw new AppError('UNAUTHORIZED', 'The API key is not valid.');
     request.owner = owner;
   };
+}
+
+/** The key from `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
+export function presentedApiKey(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const authorization = headers.authorization;
+  if (typeof authorization === 'string') {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (bearer) return bearer[1];
+  }
+  const header = headers['x-api-key'];
+  return typeof header === 'string' && header.length > 0 ? header.trim() : undefined;
 }

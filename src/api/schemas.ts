@@ -1,5 +1,6 @@
 /** JSON schemas of the HTTP contract: they drive validation, serialisation and the OpenAPI document at /docs. */
 import { OUTPUT_FORMAT_NAMES, OUTPUT_FORMATS, RENDITION_NAMES, RESULT_FIELD_NAMES, type RenditionFormat } from '../formats.js';
+import type { Security } from '../http/security.js';
 import { JOB_STATUSES } from '../job.js';
 
 /** The longest `GET /result/:id?wait=` holds a request, in seconds. */
@@ -19,11 +20,8 @@ const errorBodySchema = { type: 'object', required: ['error'], properties: { err
 /** An error answer, described for the status it is documented under. */
 export const errorResponse = (description: string) => ({ ...errorBodySchema, description });
 
-type Security = Array<Record<string, string[]>>;
 /** Every operation that touches tasks takes an API key when the server has API_KEYS. */
 export const keyRequired: Security = [{ bearer: [] }, { apiKey: [] }];
-/** An operation open to anyone who reaches the service, keys or not. */
-export const openToAll: Security = [];
 
 export const taskIdParamsSchema = {
   type: 'object',

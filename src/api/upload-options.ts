@@ -17,7 +17,7 @@ const outputDescription =
  * The fields of the `POST /upload` form, the only place the upload takes options. Each has a valid default or
  * none, so the form on /docs works as it loads.
  */
-export const uploadFormFields = {
+const uploadFormFields = {
   file: { type: 'string', format: 'binary', description: `The image: ${ACCEPTED_IMAGE_TYPES}.` },
   lang: { type: 'string', default: DEFAULT_LANGUAGE, description: 'Language set: installed codes joined with +, such as eng or eng+deu (GET /languages lists them).' },
   psm: {

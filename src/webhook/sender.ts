@@ -1,6 +1,7 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { Logger } from 'pino';
 import { Agent, request } from 'undici';
+import { backoffDelay, sleep, type Backoff } from '../backoff.js';
 import { isAppError } from '../errors.js';
 import type { CallbackDelivery } from '../job.js';
 import { isIpLiteral, parseCallbackUrl, resolvePublicAddresses } from './address-policy.js';
@@ -12,8 +13,8 @@ export interface WebhookSenderOptions {
   allowPrivate: boolean;
   maxAttempts: number;
   timeoutMs: number;
-  /** First retry delay; each later one doubles. */
-  retryDelayMs: number;
+  /** Waits between attempts: doubling from the first, capped, jittered. */
+  retryBackoff: Backoff;
   logger: Logger;
 }
 
@@ -28,14 +29,12 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
 /** Answers worth another try: the receiver is overloaded, restarting or timed out. */
 const isRetryableStatus = (status: number) => status === 408 || status === 429 || status >= 500;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Sends job results to callback URLs. The address check runs again at connection time, inside the
  * socket's DNS lookup, so a name that changes its answer after the upload-time check (DNS rebinding)
  * still cannot reach a private address.
  */
-export function createWebhookSender({ secret, allowPrivate, maxAttempts, timeoutMs, retryDelayMs, logger }: WebhookSenderOptions): WebhookSender {
+export function createWebhookSender({ secret, allowPrivate, maxAttempts, timeoutMs, retryBackoff, logger }: WebhookSenderOptions): WebhookSender {
   const lookup = (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
     resolvePublicAddresses(hostname, allowPrivate).then(
       (addresses) => {
@@ -75,7 +74,7 @@ export function createWebhookSender({ secret, allowPrivate, maxAttempts, timeout
       let outcome: { status?: number; error?: string; retry: boolean } = { retry: true };
       let attempts = 0;
       while (outcome.retry && attempts < maxAttempts) {
-        if (attempts > 0) await sleep(retryDelayMs * 2 ** (attempts - 1));
+        if (attempts > 0) await sleep(backoffDelay(attempts, retryBackoff));
         attempts += 1;
         try {
           outcome = await attempt(parseCallbackUrl(rawUrl), payload);

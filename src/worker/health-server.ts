@@ -1,8 +1,8 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { registerErrorHandling } from '../api/error-handler.js';
-import { healthRoutes, type HealthRouteDependencies } from '../api/routes/health.js';
-import { metricsRoutes } from '../api/routes/metrics.js';
+import { registerErrorHandling } from '../http/error-handler.js';
+import { healthRoutes, type HealthRouteDependencies } from '../http/routes/health.js';
+import { metricsRoutes } from '../http/routes/metrics.js';
 import type { Metrics } from '../metrics.js';
 
 export interface HealthServerOptions extends HealthRouteDependencies {

@@ -5,7 +5,7 @@ import { createMemoryQueue } from '../../src/queue/memory.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import type { ResultStore } from '../../src/store/result-store.js';
 import { startSweeper, type Sweeper } from '../../src/worker/sweeper.js';
-import { makeJob } from '../contract/job-queue.contract.js';
+import { makeJob } from '../queue/job-queue.contract.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const logger = pino({ level: 'silent' });

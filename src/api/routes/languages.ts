@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { openToAll } from '../../http/security.js';
 import type { LanguageCatalog } from '../../ocr/languages.js';
-import { openToAll } from '../schemas.js';
 import { DEFAULT_LANGUAGE } from '../upload-options.js';
 
 export interface LanguageRouteDependencies {

@@ -48,14 +48,3 @@ export function identifyApiKey(keys: readonly ApiKey[], presented: string): stri
   }
   return owner;
 }
-
-/** The key from `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
-export function presentedApiKey(headers: Record<string, string | string[] | undefined>): string | undefined {
-  const authorization = headers.authorization;
-  if (typeof authorization === 'string') {
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (bearer) return bearer[1];
-  }
-  const header = headers['x-api-key'];
-  return typeof header === 'string' && header.length > 0 ? header.trim() : undefined;
-}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { identifyApiKey, parseApiKeys, presentedApiKey } from '../../src/api/api-keys.js';
+import { identifyApiKey, parseApiKeys } from '../src/api-keys.js';
 
 describe('API keys', () => {
   const keys = parseApiKeys('alice:alice-key-0123456789abcdef, bob:bob-key-0123456789abcdef');
@@ -28,13 +28,5 @@ describe('API keys', () => {
     ['a file that does not exist', '/no/such/keys.txt'],
   ])('refuses %s', (_case, value) => {
     expect(() => parseApiKeys(value)).toThrow();
-  });
-
-  it('takes the key from a Bearer token or X-API-Key', () => {
-    expect(presentedApiKey({ authorization: 'Bearer abc' })).toBe('abc');
-    expect(presentedApiKey({ authorization: 'bearer   abc ' })).toBe('abc');
-    expect(presentedApiKey({ 'x-api-key': 'xyz' })).toBe('xyz');
-    expect(presentedApiKey({ authorization: 'Basic Zm9vOmJhcg==' })).toBeUndefined();
-    expect(presentedApiKey({})).toBeUndefined();
   });
 });

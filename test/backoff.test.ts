@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffCeiling, backoffDelay } from '../../src/backoff.js';
+import { backoffCeiling, backoffDelay } from '../src/backoff.js';
 
 describe('exponential back-off with jitter', () => {
   const backoff = { initialMs: 1_000, maxMs: 30_000 };

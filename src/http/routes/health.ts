@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { openToAll } from '../schemas.js';
+import { openToAll } from '../security.js';
 
 export interface HealthRouteDependencies {
   /** Each dependency the service needs to take jobs, checked by throwing when it is down. */

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Registry } from 'prom-client';
-import { openToAll } from '../schemas.js';
+import { openToAll } from '../security.js';
 
 /** `GET /metrics` in the Prometheus text format. */
 export const metricsRoutes: FastifyPluginAsync<{ registry: Registry }> = async (app, { registry }) => {
