@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
@@ -42,7 +42,7 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { queue, store, catalog, logger, maxUploadBytes, maxImagePixels, apiKeys, callbacks } = deps;
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance: logger,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     // Keep the id nginx or the client sent, so one id follows a request through every log.
     genReqId: (req) => {

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerErrorHandling } from '../http/error-handler.js';
 import { healthRoutes, type HealthRouteDependencies } from '../http/routes/health.js';
@@ -18,7 +18,7 @@ export interface HealthServerOptions extends HealthRouteDependencies {
  */
 export async function startHealthServer({ host, port, logger, readinessChecks, metrics }: HealthServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: logger.child({ server: 'worker-health' }) as FastifyBaseLogger,
+    loggerInstance: logger.child({ server: 'worker-health' }),
     // An orchestrator asks every few seconds: those requests are not worth a log line each.
     logController: new LogController({ disableRequestLogging: true }),
   });

@@ -30,7 +30,7 @@ export interface JobProcessor {
   /** Records a job that left the queue with no attempt left (its worker died on every attempt). */
   recordDeadLetter: DeadLetterHandler;
   /** Fails a task whose job the queue no longer holds; false when it had finished meanwhile. */
-  recordLost(id: string, error: ErrorInfo): Promise<boolean>;
+  recordLost: (id: string, error: ErrorInfo) => Promise<boolean>;
 }
 
 /**

@@ -10,7 +10,7 @@ export interface SweeperOptions {
   staleAfterMs: number;
   intervalMs: number;
   /** Fails the task of a job the queue lost (and calls back). */
-  recordLost(id: string, error: ErrorInfo): Promise<boolean>;
+  recordLost: (id: string, error: ErrorInfo) => Promise<boolean>;
   logger: Logger;
 }
 

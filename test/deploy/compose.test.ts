@@ -65,7 +65,7 @@ describe.skipIf(!available)('docker-compose.yml', () => {
       .map((volume) => fs.readFileSync(volume.split(':')[0]!, 'utf8'))
       .join('\n');
     const maxMessageSize = Number(/^max_message_size\s*=\s*(\d+)$/m.exec(config)?.[1]);
-    expect(maxMessageSize).toBeGreaterThan(loadConfig(services.api!.environment!).limits.maxUploadBytes + 64 * 1024);
+    expect(maxMessageSize).toBeGreaterThan(loadConfig(services.api!.environment).limits.maxUploadBytes + 64 * 1024);
   });
 
   it('mounts nginx entrypoint hooks the image will run: it skips those without the execute bit', () => {
@@ -86,7 +86,7 @@ describe.skipIf(!available)('docker-compose.yml', () => {
   });
 
   it('gives nginx the API upstream, an upload limit just above the API\'s, and a read timeout beyond the longest wait', () => {
-    const api = loadConfig(services.api!.environment!);
+    const api = loadConfig(services.api!.environment);
     const nginx = services.nginx!.environment!;
     expect(nginx.API_UPSTREAM).toBe(`api:${api.http.port}`);
     const [conf] = renderNginxTemplates(services.nginx!, nginx).values();

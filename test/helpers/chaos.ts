@@ -56,7 +56,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function restartBroker(): Promise<void> {
   const { execFile } = await import('node:child_process');
-  const run = (args: string[]) => new Promise<void>((resolve, reject) => execFile('rabbitmqctl', args, (error) => (error ? reject(error) : resolve())));
+  const run = (args: string[]) => new Promise<void>((resolve, reject) => execFile('rabbitmqctl', args, (error) => (error ? reject(new Error(`rabbitmqctl ${args.join(' ')} failed`, { cause: error })) : resolve())));
   await run(['stop_app']);
   await run(['start_app']);
 }

@@ -74,7 +74,7 @@ async function run(command: string, cwd: string, env: NodeJS.ProcessEnv): Promis
     await promisify(execFile)('sh', ['-c', command], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
     const { stdout, stderr } = error as { stdout: string; stderr: string };
-    throw new Error(`RUN ${command} failed in ${cwd}:\n${stdout}${stderr}`);
+    throw new Error(`RUN ${command} failed in ${cwd}:\n${stdout}${stderr}`, { cause: error });
   }
 }
 

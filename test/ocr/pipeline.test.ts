@@ -65,13 +65,13 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
     expect(result.hocr).toMatch(/<body>\n<div class='ocr_page' [^]*<\/div>\n <\/body>\n<\/html>\n$/);
     const hocrWords = [...result.hocr!.matchAll(/class=['"]ocrx_word['"][^>]*title=['"]bbox (\d+) (\d+) (\d+) (\d+)[^>]*>([^<]+)</g)];
     expect(hocrWords.map((match) => match[5])).toEqual(TEXT.split(/\s+/));
-    expect(hocrWords.every((match) => Number(match[3]) <= width! && Number(match[4]) <= height!)).toBe(true);
+    expect(hocrWords.every((match) => Number(match[3]) <= width && Number(match[4]) <= height)).toBe(true);
 
     const rows = result.tsv!.trim().split('\n').map((line) => line.split('\t'));
     expect(rows[0]).toEqual(['level', 'page_num', 'block_num', 'par_num', 'line_num', 'word_num', 'left', 'top', 'width', 'height', 'conf', 'text']);
     const wordRows = rows.filter((cells) => cells[0] === '5');
     expect(wordRows.map((cells) => cells[11])).toEqual(TEXT.split(/\s+/));
-    expect(wordRows.every((cells) => Number(cells[6]) + Number(cells[8]) <= width!)).toBe(true);
+    expect(wordRows.every((cells) => Number(cells[6]) + Number(cells[8]) <= width)).toBe(true);
 
     const pdf = Buffer.from(result.pdf!);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
@@ -145,7 +145,7 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
       expect(pdf.image).toMatchObject({ filter: 'DCTDecode', colorSpace: 'DeviceRGB' });
       expect(pdf.image.stream.equals(jpeg)).toBe(true);
       const { width, height } = await sharp(jpeg).metadata();
-      expectPageSize(pdf.mediaBox, (width! * POINTS_PER_INCH) / 200, (height! * POINTS_PER_INCH) / 200);
+      expectPageSize(pdf.mediaBox, (width * POINTS_PER_INCH) / 200, (height * POINTS_PER_INCH) / 200);
     });
 
     it('shows a BMP, which only tesseract decodes, at the resolution its header declares', async () => {

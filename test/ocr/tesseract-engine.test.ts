@@ -56,7 +56,8 @@ describe('tesseract engine: worker threads and language sets', () => {
   const watchedCreateWorker: typeof createWorker = async (langs, ...rest) => {
     const worker = await createWorker(langs, ...rest);
     threads.push((worker as typeof worker & { worker: Thread }).worker);
-    created.push(String(langs));
+    // The engine names its languages as a list of codes (lang.split('+')).
+    created.push((langs as string[]).join('+'));
     return worker;
   };
   const engine = createTesseractEngine({ catalog, workersPerLanguageSet: 1, maxLanguageSets: 1, jobTimeoutMs: 60_000, logger, createWorker: watchedCreateWorker });

@@ -114,7 +114,7 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
     for (;;) {
       const { error } = await timed(() => queue.publish(after));
       if (!error) break;
-      if (Date.now() > deadline) throw error;
+      if (Date.now() > deadline) throw new Error('the queue never took a job after the outage', { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await eventually(() => received.includes(after.id), 'the job published after the outage', 15_000);
