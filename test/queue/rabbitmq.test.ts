@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JobMessage } from '../../src/job.js';
 import type { Delivery, JobQueue } from '../../src/queue/job-queue.js';
 import { createRabbitQueue, deleteTopology, topologyNames } from '../../src/queue/rabbitmq/index.js';
-import { createRedisStore } from '../../src/store/redis.js';
+import { createRedisStore } from '../../src/store/redis/index.js';
 import { makeJob } from '../contract/job-queue.contract.js';
 import { eventually } from '../helpers/eventually.js';
 import { consumeThenHang } from '../helpers/hanging-consumer.js';
