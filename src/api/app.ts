@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { AppError } from '../errors.js';
 import type { LanguageCatalog } from '../ocr/languages.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
@@ -13,6 +10,7 @@ import type { Metrics } from '../metrics.js';
 import { createAuthenticator } from './authenticate.js';
 import { registerErrorHandling } from '../http/error-handler.js';
 import { openApi } from './plugins/openapi.js';
+import { rateLimit, type RateLimitOptions } from './plugins/rate-limit.js';
 import { healthRoutes } from '../http/routes/health.js';
 import { metricsRoutes } from '../http/routes/metrics.js';
 import { languageRoutes } from './routes/languages.js';
@@ -30,7 +28,7 @@ export interface AppDependencies {
   /** No keys: the service is open to anyone who reaches it. */
   apiKeys: readonly ApiKey[];
   /** Uploads per window per API key (or per client address when open); counted in Redis when given, so every API instance shares them. */
-  rateLimit: { max: number; windowMs: number; redis?: { url: string; keyPrefix: string } };
+  rateLimit: RateLimitOptions;
   callbacks: { enabled: boolean; allowPrivate: boolean };
   metrics: Metrics;
 }
@@ -41,8 +39,10 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Builds the HTTP API; it does not listen, so tests can use `inject` and main can pick the port. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { queue, store, catalog, logger, maxUploadBytes, maxImagePixels, apiKeys, callbacks } = deps;
+  // Typed as Fastify's logger, so the instance's type is the one every plugin and route is written for.
+  const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
-    loggerInstance: logger,
+    loggerInstance,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     // Keep the id nginx or the client sent, so one id follows a request through every log.
     genReqId: (req) => {
@@ -74,27 +74,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorateRequest('owner', undefined);
   const authenticate = createAuthenticator(apiKeys);
 
-  const rateLimitRedis = deps.rateLimit.redis
-    ? new Redis(deps.rateLimit.redis.url, { connectTimeout: 1_000, commandTimeout: 1_000, maxRetriesPerRequest: 1, enableOfflineQueue: false })
-    : undefined;
-  if (rateLimitRedis) {
-    rateLimitRedis.on('error', () => undefined);
-    app.addHook('onClose', async () => void (await rateLimitRedis.quit().catch(() => rateLimitRedis.disconnect())));
-  }
-  await app.register(rateLimit, {
-    global: false,
-    // After authentication (onRequest), so a key's requests count against the key wherever they come from.
-    hook: 'preHandler',
-    max: deps.rateLimit.max,
-    timeWindow: deps.rateLimit.windowMs,
-    keyGenerator: (request) => (request.owner ? `key:${request.owner}` : `ip:${request.ip}`),
-    ...(rateLimitRedis ? { redis: rateLimitRedis, nameSpace: `${deps.rateLimit.redis!.keyPrefix}rate-limit:` } : {}),
-    // A Redis outage must not turn into refused requests here (errors in the rate-limit store are logged and skipped);
-    // the result store answers 503 on its own.
-    skipOnError: true,
-    errorResponseBuilder: (_request, context) =>
-      new AppError('RATE_LIMITED', `Too many requests: at most ${context.max} per ${context.after}. Retry after ${context.after}.`),
-  });
+  await app.register(rateLimit, deps.rateLimit);
 
   await app.register(openApi, { callbacksEnabled: callbacks.enabled });
 

@@ -1,12 +1,13 @@
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { backoffDelay, type Backoff } from '../backoff.js';
 import { AppError, isAppError, isOutage } from '../errors.js';
 import type { JobMessage, OcrOptions } from '../job.js';
+import { createRedisConnection } from '../redis-connection.js';
 import { withinTime } from '../time-limit.js';
 import { recordDeadLetter } from './dead-letters.js';
-import type { ConsumeOptions, JobQueue } from './job-queue.js';
+import { queueUnavailable, type ConsumeOptions, type JobQueue } from './job-queue.js';
 
 export interface BullQueueOptions {
   url: string;
@@ -41,19 +42,12 @@ interface JobData {
   options: OcrOptions;
 }
 
-const unavailable = (message: string, cause?: unknown) => new AppError('QUEUE_UNAVAILABLE', message, { cause });
-
 const toMessage = (job: Job<JobData>): JobMessage => ({
   id: job.id!,
   image: Buffer.from(job.data.image, 'base64'),
   mediaType: job.data.mediaType,
   options: job.data.options,
 });
-
-/** Within `ms`, or QUEUE_UNAVAILABLE with `message`. */
-const withTimeout = <T>(promise: Promise<T>, ms: number, message: string): Promise<T> => withinTime(promise, ms, () => unavailable(message));
-
-const reconnect: RedisOptions['retryStrategy'] = (times) => Math.min(100 * 2 ** times, 2_000);
 
 /**
  * The BullMQ queue, for deployments that run Redis alone. Publishing fails at once with QUEUE_UNAVAILABLE
@@ -79,16 +73,10 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
   const log = logger?.child({ queue: name });
 
   // Publishing must fail fast when Redis is away, so this connection queues nothing while disconnected.
-  const producerConnection = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    retryStrategy: reconnect,
-    connectionName: `${prefix}:${name}:producer`,
-  });
+  const producerConnection = createRedisConnection({ url, name: `${prefix}:${name}:producer`, mode: 'fail-fast' });
   producerConnection.on('error', (error: Error) => log?.debug({ err: error }, 'queue connection (Redis) error'));
   const producerReady = new Promise<void>((resolve) => producerConnection.once('ready', () => resolve()));
-  await withTimeout(producerReady, connectTimeoutMs, 'Redis not reachable at start').catch(() =>
+  await withinTime(producerReady, connectTimeoutMs, () => queueUnavailable('Redis not reachable at start')).catch(() =>
     log?.warn('job queue (BullMQ on Redis) not reachable at start; answering 503 until it is'),
   );
 
@@ -113,22 +101,22 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
 
   const jobQueue: JobQueue = {
     async publish(job) {
-      if (closed) throw unavailable('The job queue is shutting down; try again shortly.');
-      if (producerConnection.status !== 'ready') throw unavailable('The job queue (Redis) cannot be reached; try again shortly.');
+      if (closed) throw queueUnavailable('The job queue is shutting down; try again shortly.');
+      if (producerConnection.status !== 'ready') throw queueUnavailable('The job queue (Redis) cannot be reached; try again shortly.');
       const data: JobData = { image: job.image.toString('base64'), mediaType: job.mediaType, options: job.options };
       try {
         // The task id is the BullMQ job id, so a publish retried after a lost answer adds no second job.
-        await withTimeout(queue.add('ocr', data, { jobId: job.id }), publishTimeoutMs, 'The job queue did not answer in time; try again shortly.');
+        await withinTime(queue.add('ocr', data, { jobId: job.id }), publishTimeoutMs, () => queueUnavailable('The job queue did not answer in time; try again shortly.'));
       } catch (error) {
-        throw isAppError(error) ? error : unavailable('The job queue (Redis) cannot be reached; try again shortly.', error);
+        throw isAppError(error) ? error : queueUnavailable('The job queue (Redis) cannot be reached; try again shortly.', error);
       }
     },
 
     async consume(handler, { concurrency, onDeadLetter }: ConsumeOptions) {
-      if (closed) throw unavailable('The job queue is closed.');
+      if (closed) throw queueUnavailable('The job queue is closed.');
       if (consumer) throw new Error('This queue is already consuming; call stopConsuming() first.');
       // BullMQ's worker blocks on Redis and needs a connection that retries for ever.
-      const connection = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: reconnect, connectionName: `${prefix}:${name}:worker` });
+      const connection = createRedisConnection({ url, name: `${prefix}:${name}:worker`, mode: 'never-give-up' });
       connection.on('error', (error: Error) => log?.debug({ err: error }, 'worker connection (Redis) error'));
       const inFlight = new Set<Promise<void>>();
       const stopping = new AbortController();
@@ -190,7 +178,7 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
         );
       });
       consumer = { worker, connection, inFlight, stopping };
-      await withTimeout(worker.waitUntilReady(), connectTimeoutMs, 'Redis not reachable').catch(() =>
+      await withinTime(worker.waitUntilReady(), connectTimeoutMs, () => queueUnavailable('Redis not reachable')).catch(() =>
         log?.warn('job queue (BullMQ on Redis) not reachable; the worker starts when it is'),
       );
     },
@@ -208,9 +196,7 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
       // Every handler has finished. BullMQ may still be waiting for Redis to record the outcome, which after
       // an outage can take for ever: give it a moment, then let go; a job it could not record is taken back
       // when its lock expires, and the store's guards make the second run a no-op.
-      let timer: NodeJS.Timeout | undefined;
-      const recorded = await Promise.race([workerClosed, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 5_000)))]);
-      clearTimeout(timer);
+      const recorded = await withinTime(workerClosed, 5_000, () => new Error('the worker did not close in time')).catch(() => false);
       if (!recorded) log?.warn('the worker could not record its last jobs in Redis before stopping; they will be retried');
       await current.connection.quit().catch(() => current.connection.disconnect());
       if (consumer === current) consumer = undefined;
@@ -218,21 +204,21 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
 
     async holds(id) {
       try {
-        const job = await withTimeout(queue.getJob(id), publishTimeoutMs, 'The job queue (Redis) does not answer.');
+        const job = await withinTime(queue.getJob(id), publishTimeoutMs, () => queueUnavailable('The job queue (Redis) does not answer.'));
         return job !== undefined && UNFINISHED_STATES.has(await job.getState());
       } catch (error) {
-        throw isAppError(error) ? error : unavailable('The job queue (Redis) cannot be reached.', error);
+        throw isAppError(error) ? error : queueUnavailable('The job queue (Redis) cannot be reached.', error);
       }
     },
 
     async ping() {
-      if (closed) throw unavailable('The job queue is closed.');
+      if (closed) throw queueUnavailable('The job queue is closed.');
       try {
-        await withTimeout(producerConnection.ping(), 2_000, 'The job queue (Redis) does not answer.');
+        await withinTime(producerConnection.ping(), 2_000, () => queueUnavailable('The job queue (Redis) does not answer.'));
       } catch (error) {
-        throw isAppError(error) ? error : unavailable('The job queue (Redis) cannot be reached.', error);
+        throw isAppError(error) ? error : queueUnavailable('The job queue (Redis) cannot be reached.', error);
       }
-      if (consumer && consumer.connection.status !== 'ready') throw unavailable('The worker lost its connection to the job queue (Redis).');
+      if (consumer && consumer.connection.status !== 'ready') throw queueUnavailable('The worker lost its connection to the job queue (Redis).');
     },
 
     close() {

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { JobQueue } from './job-queue.js';
 import { createBullQueue } from './bullmq.js';
 import { createMemoryQueue } from './memory.js';
-import { createRabbitQueue } from './rabbitmq.js';
+import { createRabbitQueue } from './rabbitmq/index.js';
 
 /** The queue that `QUEUE` names. */
 export async function createJobQueue(config: Config, logger: Logger): Promise<JobQueue> {

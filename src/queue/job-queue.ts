@@ -1,3 +1,4 @@
+import { AppError } from '../errors.js';
 import type { JobMessage } from '../job.js';
 
 export interface Delivery {
@@ -44,4 +45,9 @@ export interface JobQueue {
   ping(): Promise<void>;
   /** Stops consuming and releases every connection. Safe to call more than once. */
   close(): Promise<void>;
+}
+
+/** The error every queue throws when it cannot take or hand out jobs now: an outage, which spends no attempt. */
+export function queueUnavailable(message: string, cause?: unknown): AppError {
+  return new AppError('QUEUE_UNAVAILABLE', message, { cause });
 }

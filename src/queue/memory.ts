@@ -1,8 +1,8 @@
 import { backoffDelay, type Backoff } from '../backoff.js';
-import { AppError, isOutage } from '../errors.js';
+import { isOutage } from '../errors.js';
 import type { JobMessage } from '../job.js';
 import { recordDeadLetter } from './dead-letters.js';
-import type { ConsumeOptions, JobHandler, JobQueue } from './job-queue.js';
+import { queueUnavailable, type ConsumeOptions, type JobHandler, type JobQueue } from './job-queue.js';
 
 export interface MemoryQueueOptions {
   maxAttempts: number;
@@ -82,7 +82,7 @@ export function createMemoryQueue({
 
   return {
     async publish(job) {
-      if (closed) throw new AppError('QUEUE_UNAVAILABLE', 'The job queue is shutting down; try again shortly.');
+      if (closed) throw queueUnavailable('The job queue is shutting down; try again shortly.');
       pending.push({ job, attempt: 1 });
       // Deliver on a later tick so publish() never runs the handler inside the caller's stack.
       setImmediate(pump);
@@ -99,7 +99,7 @@ export function createMemoryQueue({
       return [...pending, ...retrying.values()].some(({ job }) => job.id === id) || [...inFlight.values()].includes(id);
     },
     async ping() {
-      if (closed) throw new AppError('QUEUE_UNAVAILABLE', 'The job queue is closed.');
+      if (closed) throw queueUnavailable('The job queue is closed.');
     },
     async close() {
       closed = true;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { createMemoryStore } from './memory.js';
-import { createRedisStore } from './redis.js';
+import { createRedisStore } from './redis/index.js';
 import type { ResultStore } from './result-store.js';
 
 /** The store that `STORE` names. */

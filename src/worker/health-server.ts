@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerErrorHandling } from '../http/error-handler.js';
 import { healthRoutes, type HealthRouteDependencies } from '../http/routes/health.js';
@@ -17,8 +17,10 @@ export interface HealthServerOptions extends HealthRouteDependencies {
  * orchestrator can check and restart workers, which serve no API.
  */
 export async function startHealthServer({ host, port, logger, readinessChecks, metrics }: HealthServerOptions): Promise<FastifyInstance> {
+  // Typed as Fastify's logger, so the instance's type is the one the shared routes are written for.
+  const loggerInstance: FastifyBaseLogger = logger.child({ server: 'worker-health' });
   const app = Fastify({
-    loggerInstance: logger.child({ server: 'worker-health' }),
+    loggerInstance,
     // An orchestrator asks every few seconds: those requests are not worth a log line each.
     logController: new LogController({ disableRequestLogging: true }),
   });

@@ -1,4 +1,4 @@
-import { deleteTopology } from '../../src/queue/rabbitmq.js';
+import { deleteTopology } from '../../src/queue/rabbitmq/index.js';
 import { AMQP_URL, deleteRedisKeys, REDIS_URL, uniqueName } from './servers.js';
 import { startService, type RunningService } from './service.js';
 

@@ -1,6 +1,6 @@
 import { createBullQueue } from '../../src/queue/bullmq.js';
 import { createMemoryQueue } from '../../src/queue/memory.js';
-import { createRabbitQueue, deleteTopology } from '../../src/queue/rabbitmq.js';
+import { createRabbitQueue, deleteTopology } from '../../src/queue/rabbitmq/index.js';
 import { AMQP_URL, deleteRedisKeys, missingServers, REDIS_URL, uniqueName } from '../helpers/servers.js';
 import { describeJobQueueContract, RETRY_BACKOFF, type QueueBackend } from './job-queue.contract.js';
 

@@ -1,5 +1,5 @@
 import { createMemoryStore } from '../../src/store/memory.js';
-import { createRedisStore } from '../../src/store/redis.js';
+import { createRedisStore } from '../../src/store/redis/index.js';
 import { deleteRedisKeys, missingServers, REDIS_URL, uniqueName } from '../helpers/servers.js';
 import { describeResultStoreContract, type StoreBackend } from './result-store.contract.js';
 

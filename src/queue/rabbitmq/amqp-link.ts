@@ -1,0 +1,121 @@
+import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import type { Logger } from 'pino';
+import { backoffDelay, type Backoff } from '../../backoff.js';
+
+export interface LinkOptions {
+  url: string;
+  /** The connection's name in the broker's management view and in our logs. */
+  label: string;
+  logger?: Logger;
+  reconnectBackoff: Backoff;
+  /** Runs on each new channel before the link counts as open: topology, prefetch, consumers. */
+  setup: (channel: ConfirmChannel) => Promise<void>;
+}
+
+/**
+ * One connection with one confirm channel, kept open: when either closes, it reconnects with exponential
+ * back-off and runs `setup` again, until `close()`. `channel` is undefined while it is down, so callers
+ * can fail at once instead of waiting.
+ */
+export class AmqpLink {
+  channel: ConfirmChannel | undefined;
+  private connection: ChannelModel | undefined;
+  private closed = false;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private blocked = false;
+  private firstAttempt: Promise<void>;
+  private settleFirstAttempt!: () => void;
+
+  constructor(private readonly options: LinkOptions) {
+    this.firstAttempt = new Promise((resolve) => (this.settleFirstAttempt = resolve));
+    void this.connect();
+  }
+
+  /** True while the link can take messages. */
+  get open(): boolean {
+    return this.channel !== undefined && !this.blocked;
+  }
+
+  /** Resolves after the first connection attempt, successful or not. */
+  started(): Promise<void> {
+    return this.firstAttempt;
+  }
+
+  private async connect(): Promise<void> {
+    this.retryTimer = undefined;
+    if (this.closed) return;
+    const { url, label, logger, setup } = this.options;
+    let connection: ChannelModel | undefined;
+    try {
+      connection = await amqp.connect(withHeartbeat(url), { timeout: 5_000, clientProperties: { connection_name: label } });
+      connection.on('error', (error: Error) => logger?.debug({ err: error, link: label }, 'broker connection error'));
+      connection.on('blocked', (reason: string) => {
+        this.blocked = true;
+        logger?.warn({ link: label, reason }, 'broker blocked publishing (resource alarm)');
+      });
+      connection.on('unblocked', () => {
+        this.blocked = false;
+        logger?.info({ link: label }, 'broker unblocked publishing');
+      });
+      const channel = await connection.createConfirmChannel();
+      channel.on('error', (error: Error) => logger?.warn({ err: error, link: label }, 'broker channel error'));
+      await setup(channel);
+      if (this.closed) {
+        await connection.close().catch(() => undefined);
+        return;
+      }
+      // Any loss of the channel or connection starts over with a fresh connection.
+      const lost = () => this.lost(connection!);
+      connection.once('close', lost);
+      channel.once('close', lost);
+      this.connection = connection;
+      this.channel = channel;
+      if (this.attempt > 0) logger?.info({ link: label }, 'broker reconnected');
+      this.attempt = 0;
+    } catch (error) {
+      connection?.close().catch(() => undefined);
+      this.attempt += 1;
+      const delay = backoffDelay(this.attempt, this.options.reconnectBackoff);
+      const details = { err: error, link: label, retry_in_ms: Math.round(delay) };
+      if (this.attempt === 1) logger?.warn(details, 'broker unreachable; retrying');
+      else logger?.debug(details, 'broker still unreachable; retrying');
+      if (!this.closed) this.retryTimer = setTimeout(() => void this.connect(), delay);
+    } finally {
+      this.settleFirstAttempt();
+    }
+  }
+
+  private lost(connection: ChannelModel): void {
+    if (this.connection !== connection) return;
+    this.connection = undefined;
+    this.channel = undefined;
+    this.blocked = false;
+    connection.close().catch(() => undefined);
+    if (this.closed) return;
+    this.options.logger?.warn({ link: this.options.label }, 'broker connection lost; reconnecting');
+    this.attempt = 1;
+    this.retryTimer = setTimeout(() => void this.connect(), backoffDelay(1, this.options.reconnectBackoff));
+  }
+
+  /** Stops reconnecting and closes the channel, then the connection. Safe to call more than once. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    const connection = this.connection;
+    const channel = this.channel;
+    this.connection = undefined;
+    this.channel = undefined;
+    // Closing the channel first flushes what it still has to send: amqplib writes the connection's close
+    // ahead of channel frames, and acknowledgements sent just before would be lost (and their jobs redelivered).
+    await channel?.close().catch(() => undefined);
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+/** Heartbeats let both sides notice a dead peer in seconds; the URL may set its own. */
+function withHeartbeat(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', '5');
+  return parsed.toString();
+}

@@ -1,0 +1,2 @@
+export { createRabbitQueue, type RabbitQueueOptions } from './rabbit-queue.js';
+export { deleteTopology, topologyNames } from './topology.js';

@@ -1,0 +1,234 @@
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Logger } from 'pino';
+import { backoffDelay, sleep, withJitter, type Backoff } from '../../backoff.js';
+import { AppError, isOutage, toErrorInfo } from '../../errors.js';
+import type { JobMessage } from '../../job.js';
+import { recordDeadLetter } from '../dead-letters.js';
+import { queueUnavailable, type ConsumeOptions, type DeadLetterHandler, type JobHandler, type JobQueue } from '../job-queue.js';
+import { AmqpLink } from './amqp-link.js';
+import { errorHeaders, fromMessage, type Routing } from './message-codec.js';
+import { sendConfirmed } from './send-confirmed.js';
+import { createSlots, type Slots } from './slots.js';
+import { declareTopology, retryLevels, topologyNames } from './topology.js';
+
+export interface RabbitQueueOptions {
+  /** `amqp://user:password@host:port/vhost`. */
+  url: string;
+  /** The work queue; the retry and dead-letter queues are named after it. */
+  name: string;
+  maxAttempts: number;
+  logger?: Logger;
+  /** How long a failed job waits before it is delivered again: doubling with each attempt, with jitter. */
+  retryBackoff?: Backoff;
+  /** A publish not confirmed by the broker within this long fails with QUEUE_UNAVAILABLE. */
+  confirmTimeoutMs?: number;
+  /** Reconnection back-off. */
+  reconnectBackoff?: Backoff;
+  /** How long a delivery whose handler met an outage is held before it goes back, growing while outages go on. */
+  outageBackoff?: Backoff;
+}
+
+interface ConsumerState {
+  link: AmqpLink;
+  /** The handlers running now, each until its job is acknowledged or handed back. */
+  inFlight: Set<Promise<void>>;
+  /** The consumer on the current channel, renewed on each reconnection. */
+  consumerTag?: string;
+  /** Aborted at stop, so deliveries held back during an outage are handed back at once. */
+  stopping: AbortController;
+}
+
+/**
+ * The RabbitMQ queue. Jobs are persistent messages on a durable queue; `publish` resolves only after the
+ * broker confirmed the message, and fails at once with QUEUE_UNAVAILABLE while the broker is unreachable.
+ * A consumer takes at most `concurrency` jobs (prefetch), acknowledges each only after its handler
+ * resolved, and reconnects by itself. Attempts are counted in a header: a job whose handler threw waits in
+ * a retry queue (longer with each attempt) and comes back with the next attempt; a job redelivered because
+ * its worker died is put back at the end of the queue with the next attempt; after the last attempt it is
+ * recorded (`onDeadLetter`) and then moved to the dead-letter queue. A handler that met an outage spends no
+ * attempt: its job goes back as it was, after a pause that grows while outages go on.
+ */
+export async function createRabbitQueue(options: RabbitQueueOptions): Promise<JobQueue> {
+  const {
+    url,
+    name,
+    maxAttempts,
+    logger,
+    retryBackoff = { initialMs: 1_000, maxMs: 30_000 },
+    confirmTimeoutMs = 5_000,
+    reconnectBackoff = { initialMs: 200, maxMs: 5_000 },
+    outageBackoff = { initialMs: 200, maxMs: 5_000 },
+  } = options;
+  const levels = retryLevels(retryBackoff);
+  const names = topologyNames(name, levels.length);
+  const log = logger?.child({ queue: name });
+
+  const publisher = new AmqpLink({
+    url,
+    label: `${name} publisher`,
+    logger: log,
+    reconnectBackoff,
+    setup: (channel) => declareTopology(channel, name, levels.length),
+  });
+  await publisher.started();
+
+  let consumer: ConsumerState | undefined;
+  let closed = false;
+  let closing: Promise<void> | undefined;
+  let outagesInARow = 0;
+
+  /** Puts a message in a queue under the given routing, then acknowledges the delivered copy. */
+  const moveTo = async (channel: ConfirmChannel, message: ConsumeMessage, job: JobMessage, routing: Routing) => {
+    await sendConfirmed(channel, job, routing, confirmTimeoutMs);
+    channel.ack(message);
+  };
+
+  /** Holds the delivery (and its slot) a while after an outage, so a consumer does not spin through it. */
+  const pauseForOutage = (stopping: AbortSignal) => {
+    outagesInARow += 1;
+    return sleep(backoffDelay(outagesInARow, outageBackoff), stopping);
+  };
+
+  /** Sends a job whose attempt failed to the retry queue of that attempt's delay step. */
+  const retryLater = (channel: ConfirmChannel, message: ConsumeMessage, job: JobMessage, attempt: number) => {
+    const step = Math.min(attempt, levels.length) - 1;
+    return moveTo(channel, message, job, { queue: names.retries[step]!, attempt: attempt + 1, expiresInMs: withJitter(levels[step]!) });
+  };
+
+  const deadLetter = async (state: ConsumerState, channel: ConfirmChannel, message: ConsumeMessage, job: JobMessage, attempt: number, error: unknown, onDeadLetter?: DeadLetterHandler) => {
+    const info = toErrorInfo(error);
+    if (!(await recordDeadLetter(onDeadLetter, job, error, { stopping: state.stopping.signal, log }))) {
+      // Stopping before the outcome could be recorded: the job stays in the queue, to be dead-lettered on its next turn.
+      channel.nack(message, false, true);
+      return;
+    }
+    await moveTo(channel, message, job, { queue: names.dead, attempt, headers: errorHeaders(info) });
+    log?.error({ task_id: job.id, attempt, code: info.code }, 'job exhausted its attempts; moved to the dead-letter queue');
+  };
+
+  const deliver = async (state: ConsumerState, channel: ConfirmChannel, message: ConsumeMessage, handler: JobHandler, { onDeadLetter }: ConsumeOptions, slots: Slots): Promise<void> => {
+    const { job, attempt } = fromMessage(message);
+    await slots.acquire();
+    try {
+      if (message.fields.redelivered) {
+        // The broker hands this back because the consumer that had it went away without acknowledging it:
+        // that delivery counts as an attempt, so a job that kills its worker cannot loop for ever.
+        if (attempt >= maxAttempts) {
+          const lost = new AppError('WORKER_LOST', `The worker running this job stopped before finishing it, on each of ${attempt} attempts.`);
+          await deadLetter(state, channel, message, job, attempt, lost, onDeadLetter);
+        } else {
+          await moveTo(channel, message, job, { queue: names.work, attempt: attempt + 1 });
+          log?.info({ task_id: job.id, attempt: attempt + 1 }, 'job redelivered after its worker went away; queued again');
+        }
+        return;
+      }
+      try {
+        await handler(job, { attempt, finalAttempt: attempt >= maxAttempts });
+        outagesInARow = 0;
+        channel.ack(message);
+      } catch (error) {
+        if (isOutage(error)) {
+          log?.warn({ task_id: job.id, attempt }, 'job met an outage; handing it back without counting the attempt');
+          await pauseForOutage(state.stopping.signal);
+          await moveTo(channel, message, job, { queue: names.work, attempt });
+        } else if (attempt >= maxAttempts) {
+          await deadLetter(state, channel, message, job, attempt, error, onDeadLetter);
+        } else {
+          await retryLater(channel, message, job, attempt);
+        }
+      }
+    } finally {
+      slots.release();
+    }
+  };
+
+  const queue: JobQueue = {
+    async publish(job) {
+      if (closed) throw queueUnavailable('The job queue is shutting down; try again shortly.');
+      const channel = publisher.channel;
+      if (!channel || !publisher.open) throw queueUnavailable('The job queue (RabbitMQ) cannot be reached; try again shortly.');
+      await sendConfirmed(channel, job, { queue: names.work, attempt: 1 }, confirmTimeoutMs);
+    },
+
+    async consume(handler, consumeOptions: ConsumeOptions) {
+      if (closed) throw queueUnavailable('The job queue is closed.');
+      if (consumer) throw new Error('This queue is already consuming; call stopConsuming() first.');
+      const slots = createSlots(consumeOptions.concurrency);
+      const inFlight = new Set<Promise<void>>();
+      const state: ConsumerState = {
+        inFlight,
+        stopping: new AbortController(),
+        link: new AmqpLink({
+          url,
+          label: `${name} consumer`,
+          logger: log,
+          reconnectBackoff,
+          setup: async (channel) => {
+            await declareTopology(channel, name, levels.length);
+            await channel.prefetch(consumeOptions.concurrency);
+            const { consumerTag } = await channel.consume(
+              names.work,
+              (message) => {
+                if (!message) {
+                  // The broker cancelled the consumer (the queue was deleted): start over with a new channel.
+                  channel.close().catch(() => undefined);
+                  return;
+                }
+                const run = deliver(state, channel, message, handler, consumeOptions, slots)
+                  .catch((error: unknown) => {
+                    // The channel went away before the acknowledgement: the broker redelivers the job.
+                    log?.warn({ err: error, task_id: message.properties.messageId }, 'could not acknowledge a job; the broker will deliver it again');
+                  })
+                  .finally(() => inFlight.delete(run));
+                inFlight.add(run);
+              },
+              { noAck: false },
+            );
+            state.consumerTag = consumerTag;
+          },
+        }),
+      };
+      consumer = state;
+      await state.link.started();
+    },
+
+    async stopConsuming() {
+      const current = consumer;
+      if (!current) return;
+      // Cancel first so the broker sends nothing more, then let the jobs in flight finish and acknowledge.
+      current.stopping.abort();
+      const channel = current.link.channel;
+      if (channel && current.consumerTag) await channel.cancel(current.consumerTag).catch(() => undefined);
+      while (current.inFlight.size > 0) await Promise.allSettled([...current.inFlight]);
+      await current.link.close();
+      if (consumer === current) consumer = undefined;
+    },
+
+    async holds() {
+      // RabbitMQ cannot look a message up by id. Its queues being empty is proof enough that a job is not
+      // waiting in them; a job in a worker's hands is `processing` in the store, which the caller knows.
+      const channel = publisher.channel;
+      if (!channel || !publisher.open) throw queueUnavailable('The job queue (RabbitMQ) cannot be reached.');
+      for (const waiting of [names.work, ...names.retries]) {
+        if ((await channel.checkQueue(waiting)).messageCount > 0) return undefined;
+      }
+      return false;
+    },
+
+    async ping() {
+      if (closed) throw queueUnavailable('The job queue is closed.');
+      if (!publisher.open) throw queueUnavailable('The job queue (RabbitMQ) cannot be reached.');
+      if (consumer && !consumer.link.open) throw queueUnavailable('The worker lost its connection to the job queue (RabbitMQ).');
+    },
+
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        await queue.stopConsuming();
+        await publisher.close();
+      })();
+      return closing;
+    },
+  };
+  return queue;
+}
