@@ -13,7 +13,10 @@ export default tseslint.config(
     rules: {
       // A promise nobody awaits is a job that shutdown does not wait for: say `void` where that is meant.
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       // Seams return promises: an `async ping() {}` that has nothing to wait for still keeps the contract.
       '@typescript-eslint/require-await': 'off',
     },

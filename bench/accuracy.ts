@@ -88,7 +88,12 @@ async function main(): Promise<void> {
   const rawWorker = async (lang: string) => {
     let worker = rawWorkers.get(lang);
     if (!worker) {
-      worker = await createWorker(lang.split('+'), OEM.LSTM_ONLY, { langPath: catalog.langPath, gzip: true, cacheMethod: 'none', errorHandler: () => {} });
+      worker = await createWorker(lang.split('+'), OEM.LSTM_ONLY, {
+        langPath: catalog.langPath,
+        gzip: true,
+        cacheMethod: 'none',
+        errorHandler: () => {},
+      });
       rawWorkers.set(lang, worker);
     }
     return worker;
@@ -110,8 +115,18 @@ async function main(): Promise<void> {
     entry.service.push(service);
     byCategory.set(sample.category, entry);
     if (verbose) {
-      const { lineHeight, impulseNoise, backgroundGrain, backgroundSpread, multiColumn, inverted, denoised, scale, deskewRadians, thresholding_method } =
-        result.preprocessing!;
+      const {
+        lineHeight,
+        impulseNoise,
+        backgroundGrain,
+        backgroundSpread,
+        multiColumn,
+        inverted,
+        denoised,
+        scale,
+        deskewRadians,
+        thresholding_method,
+      } = result.preprocessing!;
       console.log(
         `${sample.name.padEnd(28)} raw ${percent(raw.cer).padStart(8)} service ${percent(service.cer).padStart(8)}  ` +
           `line ${lineHeight}px x${scale.toFixed(2)} noise ${impulseNoise.toFixed(4)}${denoised ? ' (median)' : ''} grain ${backgroundGrain.toFixed(3)} ` +

@@ -12,7 +12,12 @@ const uploads = Number(process.env.CHAOS_UPLOADS ?? 2000);
 // Redis goes away a quarter of the way in, RabbitMQ at half way.
 const outages: Outage[] = [{ dependency: 'redis', how: 'proxy', atUpload: Math.floor(uploads / 4), durationMs: 10_000 }];
 if (queue === 'rabbitmq') {
-  outages.push({ dependency: 'rabbitmq', how: process.env.CHAOS_BROKER === 'proxy' ? 'proxy' : 'restart', atUpload: Math.floor(uploads / 2), durationMs: 5_000 });
+  outages.push({
+    dependency: 'rabbitmq',
+    how: process.env.CHAOS_BROKER === 'proxy' ? 'proxy' : 'restart',
+    atUpload: Math.floor(uploads / 2),
+    durationMs: 5_000,
+  });
 }
 
 const figures = await runChaos({

@@ -17,7 +17,10 @@ const environmentSchema = z.object({
   QUEUE: z.enum(['memory', 'rabbitmq', 'bullmq']).default('memory'),
   STORE: z.enum(['memory', 'redis']).default('memory'),
   AMQP_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
-  QUEUE_NAME: z.string().regex(/^[A-Za-z0-9_.:-]+$/).default('ocr.jobs'),
+  QUEUE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]+$/)
+    .default('ocr.jobs'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default('ocr:'),
   OCR_CONCURRENCY: integer(1, 64).default(Math.max(1, os.availableParallelism())),

@@ -107,9 +107,7 @@ export type ResultField = FormatsServedAs<'result-field'>;
 /** Every format, in the order the API lists them. */
 export const OUTPUT_FORMAT_NAMES = Object.keys(OUTPUT_FORMATS) as OutputFormat[];
 export const RENDITION_NAMES = OUTPUT_FORMAT_NAMES.filter((name): name is Rendition => OUTPUT_FORMATS[name].servedAs === 'rendition');
-export const RESULT_FIELD_NAMES = OUTPUT_FORMAT_NAMES.filter(
-  (name): name is ResultField => OUTPUT_FORMATS[name].servedAs === 'result-field',
-);
+export const RESULT_FIELD_NAMES = OUTPUT_FORMAT_NAMES.filter((name): name is ResultField => OUTPUT_FORMATS[name].servedAs === 'result-field');
 
 export function isOutputFormat(name: string): name is OutputFormat {
   return Object.hasOwn(OUTPUT_FORMATS, name);

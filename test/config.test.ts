@@ -61,7 +61,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ JOB_RETRY_DELAY_MS: '500', JOB_RETRY_MAX_DELAY_MS: '4000' }).queue.retryBackoff).toEqual({ initialMs: 500, maxMs: 4_000 });
     expect(() => loadConfig({ JOB_RETRY_DELAY_MS: '5000', JOB_RETRY_MAX_DELAY_MS: '4000' })).toThrow(/JOB_RETRY_MAX_DELAY_MS=4000/);
     // A job still being read must never look lost.
-    expect(() => loadConfig({ JOB_TIMEOUT_MS: '60000', JOB_STALE_AFTER_MS: '30000' })).toThrow(/JOB_STALE_AFTER_MS=30000: must be longer than JOB_TIMEOUT_MS/);
+    expect(() => loadConfig({ JOB_TIMEOUT_MS: '60000', JOB_STALE_AFTER_MS: '30000' })).toThrow(
+      /JOB_STALE_AFTER_MS=30000: must be longer than JOB_TIMEOUT_MS/,
+    );
   });
 
   it('refuses a BullMQ queue name that BullMQ cannot take', () => {

@@ -14,7 +14,9 @@ export function readIdempotencyKey(header: string | string[] | undefined): strin
 
 /** Keys are per API key: two clients may use the same Idempotency-Key without meeting. */
 export function scopeIdempotencyKey(owner: string | undefined, key: string): string {
-  return createHash('sha256').update(`${owner ?? ''}\n${key}`).digest('hex');
+  return createHash('sha256')
+    .update(`${owner ?? ''}\n${key}`)
+    .digest('hex');
 }
 
 /** What makes two uploads "the same request": the image bytes and every option that shapes the job. */

@@ -62,7 +62,11 @@ const jobBodySchema = {
         lang: { type: 'string' },
         psm: { type: ['integer', 'null'], description: 'null: chosen per page.' },
         preprocess: { type: 'boolean' },
-        output: { type: 'array', items: { type: 'string', enum: OUTPUT_FORMAT_NAMES }, description: 'Every output the task produces, text included.' },
+        output: {
+          type: 'array',
+          items: { type: 'string', enum: OUTPUT_FORMAT_NAMES },
+          description: 'Every output the task produces, text included.',
+        },
       },
     },
     result: {
@@ -87,7 +91,11 @@ const jobBodySchema = {
         },
       },
     },
-    error: { ...errorSchema, type: ['object', 'null'], description: 'Why the task failed, or what went wrong on the attempt it is queued again after.' },
+    error: {
+      ...errorSchema,
+      type: ['object', 'null'],
+      description: 'Why the task failed, or what went wrong on the attempt it is queued again after.',
+    },
     callback: {
       type: ['object', 'null'],
       description: 'How the callback went, once the task has ended.',

@@ -19,7 +19,11 @@ const outputDescription =
  */
 const uploadFormFields = {
   file: { type: 'string', format: 'binary', description: `The image: ${ACCEPTED_IMAGE_TYPES}.` },
-  lang: { type: 'string', default: DEFAULT_LANGUAGE, description: 'Language set: installed codes joined with +, such as eng or eng+deu (GET /languages lists them).' },
+  lang: {
+    type: 'string',
+    default: DEFAULT_LANGUAGE,
+    description: 'Language set: installed codes joined with +, such as eng or eng+deu (GET /languages lists them).',
+  },
   psm: {
     type: 'integer',
     minimum: 0,
@@ -58,10 +62,16 @@ function parsePsm(value: string): number {
 
 /** The outputs asked for besides the text, which is always produced and may be named or not. */
 function parseOutputs(value: string): OutputFormat[] {
-  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = names.filter((name) => !isOutputFormat(name));
   if (unknown.length > 0) {
-    throw new AppError('INVALID_PARAMETER', `Unknown output ${JSON.stringify(unknown.join(','))}: choose from ${OUTPUT_FORMAT_NAMES.join(', ')}, comma-separated.`);
+    throw new AppError(
+      'INVALID_PARAMETER',
+      `Unknown output ${JSON.stringify(unknown.join(','))}: choose from ${OUTPUT_FORMAT_NAMES.join(', ')}, comma-separated.`,
+    );
   }
   return OUTPUT_FORMAT_NAMES.filter((name) => name !== 'text' && names.includes(name));
 }

@@ -87,12 +87,14 @@ export function readBmpHeader(bytes: Buffer): DeclaredImage | undefined {
 
   const maxColours = bitsPerPixel <= 8 ? 2 ** bitsPerPixel : 0;
   const colours = bytes.readUInt32LE(46) || maxColours;
-  if (colours > maxColours && bitsPerPixel <= 8) return { ...declared, defect: `its palette of ${colours} colours is larger than ${bitsPerPixel} bits can index` };
+  if (colours > maxColours && bitsPerPixel <= 8)
+    return { ...declared, defect: `its palette of ${colours} colours is larger than ${bitsPerPixel} bits can index` };
   // A version 3 header is followed by the three colour masks of BI_BITFIELDS; later versions hold them inside.
   const masks = compression === BI_BITFIELDS && headerSize === 40 ? 12 : 0;
   const dataOffset = bytes.readUInt32LE(10);
   const paletteBytes = bitsPerPixel <= 8 ? colours * 4 : 0;
-  if (dataOffset < FILE_HEADER_BYTES + headerSize + masks + paletteBytes) return { ...declared, defect: 'its pixel data overlaps its header or palette' };
+  if (dataOffset < FILE_HEADER_BYTES + headerSize + masks + paletteBytes)
+    return { ...declared, defect: 'its pixel data overlaps its header or palette' };
 
   if (compression === BI_RLE8 || compression === BI_RLE4) {
     return rleStreamComplete(bytes, dataOffset, bitsPerPixel) ? declared : { ...declared, defect: TRUNCATED };
@@ -156,7 +158,8 @@ export function readPnmHeader(bytes: Buffer): DeclaredImage | undefined {
   }
   if (fields.length < fieldsWanted) return undefined;
   const [width, height, maxValue = 1] = fields as [number, number, number?];
-  if (maxValue < 1 || maxValue > MAX_NETPBM_VALUE) return { width, height, defect: `its maximum sample value ${maxValue} is outside 1 to ${MAX_NETPBM_VALUE}` };
+  if (maxValue < 1 || maxValue > MAX_NETPBM_VALUE)
+    return { width, height, defect: `its maximum sample value ${maxValue} is outside 1 to ${MAX_NETPBM_VALUE}` };
 
   const samples = width * height * (kind === 3 || kind === 6 ? 3 : 1);
   if (kind <= 3) {

@@ -84,7 +84,14 @@ function countLoneDots(ink: Uint8Array, width: number, height: number): number {
       const at = y * width + x;
       if (ink[at] !== 1) continue;
       const neighbours =
-        ink[at - width - 1]! + ink[at - width]! + ink[at - width + 1]! + ink[at - 1]! + ink[at + 1]! + ink[at + width - 1]! + ink[at + width]! + ink[at + width + 1]!;
+        ink[at - width - 1]! +
+        ink[at - width]! +
+        ink[at - width + 1]! +
+        ink[at - 1]! +
+        ink[at + 1]! +
+        ink[at + width - 1]! +
+        ink[at + width]! +
+        ink[at + width + 1]!;
       if (neighbours === 0) lone += 1;
     }
   }

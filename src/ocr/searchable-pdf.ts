@@ -86,7 +86,9 @@ export function buildSearchablePdf(image: PageImage, words: readonly TextBox[], 
   const pageHeight = image.height * scale;
   // Image pixels run down from the top; PDF points run up from the bottom.
   const toPage = (x: number, y: number): [number, number] => [x * scale, pageHeight - y * scale];
-  const textLayer = words.filter(({ text, bbox }) => text.length > 0 && bbox.x1 > bbox.x0 && bbox.y1 > bbox.y0).map((word) => wordOperators(word, map, toPage));
+  const textLayer = words
+    .filter(({ text, bbox }) => text.length > 0 && bbox.x1 > bbox.x0 && bbox.y1 > bbox.y0)
+    .map((word) => wordOperators(word, map, toPage));
   const content = [`q ${number(pageWidth)} 0 0 ${number(pageHeight)} 0 0 cm /Im1 Do Q`, 'BT 3 Tr /F1 1 Tf', ...textLayer, 'ET', ''].join('\n');
 
   const objects: Array<string | { dictionary: string; stream: Buffer }> = [

@@ -58,14 +58,14 @@ export async function validateImage(bytes: Buffer, type: ImageType, { maxPixels 
     throw new AppError('IMAGE_TOO_SMALL', `The image is ${width} × ${height} pixels: too small to hold any text.`);
   }
   if (defect) {
-    throw new AppError('IMAGE_UNREADABLE', `The ${IMAGE_TYPES[type].name} image cannot be decoded: ${defect}. Check the file, or save it as PNG, and upload it again.`);
+    throw new AppError(
+      'IMAGE_UNREADABLE',
+      `The ${IMAGE_TYPES[type].name} image cannot be decoded: ${defect}. Check the file, or save it as PNG, and upload it again.`,
+    );
   }
   if (IMAGE_TYPES[type].sharp) {
     try {
-      await sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels, sequentialRead: true })
-        .resize(16, 16, { fit: 'fill' })
-        .raw()
-        .toBuffer();
+      await sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels, sequentialRead: true }).resize(16, 16, { fit: 'fill' }).raw().toBuffer();
     } catch (error) {
       throw unreadable(error);
     }

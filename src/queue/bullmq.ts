@@ -106,7 +106,9 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
       const data: JobData = { image: job.image.toString('base64'), mediaType: job.mediaType, options: job.options };
       try {
         // The task id is the BullMQ job id, so a publish retried after a lost answer adds no second job.
-        await withinTime(queue.add('ocr', data, { jobId: job.id }), publishTimeoutMs, () => queueUnavailable('The job queue did not answer in time; try again shortly.'));
+        await withinTime(queue.add('ocr', data, { jobId: job.id }), publishTimeoutMs, () =>
+          queueUnavailable('The job queue did not answer in time; try again shortly.'),
+        );
       } catch (error) {
         throw isAppError(error) ? error : queueUnavailable('The job queue (Redis) cannot be reached; try again shortly.', error);
       }
@@ -168,7 +170,10 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
             async (state) => {
               if (state !== 'failed') return;
               // No attempt was left: either every attempt threw, or workers kept dying while running it.
-              const reason = job.attemptsMade >= maxAttempts ? error : new AppError('WORKER_LOST', 'The worker running this job stopped before finishing it, on every attempt.');
+              const reason =
+                job.attemptsMade >= maxAttempts
+                  ? error
+                  : new AppError('WORKER_LOST', 'The worker running this job stopped before finishing it, on every attempt.');
               log?.error({ task_id: job.id, attempts: job.attemptsMade }, 'job exhausted its attempts; kept in the failed set');
               // Not recorded by the time the worker stops: the sweep for lost jobs fails the task later.
               await recordDeadLetter(onDeadLetter, toMessage(job), reason, { stopping: stopping.signal, log });

@@ -48,11 +48,14 @@ export function createMemoryQueue({
     }
     outagesInARow = 0;
     if (attempt < maxAttempts) {
-      const timer = setTimeout(() => {
-        retrying.delete(timer);
-        pending.push({ job, attempt: attempt + 1 });
-        pump();
-      }, backoffDelay(attempt, retryBackoff));
+      const timer = setTimeout(
+        () => {
+          retrying.delete(timer);
+          pending.push({ job, attempt: attempt + 1 });
+          pump();
+        },
+        backoffDelay(attempt, retryBackoff),
+      );
       retrying.set(timer, { job, attempt: attempt + 1 });
     }
     // Jobs in this process end with it: a dead letter not recorded by then has nowhere to go.

@@ -51,7 +51,13 @@ export function createMemoryStore({ resultTtlSeconds, now = Date.now }: MemorySt
     async markProcessing(id) {
       const record = read(id);
       if (!record || isTerminal(record.status)) return undefined;
-      const next: JobRecord = { ...record, status: 'processing', attempts: record.attempts + 1, startedAt: new Date(now()).toISOString(), progress: 0 };
+      const next: JobRecord = {
+        ...record,
+        status: 'processing',
+        attempts: record.attempts + 1,
+        startedAt: new Date(now()).toISOString(),
+        progress: 0,
+      };
       write(next);
       return copy(next);
     },

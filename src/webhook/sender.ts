@@ -64,7 +64,11 @@ export function createWebhookSender({ secret, allowPrivate, maxAttempts, timeout
     });
     await response.body.dump();
     const ok = response.statusCode >= 200 && response.statusCode < 300;
-    return { status: response.statusCode, retry: !ok && isRetryableStatus(response.statusCode), ...(ok ? {} : { error: `answered ${response.statusCode}` }) };
+    return {
+      status: response.statusCode,
+      retry: !ok && isRetryableStatus(response.statusCode),
+      ...(ok ? {} : { error: `answered ${response.statusCode}` }),
+    };
   };
 
   return {

@@ -26,7 +26,17 @@ export interface Worker {
 }
 
 /** Warms the OCR engine, then consumes jobs from the queue and sweeps for jobs the queue lost. */
-export async function startWorker({ queue, store, engine, processor, outages, logger, concurrency, preloadLanguageSets, sweep }: WorkerDependencies): Promise<Worker> {
+export async function startWorker({
+  queue,
+  store,
+  engine,
+  processor,
+  outages,
+  logger,
+  concurrency,
+  preloadLanguageSets,
+  sweep,
+}: WorkerDependencies): Promise<Worker> {
   await Promise.all(preloadLanguageSets.map((lang) => engine.warmUp(lang)));
   await queue.consume(processor.handle, { concurrency, onDeadLetter: processor.recordDeadLetter });
   const sweeper = startSweeper({ store, queue, ...sweep, recordLost: processor.recordLost, logger });

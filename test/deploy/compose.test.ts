@@ -52,9 +52,15 @@ describe.skipIf(!available)('docker-compose.yml', () => {
   });
 
   it('sets only environment variables the config schema accepts, with values it accepts, on the API and the workers', () => {
-    for (const [name, mode] of [['api', 'api'], ['worker', 'worker']] as const) {
+    for (const [name, mode] of [
+      ['api', 'api'],
+      ['worker', 'worker'],
+    ] as const) {
       const environment = services[name]!.environment!;
-      expect(Object.keys(environment).filter((variable) => !(ENVIRONMENT_VARIABLES as string[]).includes(variable)), name).toEqual([]);
+      expect(
+        Object.keys(environment).filter((variable) => !(ENVIRONMENT_VARIABLES as string[]).includes(variable)),
+        name,
+      ).toEqual([]);
       expect(loadConfig(environment).mode).toBe(mode);
     }
   });
@@ -74,7 +80,7 @@ describe.skipIf(!available)('docker-compose.yml', () => {
     for (const hook of hooks) expect(fs.statSync(hook.split(':')[0]!).mode & 0o111, hook).not.toBe(0);
   });
 
-  it('sets on nginx only variables its template or entrypoint hooks read, and on RabbitMQ only the image\'s own', () => {
+  it("sets on nginx only variables its template or entrypoint hooks read, and on RabbitMQ only the image's own", () => {
     const nginx = services.nginx!;
     const read = (nginx.volumes ?? [])
       .map((volume) => volume.split(':')[0]!)
@@ -85,7 +91,7 @@ describe.skipIf(!available)('docker-compose.yml', () => {
     expect(Object.keys(services.rabbitmq!.environment!).filter((variable) => !variable.startsWith('RABBITMQ_'))).toEqual([]);
   });
 
-  it('gives nginx the API upstream, an upload limit just above the API\'s, and a read timeout beyond the longest wait', () => {
+  it("gives nginx the API upstream, an upload limit just above the API's, and a read timeout beyond the longest wait", () => {
     const api = loadConfig(services.api!.environment);
     const nginx = services.nginx!.environment!;
     expect(nginx.API_UPSTREAM).toBe(`api:${api.http.port}`);
@@ -96,6 +102,9 @@ describe.skipIf(!available)('docker-compose.yml', () => {
     const readTimeout = nginxSeconds(/proxy_read_timeout (\w+);/.exec(conf!)![1]!);
     expect(readTimeout).toBeGreaterThan(MAX_WAIT_SECONDS);
     const directives = conf!.split('\n').filter((line) => !line.trim().startsWith('#'));
-    expect(directives.filter((line) => /\$\{\w+\}/.test(line)), 'template variables left unset').toEqual([]);
+    expect(
+      directives.filter((line) => /\$\{\w+\}/.test(line)),
+      'template variables left unset',
+    ).toEqual([]);
   });
 });

@@ -66,7 +66,9 @@ describe('the Dockerfile, built without Docker', () => {
   it('passes its HEALTHCHECK while the service runs, and fails it once the service is gone', async () => {
     const [program, ...args] = image.healthcheck;
     expect(program).toBe('node');
-    const check = () => spawnSync(process.execPath, args, { cwd: image.workdir, env: { PATH: process.env.PATH, PORT: String(service.port), HOST: '127.0.0.1' } }).status;
+    const check = () =>
+      spawnSync(process.execPath, args, { cwd: image.workdir, env: { PATH: process.env.PATH, PORT: String(service.port), HOST: '127.0.0.1' } })
+        .status;
     expect(check()).toBe(0);
     expect(await service.stop()).toBe(0);
     expect(check()).toBe(1);

@@ -121,7 +121,10 @@ describe.skipIf(missing)('the distributed stack on RabbitMQ and Redis: one API p
     const [longTask] = await uploadAll(stack.api.url, [LONG_PAGE]);
     let victim: RunningService | undefined;
     await eventually(
-      () => (victim = stack.workers.find((worker) => logRecords(worker.logs()).some((record) => record.msg === 'job started' && record.task_id === longTask))) !== undefined,
+      () =>
+        (victim = stack.workers.find((worker) =>
+          logRecords(worker.logs()).some((record) => record.msg === 'job started' && record.task_id === longTask),
+        )) !== undefined,
       'the long job to start on a worker',
       60_000,
     );

@@ -56,7 +56,9 @@ describe('the OpenAPI page in a real browser', () => {
     const page = await browser.newPage();
     await page.goto(`${service.url}/docs/`);
     const upload = await tryOut(page, 'post', '/upload');
-    await upload.locator('tr[data-property-name="file"] input[type="file"]').setInputFiles(fileURLToPath(new URL('../fixtures/scan.png', import.meta.url)));
+    await upload
+      .locator('tr[data-property-name="file"] input[type="file"]')
+      .setInputFiles(fileURLToPath(new URL('../fixtures/scan.png', import.meta.url)));
     const accepted = await execute(upload);
     expect(accepted.status, accepted.body).toBe(202);
     const { task_id: taskId } = JSON.parse(accepted.body) as { task_id: string };

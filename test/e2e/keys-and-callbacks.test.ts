@@ -54,7 +54,7 @@ describe('API keys, idempotency and callbacks', () => {
     expect(viaHeader.status).toBe(404);
   });
 
-  it("keeps a job to the key that made it: another key cannot read, wait on or delete it", async () => {
+  it('keeps a job to the key that made it: another key cannot read, wait on or delete it', async () => {
     const accepted = await uploadAs(service, ALICE, await renderTextImage('Only for Alice'));
     expect(accepted.status).toBe(202);
     const id = accepted.body.task_id as string;
@@ -94,7 +94,9 @@ describe('API keys, idempotency and callbacks', () => {
     await eventually(() => receiver.received.length >= 3, 'three callback attempts', 30_000);
     const { headers, body } = receiver.received.at(-1)!;
     expect(JSON.parse(body)).toMatchObject({ task_id: id, status: 'completed', result: { text: expect.stringContaining('Call me back') } });
-    expect(verifySignature(SECRET, { timestamp: String(headers['x-ocr-timestamp']), body, signature: String(headers['x-ocr-signature']) })).toBe(true);
+    expect(verifySignature(SECRET, { timestamp: String(headers['x-ocr-timestamp']), body, signature: String(headers['x-ocr-signature']) })).toBe(
+      true,
+    );
     // The delivery is recorded right after the receiver's answer: poll until it shows.
     let job: Record<string, any> = {};
     for (let tries = 0; tries < 50 && !job.callback; tries += 1) {

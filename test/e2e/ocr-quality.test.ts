@@ -85,7 +85,9 @@ describe('OCR quality over real HTTP', () => {
   });
 
   it.each(['true', 'false'])('reads AVIF, which tesseract.js cannot decode itself, with preprocess=%s', async (preprocess) => {
-    const avif = await sharp(await renderTextImage('Modern formats too')).avif({ lossless: true }).toBuffer();
+    const avif = await sharp(await renderTextImage('Modern formats too'))
+      .avif({ lossless: true })
+      .toBuffer();
     const accepted = await upload(service.url, avif, { preprocess, filename: 'scan.avif', contentType: 'image/avif' });
     expect(accepted.status).toBe(202);
     expect((await waitForResult(service.url, accepted.body.task_id)).result.text.trim()).toBe('Modern formats too');
@@ -123,7 +125,13 @@ describe('OCR quality over real HTTP', () => {
     const tsv = await fetchRendition(service, accepted.body.task_id, 'tsv');
     expect(tsv.type).toBe('text/tab-separated-values; charset=utf-8');
     expect(tsv.body.toString()).toMatch(/^level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n1\t/);
-    expect(tsv.body.toString().split('\n').filter((line) => line.startsWith('5\t')).map((line) => line.split('\t')[11])).toEqual(text.split(/\s+/));
+    expect(
+      tsv.body
+        .toString()
+        .split('\n')
+        .filter((line) => line.startsWith('5\t'))
+        .map((line) => line.split('\t')[11]),
+    ).toEqual(text.split(/\s+/));
     const pdf = await fetchRendition(service, accepted.body.task_id, 'pdf');
     expect(pdf.type).toBe('application/pdf');
     // The page is the uploaded image at its resolution (or 300 dpi), under its words.

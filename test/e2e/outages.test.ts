@@ -57,19 +57,23 @@ describe.skipIf(missing)('outages and poison jobs on the distributed stack', () 
     expect((await waitForResult(stack.api.url, after.body.task_id)).result.text).toContain('After the outage');
   });
 
-  it('fails a poison image (one that outruns JOB_TIMEOUT_MS) at once, and the worker stays healthy for the next job', { timeout: 120_000 }, async () => {
-    const line = 'Dense small print that keeps the recognizer busy for a long while, line after line,';
-    const page = Array.from({ length: 120 }, (_, i) => `${i} ${line}`).join('\n');
-    const poisoned = await upload(stack.api.url, await renderTextImage(page, { dpi: 150 }));
-    expect(poisoned.status).toBe(202);
-    const ended = await waitForResult(stack.api.url, poisoned.body.task_id);
-    expect(ended).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'OCR_TIMEOUT', message: expect.stringContaining('3000 ms') } });
-    expect((await requestJson(`${stack.workers[0]!.url}/health`)).status).toBe(200);
-    const workerMetrics = await (await fetch(`${stack.workers[0]!.url}/metrics`)).text();
-    expect(workerMetrics).toContain('ocr_jobs_total{outcome="failed",code="OCR_TIMEOUT"} 1');
-    const next = await upload(stack.api.url, await renderTextImage('Next in line'));
-    expect((await waitForResult(stack.api.url, next.body.task_id)).result.text).toContain('Next in line');
-  });
+  it(
+    'fails a poison image (one that outruns JOB_TIMEOUT_MS) at once, and the worker stays healthy for the next job',
+    { timeout: 120_000 },
+    async () => {
+      const line = 'Dense small print that keeps the recognizer busy for a long while, line after line,';
+      const page = Array.from({ length: 120 }, (_, i) => `${i} ${line}`).join('\n');
+      const poisoned = await upload(stack.api.url, await renderTextImage(page, { dpi: 150 }));
+      expect(poisoned.status).toBe(202);
+      const ended = await waitForResult(stack.api.url, poisoned.body.task_id);
+      expect(ended).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'OCR_TIMEOUT', message: expect.stringContaining('3000 ms') } });
+      expect((await requestJson(`${stack.workers[0]!.url}/health`)).status).toBe(200);
+      const workerMetrics = await (await fetch(`${stack.workers[0]!.url}/metrics`)).text();
+      expect(workerMetrics).toContain('ocr_jobs_total{outcome="failed",code="OCR_TIMEOUT"} 1');
+      const next = await upload(stack.api.url, await renderTextImage('Next in line'));
+      expect((await waitForResult(stack.api.url, next.body.task_id)).result.text).toContain('Next in line');
+    },
+  );
 });
 
 describe.skipIf(missing)('upload rate limits shared by every API instance through Redis', () => {
@@ -119,11 +123,15 @@ describe.skipIf(missing)('SIGTERM on a worker process', () => {
   });
 });
 
-describe.skipIf(missing)('a job removed from the queue behind the service\'s back', () => {
+describe.skipIf(missing)("a job removed from the queue behind the service's back", () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({ queue: 'rabbitmq', workers: 0, env: { JOB_TIMEOUT_MS: '1000', JOB_STALE_AFTER_MS: '1500', SWEEP_INTERVAL_MS: '300' } });
+    stack = await startStack({
+      queue: 'rabbitmq',
+      workers: 0,
+      env: { JOB_TIMEOUT_MS: '1000', JOB_STALE_AFTER_MS: '1500', SWEEP_INTERVAL_MS: '300' },
+    });
   });
 
   afterAll(async () => {

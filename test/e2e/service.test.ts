@@ -26,19 +26,22 @@ describe('the service over real HTTP (MODE=all, memory queue and store)', () => 
     expect(code, `exit code ${code}; the last log lines:\n${service.logs().slice(-4000)}`).toBe(0);
   });
 
-  it.each(SAMPLES.map((text, index) => [index, text] as const))('reads printed text %i back with under 3%% character errors', async (_index, text) => {
-    const accepted = await upload(service.url, await renderTextImage(text));
-    expect(accepted.status).toBe(202);
-    expect(accepted.body).toEqual({ task_id: expect.any(String), status: 'queued', status_url: `/result/${accepted.body.task_id}` });
-    expect(accepted.headers.get('location')).toBe(accepted.body.status_url);
+  it.each(SAMPLES.map((text, index) => [index, text] as const))(
+    'reads printed text %i back with under 3%% character errors',
+    async (_index, text) => {
+      const accepted = await upload(service.url, await renderTextImage(text));
+      expect(accepted.status).toBe(202);
+      expect(accepted.body).toEqual({ task_id: expect.any(String), status: 'queued', status_url: `/result/${accepted.body.task_id}` });
+      expect(accepted.headers.get('location')).toBe(accepted.body.status_url);
 
-    const done = await waitForResult(service.url, accepted.body.task_id);
-    expect(done).toMatchObject({ task_id: accepted.body.task_id, status: 'completed', attempts: 1, error: null });
-    expect(done.result.lang).toBe('eng');
-    expect(done.result.confidence).toBeGreaterThan(70);
-    expect(done.result.timings.recognition_ms).toBeGreaterThan(0);
-    expect(characterErrorRate(text, done.result.text)).toBeLessThan(0.03);
-  });
+      const done = await waitForResult(service.url, accepted.body.task_id);
+      expect(done).toMatchObject({ task_id: accepted.body.task_id, status: 'completed', attempts: 1, error: null });
+      expect(done.result.lang).toBe('eng');
+      expect(done.result.confidence).toBeGreaterThan(70);
+      expect(done.result.timings.recognition_ms).toBeGreaterThan(0);
+      expect(characterErrorRate(text, done.result.text)).toBeLessThan(0.03);
+    },
+  );
 
   it('completes 20 uploads sent at once, each with its own text', async () => {
     const texts = Array.from({ length: 20 }, (_, i) => `Parcel number ${1000 + i * 37} left the depot.`);
@@ -102,7 +105,9 @@ describe('the service over real HTTP (MODE=all, memory queue and store)', () => 
     });
 
     it('a file over MAX_UPLOAD_BYTES: 413 FILE_TOO_LARGE', async () => {
-      const noise = await sharp({ create: { width: 1200, height: 1200, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+      const noise = await sharp({
+        create: { width: 1200, height: 1200, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } },
+      })
         .png({ compressionLevel: 0 })
         .toBuffer();
       expect(noise.length).toBeGreaterThan(MAX_UPLOAD_BYTES);
@@ -172,8 +177,6 @@ describe('the service over real HTTP (MODE=all, memory queue and store)', () => 
     // The result is stored before the worker logs it, so the line may still be in the pipe.
     const logged = (msg: string) => logRecords(service.logs()).some((record) => record.task_id === taskId && record.msg === msg);
     await eventually(() => logged('job completed'), 'the job completed log line');
-    expect(logRecords(service.logs())).toContainEqual(
-      expect.objectContaining({ request_id: 'trace-abc-123', task_id: taskId, msg: 'job accepted' }),
-    );
+    expect(logRecords(service.logs())).toContainEqual(expect.objectContaining({ request_id: 'trace-abc-123', task_id: taskId, msg: 'job accepted' }));
   });
 });

@@ -13,11 +13,14 @@ interface Answer {
 /** Sends raw bytes as a POST /upload body, with whatever headers the case wants. */
 function rawPost(port: number, headers: Record<string, string>, body: Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/upload', headers: { ...headers, 'content-length': String(body.length) } }, (response) => {
-      let text = '';
-      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-    });
+    const request = http.request(
+      { host: '127.0.0.1', port, method: 'POST', path: '/upload', headers: { ...headers, 'content-length': String(body.length) } },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -91,7 +94,9 @@ describe('malformed uploads never get a 5xx and never take the API down', () => 
 
   it('a body that stops before the closing boundary', async () => {
     const body = multipart([filePart(png)]);
-    expectClientError(await rawPost(service.port, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, body.subarray(0, body.length - 200)));
+    expectClientError(
+      await rawPost(service.port, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, body.subarray(0, body.length - 200)),
+    );
   });
 
   it('a connection that dies in the middle of the upload', async () => {

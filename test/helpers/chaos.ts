@@ -56,7 +56,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function restartBroker(): Promise<void> {
   const { execFile } = await import('node:child_process');
-  const run = (args: string[]) => new Promise<void>((resolve, reject) => execFile('rabbitmqctl', args, (error) => (error ? reject(new Error(`rabbitmqctl ${args.join(' ')} failed`, { cause: error })) : resolve())));
+  const run = (args: string[]) =>
+    new Promise<void>((resolve, reject) =>
+      execFile('rabbitmqctl', args, (error) => (error ? reject(new Error(`rabbitmqctl ${args.join(' ')} failed`, { cause: error })) : resolve())),
+    );
   await run(['stop_app']);
   await run(['start_app']);
 }
@@ -190,7 +193,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   for (const { index, body } of results) {
     if (body?.status === 'completed' || body?.status === 'failed') continue;
     const taskId = accepted.get(index)!;
-    const lines = allWorkers.flatMap((worker) => logRecords(worker.logs()).filter((record) => record.task_id === taskId).map((record) => record.msg));
+    const lines = allWorkers.flatMap((worker) =>
+      logRecords(worker.logs())
+        .filter((record) => record.task_id === taskId)
+        .map((record) => record.msg),
+    );
     log(`lost: task ${taskId} is ${body?.status ?? 'unread'}; worker log: ${lines.join(' / ') || 'nothing'}`);
   }
   const figures: ChaosFigures = {
@@ -199,7 +206,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     failed: results.filter(({ body }) => body?.status === 'failed').length,
     lost: results.filter(({ body }) => body?.status !== 'completed' && body?.status !== 'failed').length,
     duplicated: [...completions.values()].filter((count) => count > 1).length,
-    wrongText: results.filter(({ index, body }) => body?.status === 'completed' && !String(body.result?.text).includes(texts[index % texts.length]!.split(' ')[2]!)).length,
+    wrongText: results.filter(
+      ({ index, body }) => body?.status === 'completed' && !String(body.result?.text).includes(texts[index % texts.length]!.split(' ')[2]!),
+    ).length,
     refusedWhileDown,
     retried: results.filter(({ body }) => body?.status === 'completed' && body.attempts > 1).length,
     workersKilled,

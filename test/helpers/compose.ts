@@ -27,6 +27,10 @@ export interface ComposeProject {
  */
 export function composeProject(): ComposeProject {
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-  const yaml = execFileSync(DOCKER_COMPOSE, ['--project-directory', ROOT, '-f', 'docker-compose.yml', 'config'], { cwd: ROOT, env, encoding: 'utf8' });
+  const yaml = execFileSync(DOCKER_COMPOSE, ['--project-directory', ROOT, '-f', 'docker-compose.yml', 'config'], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
   return parse(yaml) as ComposeProject;
 }

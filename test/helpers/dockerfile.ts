@@ -16,7 +16,10 @@ export interface Stage {
 
 /** Reads a Dockerfile into its stages (`FROM image AS name` starts one). */
 export function parseDockerfile(text: string): Stage[] {
-  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((line) => line.trim());
+  const lines = text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.trim());
   const stages: Stage[] = [];
   for (const line of lines.filter((candidate) => candidate && !candidate.startsWith('#'))) {
     const [, keyword, args] = /^(\S+)\s+(.*)$/.exec(line) ?? [];

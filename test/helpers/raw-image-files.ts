@@ -16,7 +16,7 @@ export interface BmpOptions {
 function encodeRle8(rows: Buffer[]): Buffer {
   const codes: number[] = [];
   for (const row of rows) {
-    for (let x = 0; x < row.length; ) {
+    for (let x = 0; x < row.length;) {
       let run = 1;
       while (x + run < row.length && run < 255 && row[x + run] === row[x]) run += 1;
       codes.push(run, row[x]!);

@@ -67,7 +67,10 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
     expect(hocrWords.map((match) => match[5])).toEqual(TEXT.split(/\s+/));
     expect(hocrWords.every((match) => Number(match[3]) <= width && Number(match[4]) <= height)).toBe(true);
 
-    const rows = result.tsv!.trim().split('\n').map((line) => line.split('\t'));
+    const rows = result
+      .tsv!.trim()
+      .split('\n')
+      .map((line) => line.split('\t'));
     expect(rows[0]).toEqual(['level', 'page_num', 'block_num', 'par_num', 'line_num', 'word_num', 'left', 'top', 'width', 'height', 'conf', 'text']);
     const wordRows = rows.filter((cells) => cells[0] === '5');
     expect(wordRows.map((cells) => cells[11])).toEqual(TEXT.split(/\s+/));
@@ -116,7 +119,9 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
     });
 
     it('assumes 300 dpi for an image that declares no resolution, and returns no words unless asked for', async () => {
-      const { data, info } = await sharp(await renderTextImage(TEXT, { dpi: 110 })).raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(await renderTextImage(TEXT, { dpi: 110 }))
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       const page = await sharp(data, { raw: info }).png().toBuffer();
       expect((await sharp(page).metadata()).density).toBeUndefined();
       const result = await pipeline.run({ image: page, lang: 'eng', preprocess: true, outputs: ['pdf'] });
@@ -127,7 +132,10 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
     });
 
     it('sets the words of a deskewed page along the slope of the uploaded image', async () => {
-      const skewed = await sharp(await renderTextImage(TEXT, { dpi: 150 })).rotate(3, { background: '#ffffff' }).png().toBuffer();
+      const skewed = await sharp(await renderTextImage(TEXT, { dpi: 150 }))
+        .rotate(3, { background: '#ffffff' })
+        .png()
+        .toBuffer();
       const result = await pipeline.run({ image: skewed, lang: 'eng', preprocess: true, outputs: ['pdf'] });
       expect(Math.abs(result.preprocessing!.deskewRadians)).toBeGreaterThan(0.03);
       const { words } = readSearchablePdf(Buffer.from(result.pdf!));
@@ -139,7 +147,10 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
     });
 
     it('embeds a JPEG as it was uploaded, without encoding it again', async () => {
-      const jpeg = await sharp(await renderTextImage(TEXT, { dpi: 150 })).withDensity(200).jpeg({ quality: 90 }).toBuffer();
+      const jpeg = await sharp(await renderTextImage(TEXT, { dpi: 150 }))
+        .withDensity(200)
+        .jpeg({ quality: 90 })
+        .toBuffer();
       const result = await pipeline.run({ image: jpeg, lang: 'eng', preprocess: false, outputs: ['pdf'] });
       const pdf = readSearchablePdf(Buffer.from(result.pdf!));
       expect(pdf.image).toMatchObject({ filter: 'DCTDecode', colorSpace: 'DeviceRGB' });
@@ -185,7 +196,11 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
   });
 
   it('reads light text on a dark background', async () => {
-    const image = await sharp(await renderTextImage(TEXT, { dpi: 90 })).flatten({ background: '#ffffff' }).negate().png().toBuffer();
+    const image = await sharp(await renderTextImage(TEXT, { dpi: 90 }))
+      .flatten({ background: '#ffffff' })
+      .negate()
+      .png()
+      .toBuffer();
     const result = await pipeline.run({ image, lang: 'eng', preprocess: true, outputs: [] });
     expect(result.preprocessing!.inverted).toBe(true);
     expect(characterErrorRate(TEXT, result.text)).toBeLessThan(0.03);

@@ -60,7 +60,14 @@ describe('tesseract engine: worker threads and language sets', () => {
     created.push((langs as string[]).join('+'));
     return worker;
   };
-  const engine = createTesseractEngine({ catalog, workersPerLanguageSet: 1, maxLanguageSets: 1, jobTimeoutMs: 60_000, logger, createWorker: watchedCreateWorker });
+  const engine = createTesseractEngine({
+    catalog,
+    workersPerLanguageSet: 1,
+    maxLanguageSets: 1,
+    jobTimeoutMs: 60_000,
+    logger,
+    createWorker: watchedCreateWorker,
+  });
   afterAll(() => engine.close());
 
   it('fails the job running on it with OCR_FAILED at once, and serves the next job on a fresh worker', async () => {

@@ -121,7 +121,13 @@ describe('validateImage', () => {
       const pnm = await encodeNetpbm(await page, kind, { maxValue });
       await expect(validate(pnm)).resolves.toMatchObject({ type: 'pnm' });
       // Binary rasters lose their last byte; plain ones their last sample and the newline after it.
-      const cut = kind <= 'P3' ? pnm.toString('latin1').trimEnd().replace(/\s*\d+$/, '') : pnm.subarray(0, pnm.length - 1);
+      const cut =
+        kind <= 'P3'
+          ? pnm
+              .toString('latin1')
+              .trimEnd()
+              .replace(/\s*\d+$/, '')
+          : pnm.subarray(0, pnm.length - 1);
       await expect(validate(Buffer.from(cut))).rejects.toMatchObject(unreadable(/ends before the pixel data/));
     });
 

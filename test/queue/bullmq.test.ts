@@ -14,7 +14,14 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
   let proxiedUrl: string;
   const opened: JobQueue[] = [];
   const open = async (options: Partial<Parameters<typeof createBullQueue>[0]> = {}) => {
-    const queue = await createBullQueue({ url: REDIS_URL, name: 'jobs', keyPrefix, maxAttempts: 3, retryBackoff: { initialMs: 50, maxMs: 200 }, ...options });
+    const queue = await createBullQueue({
+      url: REDIS_URL,
+      name: 'jobs',
+      keyPrefix,
+      maxAttempts: 3,
+      retryBackoff: { initialMs: 50, maxMs: 200 },
+      ...options,
+    });
     opened.push(queue);
     return queue;
   };
@@ -47,9 +54,12 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
     await survivor.publish(job);
     await hanging.reached;
     const deliveries: Delivery[] = [];
-    await survivor.consume(async (delivered, delivery) => {
-      if (delivered.id === job.id) deliveries.push(delivery);
-    }, { concurrency: 1 });
+    await survivor.consume(
+      async (delivered, delivery) => {
+        if (delivered.id === job.id) deliveries.push(delivery);
+      },
+      { concurrency: 1 },
+    );
 
     await proxy.cut();
     await eventually(() => deliveries.length === 1, 'the job on the other worker', 20_000);

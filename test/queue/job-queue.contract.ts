@@ -123,7 +123,9 @@ export function describeJobQueueContract(backend: QueueBackend): void {
       await queue.publish(makeJob());
       await eventually(() => startedAt.length === 4, 'four attempts');
       const waits = startedAt.slice(1).map((at, index) => at - startedAt[index]!);
-      waits.forEach((wait, index) => expect(wait).toBeGreaterThanOrEqual(Math.min(RETRY_BACKOFF.maxMs, RETRY_BACKOFF.initialMs * 2 ** index) / 2 - 5));
+      waits.forEach((wait, index) =>
+        expect(wait).toBeGreaterThanOrEqual(Math.min(RETRY_BACKOFF.maxMs, RETRY_BACKOFF.initialMs * 2 ** index) / 2 - 5),
+      );
     });
 
     it('dead-letters a job whose final attempt failed, and delivers it no more', async () => {

@@ -28,7 +28,14 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
   let proxiedUrl: string;
   const opened: JobQueue[] = [];
   const open = async (options: Partial<Parameters<typeof createRabbitQueue>[0]> = {}) => {
-    const queue = await createRabbitQueue({ url: AMQP_URL, name, maxAttempts: 3, retryBackoff: { initialMs: 100, maxMs: 400 }, reconnectBackoff: { initialMs: 50, maxMs: 500 }, ...options });
+    const queue = await createRabbitQueue({
+      url: AMQP_URL,
+      name,
+      maxAttempts: 3,
+      retryBackoff: { initialMs: 100, maxMs: 400 },
+      reconnectBackoff: { initialMs: 50, maxMs: 500 },
+      ...options,
+    });
     opened.push(queue);
     return queue;
   };
@@ -53,9 +60,12 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
   it('declares a durable work queue, retry queues that feed it, and a dead-letter queue holding exhausted jobs', async () => {
     const queue = await open({ maxAttempts: 1 });
     const job = makeJob();
-    await queue.consume(async () => {
-      throw new Error('always failing');
-    }, { concurrency: 1 });
+    await queue.consume(
+      async () => {
+        throw new Error('always failing');
+      },
+      { concurrency: 1 },
+    );
     await queue.publish(job);
 
     const connection = await amqp.connect(AMQP_URL);
@@ -158,11 +168,14 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
       await hanging.reached;
 
       const seen: Array<{ delivery: Delivery; picked: boolean }> = [];
-      await survivor.consume(async (delivered, delivery) => {
-        const picked = (await store.markProcessing(delivered.id)) !== undefined;
-        if (picked) await store.complete(delivered.id, { ...result, text: 'stored again' });
-        seen.push({ delivery, picked });
-      }, { concurrency: 1 });
+      await survivor.consume(
+        async (delivered, delivery) => {
+          const picked = (await store.markProcessing(delivered.id)) !== undefined;
+          if (picked) await store.complete(delivered.id, { ...result, text: 'stored again' });
+          seen.push({ delivery, picked });
+        },
+        { concurrency: 1 },
+      );
       await proxy.cut();
       await eventually(() => seen.length === 1, 'the redelivery', 15_000);
       expect(seen[0]).toEqual({ delivery: { attempt: 2, finalAttempt: false }, picked: false });

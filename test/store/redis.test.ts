@@ -100,7 +100,12 @@ describe.skipIf(await missingServers('redis'))('the Redis result store', () => {
     const started = Date.now();
     const store = await open({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 300 });
     expect(Date.now() - started).toBeLessThan(2_000);
-    const operations: Array<() => Promise<unknown>> = [() => store.ping(), () => store.create(newJob()), () => store.get('x'), () => store.waitFor('x', 10_000)];
+    const operations: Array<() => Promise<unknown>> = [
+      () => store.ping(),
+      () => store.create(newJob()),
+      () => store.get('x'),
+      () => store.waitFor('x', 10_000),
+    ];
     for (const operation of operations) {
       const { ms, outcome } = await timed(operation);
       expect(outcome.status).toBe('rejected');

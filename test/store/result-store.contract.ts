@@ -45,7 +45,14 @@ export function describeResultStoreContract(backend: StoreBackend): void {
       const store = await open();
       const job = newJob();
       await store.create(job);
-      expect(await store.get(job.id)).toMatchObject({ id: job.id, status: 'queued', attempts: 0, options: job.options, mediaType: 'image/png', createdAt: job.createdAt });
+      expect(await store.get(job.id)).toMatchObject({
+        id: job.id,
+        status: 'queued',
+        attempts: 0,
+        options: job.options,
+        mediaType: 'image/png',
+        createdAt: job.createdAt,
+      });
       expect(await store.get('no-such-task')).toBeUndefined();
     });
 

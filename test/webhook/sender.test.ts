@@ -22,7 +22,14 @@ describe('webhook sender', () => {
   });
 
   const sender = (allowPrivate: boolean) =>
-    createWebhookSender({ secret: SECRET, allowPrivate, maxAttempts: 4, timeoutMs: 2000, retryBackoff: { initialMs: 20, maxMs: 1_000 }, logger: pino({ level: 'silent' }) });
+    createWebhookSender({
+      secret: SECRET,
+      allowPrivate,
+      maxAttempts: 4,
+      timeoutMs: 2000,
+      retryBackoff: { initialMs: 20, maxMs: 1_000 },
+      logger: pino({ level: 'silent' }),
+    });
 
   it('POSTs the body signed over timestamp and body, and the signature verifies', async () => {
     const delivery = await sender(true).deliver(url, { task_id: 't1', status: 'completed' }, { taskId: 't1' });

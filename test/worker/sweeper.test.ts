@@ -30,7 +30,8 @@ describe('the sweep for jobs the queue lost', () => {
     return { store, queue, sweeper };
   };
 
-  const record = (store: ResultStore, id: string) => store.create({ id, options: { lang: 'eng' }, mediaType: 'image/png', createdAt: new Date().toISOString() });
+  const record = (store: ResultStore, id: string) =>
+    store.create({ id, options: { lang: 'eng' }, mediaType: 'image/png', createdAt: new Date().toISOString() });
 
   it('fails a task left queued whose job the queue no longer holds, and leaves one the queue still holds', async () => {
     const { store, queue, sweeper } = setup();

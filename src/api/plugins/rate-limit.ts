@@ -18,7 +18,13 @@ export interface RateLimitOptions {
 export const rateLimit = fp<RateLimitOptions>(async (app, { max, windowMs, redis }) => {
   // Fail-fast with short timeouts: a slow Redis must not hold up uploads here.
   const client = redis
-    ? createRedisConnection({ url: redis.url, name: `${redis.keyPrefix}rate-limit`, mode: 'fail-fast', connectTimeoutMs: 1_000, commandTimeoutMs: 1_000 })
+    ? createRedisConnection({
+        url: redis.url,
+        name: `${redis.keyPrefix}rate-limit`,
+        mode: 'fail-fast',
+        connectTimeoutMs: 1_000,
+        commandTimeoutMs: 1_000,
+      })
     : undefined;
   if (client) {
     client.on('error', () => undefined);

@@ -46,7 +46,9 @@ export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (
           400: errorResponse('wait or format is out of range (INVALID_PARAMETER names the allowed values).'),
           401: unauthorized,
           404: taskNotFound,
-          409: errorResponse('format= on a task that has not completed (NO_RESULT), or for a rendition not asked for at upload (FORMAT_NOT_REQUESTED).'),
+          409: errorResponse(
+            'format= on a task that has not completed (NO_RESULT), or for a rendition not asked for at upload (FORMAT_NOT_REQUESTED).',
+          ),
         },
       },
       onRequest: authenticate,

@@ -142,7 +142,9 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       }
       if (scopedKey) {
         // The job is queued whatever happens here; a retry before this lands publishes it again, which runs once.
-        await store.confirmIdempotencyKey(scopedKey).catch((error: unknown) => request.log.warn({ err: error }, 'could not mark the idempotency key as queued'));
+        await store
+          .confirmIdempotencyKey(scopedKey)
+          .catch((error: unknown) => request.log.warn({ err: error }, 'could not mark the idempotency key as queued'));
       }
       request.log.info({ task_id: id, lang: options.lang, media_type: mediaType, bytes: image.length }, 'job accepted');
       return accepted(id);

@@ -3,7 +3,14 @@ import type { ErrorInfo } from '../../errors.js';
 import type { JobMessage, OcrOptions } from '../../job.js';
 
 /** Message headers: everything of the job but the image, which is the body. */
-const HEADER = { id: 'x-task-id', mediaType: 'x-media-type', options: 'x-ocr-options', attempt: 'x-attempt', errorCode: 'x-error-code', errorMessage: 'x-error-message' } as const;
+const HEADER = {
+  id: 'x-task-id',
+  mediaType: 'x-media-type',
+  options: 'x-ocr-options',
+  attempt: 'x-attempt',
+  errorCode: 'x-error-code',
+  errorMessage: 'x-error-message',
+} as const;
 
 /** Where a message goes, under which attempt, and what it carries besides the job. */
 export interface Routing {
@@ -15,7 +22,10 @@ export interface Routing {
 }
 
 /** The persistent message that carries `job` under `routing`. */
-export function toMessage(job: JobMessage, { attempt, headers: extraHeaders = {}, expiresInMs }: Routing): { body: Buffer; options: Options.Publish } {
+export function toMessage(
+  job: JobMessage,
+  { attempt, headers: extraHeaders = {}, expiresInMs }: Routing,
+): { body: Buffer; options: Options.Publish } {
   return {
     body: job.image,
     options: {

@@ -95,7 +95,15 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Jo
     return moveTo(channel, message, job, { queue: names.retries[step]!, attempt: attempt + 1, expiresInMs: withJitter(levels[step]!) });
   };
 
-  const deadLetter = async (state: ConsumerState, channel: ConfirmChannel, message: ConsumeMessage, job: JobMessage, attempt: number, error: unknown, onDeadLetter?: DeadLetterHandler) => {
+  const deadLetter = async (
+    state: ConsumerState,
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    job: JobMessage,
+    attempt: number,
+    error: unknown,
+    onDeadLetter?: DeadLetterHandler,
+  ) => {
     const info = toErrorInfo(error);
     if (!(await recordDeadLetter(onDeadLetter, job, error, { stopping: state.stopping.signal, log }))) {
       // Stopping before the outcome could be recorded: the job stays in the queue, to be dead-lettered on its next turn.
@@ -106,7 +114,14 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Jo
     log?.error({ task_id: job.id, attempt, code: info.code }, 'job exhausted its attempts; moved to the dead-letter queue');
   };
 
-  const deliver = async (state: ConsumerState, channel: ConfirmChannel, message: ConsumeMessage, handler: JobHandler, { onDeadLetter }: ConsumeOptions, slots: Slots): Promise<void> => {
+  const deliver = async (
+    state: ConsumerState,
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    handler: JobHandler,
+    { onDeadLetter }: ConsumeOptions,
+    slots: Slots,
+  ): Promise<void> => {
     const { job, attempt } = fromMessage(message);
     await slots.acquire();
     try {

@@ -109,12 +109,16 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
     },
 
     async complete(id, result) {
-      const finished = await call(() => client.ocrFinish(...args(id, 'completed', new Date().toISOString(), 'result', JSON.stringify(result), 'error')));
+      const finished = await call(() =>
+        client.ocrFinish(...args(id, 'completed', new Date().toISOString(), 'result', JSON.stringify(result), 'error')),
+      );
       return finished === 1;
     },
 
     async fail(id, error) {
-      const finished = await call(() => client.ocrFinish(...args(id, 'failed', new Date().toISOString(), 'error', JSON.stringify(error), 'progress')));
+      const finished = await call(() =>
+        client.ocrFinish(...args(id, 'failed', new Date().toISOString(), 'error', JSON.stringify(error), 'progress')),
+      );
       return finished === 1;
     },
 

@@ -105,7 +105,10 @@ export function createWaiters({ channel, connect, get, subscribeTimeoutMs, logge
             reject(error);
           },
         };
-        const timer = setTimeout(() => void get(id).then(waiter.settle, (error: unknown) => waiter.fail(error instanceof Error ? error : storeUnavailable(error))), timeoutMs);
+        const timer = setTimeout(
+          () => void get(id).then(waiter.settle, (error: unknown) => waiter.fail(error instanceof Error ? error : storeUnavailable(error))),
+          timeoutMs,
+        );
         waiting.add(waiter);
         // The job may have finished between the first read and the subscription: look once more.
         wake(id);

@@ -23,7 +23,11 @@ describe('GET /result/:id', () => {
 
     await api.complete(id, { words: [], hocr: '<div/>', pdf: PDF.toString('base64') });
     const done = (await get(`/result/${id}`)).json();
-    expect(done).toMatchObject({ status: 'completed', progress: 1, options: { lang: 'eng', psm: null, preprocess: true, output: ['text', 'words', 'hocr', 'pdf'] } });
+    expect(done).toMatchObject({
+      status: 'completed',
+      progress: 1,
+      options: { lang: 'eng', psm: null, preprocess: true, output: ['text', 'words', 'hocr', 'pdf'] },
+    });
     expect(done.result).toMatchObject({ text: 'Hello', words: [], formats: ['text', 'hocr', 'pdf'] });
     // Every output asked for is in the result: as a field (words) or as a rendition (formats).
     expect(done.options.output.filter((name: string) => !done.result.formats.includes(name))).toEqual(['words']);

@@ -57,7 +57,11 @@ describe('POST /upload with an Idempotency-Key, when an outage cuts the first tr
     const redisDown = () => Promise.reject(new AppError('STORE_UNAVAILABLE', 'Redis is restarting.'));
     const api = await buildTestApi({
       // The first try records the task, then the broker and Redis go away: nothing can be cleaned up after it.
-      store: { ...store, delete: (id) => (outage ? redisDown() : store.delete(id)), releaseIdempotencyKey: (key) => (outage ? redisDown() : store.releaseIdempotencyKey(key)) },
+      store: {
+        ...store,
+        delete: (id) => (outage ? redisDown() : store.delete(id)),
+        releaseIdempotencyKey: (key) => (outage ? redisDown() : store.releaseIdempotencyKey(key)),
+      },
       queue: {
         ...queue,
         publish: async (job) => {
