@@ -1,6 +1,16 @@
-import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { Logger } from 'pino';
 import { backoffDelay, type Backoff } from '../../backoff.js';
+
+/** Runs `use` on a channel of a connection of its own, closed afterwards: for one-off administration. */
+export async function withChannel<T>(url: string, use: (channel: Channel) => Promise<T>): Promise<T> {
+  const connection = await amqp.connect(url);
+  try {
+    return await use(await connection.createChannel());
+  } finally {
+    await connection.close();
+  }
+}
 
 export interface LinkOptions {
   url: string;

@@ -1,5 +1,6 @@
-import amqp, { type ConfirmChannel } from 'amqplib';
+import type { ConfirmChannel } from 'amqplib';
 import { backoffCeiling, type Backoff } from '../../backoff.js';
+import { withChannel } from './amqp-link.js';
 
 /** Retry delays double up to their ceiling in this many steps at most; one retry queue per step. */
 const MAX_RETRY_LEVELS = 16;
@@ -39,13 +40,9 @@ export async function declareTopology(channel: ConfirmChannel, name: string, lev
 
 /** Deletes every queue of a work queue (for tests and for tearing down a deployment). */
 export async function deleteTopology(url: string, name: string): Promise<void> {
-  const connection = await amqp.connect(url);
-  try {
-    const channel = await connection.createChannel();
+  await withChannel(url, async (channel) => {
     const { work, retries, dead } = topologyNames(name);
     // `<name>.retry` is the single fixed-delay retry queue of earlier versions.
     for (const queue of [work, ...retries, `${name}.retry`, dead]) await channel.deleteQueue(queue);
-  } finally {
-    await connection.close();
-  }
+  });
 }
