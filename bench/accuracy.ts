@@ -131,7 +131,7 @@ async function main(): Promise<void> {
         `${sample.name.padEnd(28)} raw ${percent(raw.cer).padStart(8)} service ${percent(service.cer).padStart(8)}  ` +
           `line ${lineHeight}px x${scale.toFixed(2)} noise ${impulseNoise.toFixed(4)}${denoised ? ' (median)' : ''} grain ${backgroundGrain.toFixed(3)} ` +
           `background spread ${backgroundSpread}${inverted ? ' inverted' : ''}${multiColumn ? ' columns' : ''} ` +
-          `psm ${result.psm} thresholding_method ${thresholding_method} deskew ${((deskewRadians * 180) / Math.PI).toFixed(1)}°`,
+          `psm ${result.psm} thresholding_method ${thresholding_method} deskew ${((deskewRadians * 180) / Math.PI).toFixed(1)}° confidence ${result.confidence.toFixed(0)}`,
       );
     }
   }

@@ -1,40 +1,63 @@
 /**
- * Throughput benchmark: the service end to end (HTTP upload → queue → warm worker pool → store → result)
- * against raw tesseract.js with the same number of warm workers, over the same images, in one run.
+ * `npm run bench`: throughput per core, in one run and one table, each OCR row against raw tesseract.js on the
+ * same images with the same number of warm workers:
+ * - the native `tesseract` CLI, one process per image (when it is installed);
+ * - raw tesseract.js (PSM 3, its automatic layout, on the original image);
+ * - the service (`MODE=all`) with its default pipeline, and with `preprocess=false`;
+ * - the distributed stack: API → RabbitMQ → one worker process → Redis;
+ * - one dense A4 page at 300 dpi, raw and through the service;
+ * - ingest: uploads per second of a 65 KB PNG by 64 concurrent clients to `MODE=api` on both transports, with
+ *   every accepted upload counted in the queue;
+ * - added latency: end to end minus the recognition time, one job at a time.
  *
  *   npm run bench                      # images from ../shared/corpus, or generated ones when it is absent
  *   CORPUS_DIR=/path BENCH_IMAGES=30 npm run bench
+ *   BENCH_ONLY=ingest npm run bench    # one part: ocr, ingest or latency
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import amqp from 'amqplib';
+import { Redis } from 'ioredis';
+import sharp from 'sharp';
 import { createScheduler, createWorker, OEM } from 'tesseract.js';
+import { Pool } from 'undici';
 import { createLanguageCatalog } from '../src/ocr/languages.js';
-import { PSM_SINGLE_BLOCK } from '../src/ocr/page-segmentation.js';
+import { PSM_AUTO } from '../src/ocr/page-segmentation.js';
 import { upload, waitForResult } from '../test/helpers/client.js';
 import { characterErrorRate } from '../test/helpers/error-rate.js';
 import { renderTextImage } from '../test/helpers/images.js';
+import { AMQP_URL, REDIS_URL } from '../test/helpers/servers.js';
 import { ROOT, startService } from '../test/helpers/service.js';
+import { startStack } from '../test/helpers/stack.js';
 
 interface Sample {
-  name: string;
   image: Buffer;
   text: string;
 }
 
-interface Run {
+interface OcrRun {
   label: string;
+  unit: 'images' | 'pages';
+  count: number;
   wallMs: number;
-  latenciesMs: number[];
   texts: string[];
 }
 
 const workers = Number(process.env.OCR_CONCURRENCY ?? os.availableParallelism());
 const corpusDir = process.env.CORPUS_DIR ?? path.resolve(ROOT, '../shared/corpus');
-const limit = Number(process.env.BENCH_IMAGES ?? 40);
+const densePage = path.resolve(ROOT, '../shared/corpus2/docs/dense1.png');
+const limit = Number(process.env.BENCH_IMAGES ?? 50);
+const denseCopies = Number(process.env.BENCH_DENSE_PAGES ?? 4);
+const ingestSeconds = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
+const INGEST_CLIENTS = 64;
+const only = process.env.BENCH_ONLY;
+const runs = (part: 'ocr' | 'ingest' | 'latency') => only === undefined || only === part;
 
-async function loadSamples(): Promise<Sample[]> {
+function loadSamples(): Promise<Sample[]> | Sample[] {
   if (fs.existsSync(corpusDir)) {
     return fs
       .readdirSync(corpusDir)
@@ -42,7 +65,6 @@ async function loadSamples(): Promise<Sample[]> {
       .sort()
       .slice(0, limit)
       .map((file) => ({
-        name: file,
         image: fs.readFileSync(path.join(corpusDir, file)),
         text: fs.readFileSync(path.join(corpusDir, file.replace(/\.\w+$/, '.txt')), 'utf8'),
       }));
@@ -50,77 +72,248 @@ async function loadSamples(): Promise<Sample[]> {
   return Promise.all(
     Array.from({ length: limit }, async (_, i) => {
       const text = `Benchmark page ${i}: the quick brown fox jumps over the lazy dog.\nInvoice ${1000 + i}, total ${(i * 13.7).toFixed(2)} EUR.`;
-      return { name: `generated-${i}`, image: await renderTextImage(text), text };
+      return { image: await renderTextImage(text), text };
     }),
   );
 }
 
-async function runRawTesseract(samples: Sample[]): Promise<Run> {
+/** Runs `task` over `items`, at most `concurrency` at a time, keeping the order of the answers. */
+async function inParallel<T, R>(items: T[], concurrency: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const answers: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        answers[index] = await task(items[index]!);
+      }
+    }),
+  );
+  return answers;
+}
+
+async function timed(label: string, unit: OcrRun['unit'], count: number, work: () => Promise<string[]>): Promise<OcrRun> {
+  const started = performance.now();
+  const texts = await work();
+  return { label, unit, count, wallMs: performance.now() - started, texts };
+}
+
+async function runNativeCli(samples: Sample[]): Promise<OcrRun | undefined> {
+  const found = await promisify(execFile)('which', ['tesseract']).catch(() => undefined);
+  if (!found) return undefined;
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ocr-bench-'));
+  const files = samples.map((sample, i) => {
+    const file = path.join(folder, `${i}.png`);
+    fs.writeFileSync(file, sample.image);
+    return file;
+  });
+  // One thread per process, or each process would take every core.
+  const env = { ...process.env, OMP_THREAD_LIMIT: '1' };
+  return timed(`native tesseract CLI, ${workers} processes`, 'images', samples.length, () =>
+    inParallel(files, workers, async (file) => (await promisify(execFile)('tesseract', [file, 'stdout', '--psm', '3'], { env })).stdout),
+  );
+}
+
+async function runRaw(images: Buffer[], label: string, unit: OcrRun['unit']): Promise<OcrRun> {
   const { langPath } = createLanguageCatalog();
   const scheduler = createScheduler();
   for (let i = 0; i < workers; i += 1) {
     const worker = await createWorker('eng', OEM.LSTM_ONLY, { langPath, gzip: true, cacheMethod: 'none' });
-    await worker.setParameters({ tessedit_pageseg_mode: String(PSM_SINGLE_BLOCK) as never, preserve_interword_spaces: '1' });
+    await worker.setParameters({ tessedit_pageseg_mode: String(PSM_AUTO) as never });
     scheduler.addWorker(worker);
   }
-  const started = performance.now();
-  const latenciesMs: number[] = [];
-  const texts = await Promise.all(
-    samples.map(async ({ image }) => {
-      const result = await scheduler.addJob('recognize', image);
-      latenciesMs.push(performance.now() - started);
-      return result.data.text;
-    }),
-  );
-  const wallMs = performance.now() - started;
-  await scheduler.terminate();
-  return { label: `raw tesseract.js, ${workers} warm workers`, wallMs, latenciesMs, texts };
+  try {
+    return await timed(label, unit, images.length, () =>
+      Promise.all(images.map(async (image) => ((await scheduler.addJob('recognize', image)) as { data: { text: string } }).data.text)),
+    );
+  } finally {
+    await scheduler.terminate();
+  }
 }
 
-async function runService(samples: Sample[]): Promise<Run> {
-  const service = await startService({ OCR_CONCURRENCY: String(workers), LOG_LEVEL: 'warn' });
+/** Uploads every image at once (the queue keeps the workers busy) and waits for each text. */
+function throughService(baseUrl: string, images: Buffer[], fields: Record<string, string> = {}): Promise<string[]> {
+  return Promise.all(
+    images.map(async (image) => {
+      const { body } = await upload(baseUrl, image, fields);
+      return ((await waitForResult(baseUrl, body.task_id as string, 600_000)).result?.text as string | undefined) ?? '';
+    }),
+  );
+}
+
+async function runService(label: string, unit: OcrRun['unit'], images: Buffer[], fields: Record<string, string> = {}): Promise<OcrRun> {
+  const service = await startService({ OCR_CONCURRENCY: String(workers), LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' });
   try {
-    const started = performance.now();
-    const latenciesMs: number[] = [];
-    const texts = await Promise.all(
-      samples.map(async ({ image }) => {
-        const { body } = await upload(service.url, image);
-        const done = await waitForResult(service.url, body.task_id as string);
-        latenciesMs.push(performance.now() - started);
-        return done.result?.text ?? '';
-      }),
-    );
-    return { label: `service over HTTP (MODE=all), OCR_CONCURRENCY=${workers}`, wallMs: performance.now() - started, latenciesMs, texts };
+    return await timed(label, unit, images.length, () => throughService(service.url, images, fields));
   } finally {
     await service.stop();
   }
 }
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-};
-
-function report(samples: Sample[], runs: Run[]): void {
-  const rows = runs.map((run) => {
-    const cer = samples.reduce((sum, sample, i) => sum + characterErrorRate(sample.text, run.texts[i] ?? ''), 0) / samples.length;
-    return {
-      engine: run.label,
-      images: samples.length,
-      'images/s': (samples.length / (run.wallMs / 1000)).toFixed(2),
-      'wall s': (run.wallMs / 1000).toFixed(1),
-      'p50 done s': (percentile(run.latenciesMs, 50) / 1000).toFixed(1),
-      'p95 done s': (percentile(run.latenciesMs, 95) / 1000).toFixed(1),
-      'mean CER %': (cer * 100).toFixed(2),
-    };
+async function runStack(images: Buffer[]): Promise<OcrRun> {
+  const stack = await startStack({
+    queue: 'rabbitmq',
+    workers: 1,
+    env: { OCR_CONCURRENCY: String(workers), LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' },
   });
-  console.table(rows);
-  const [raw, service] = runs;
-  if (raw && service) console.log(`service throughput is ${((raw.wallMs / service.wallMs) * 100).toFixed(0)} % of raw tesseract.js`);
+  try {
+    return await timed(`API → RabbitMQ → 1 worker process (${workers} slots) → Redis`, 'images', images.length, () =>
+      throughService(stack.api.url, images),
+    );
+  } finally {
+    await stack.stop();
+  }
 }
 
+/** A 65 KB PNG of noise: it decodes like a photo and compresses like one. */
+function ingestImage(): Promise<Buffer> {
+  return sharp({ create: { width: 148, height: 148, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+    .png()
+    .toBuffer();
+}
+
+interface IngestFigures {
+  transport: string;
+  accepted: number;
+  perSecond: number;
+  p50Ms: number;
+  inQueue: number;
+}
+
+async function runIngest(queue: 'rabbitmq' | 'bullmq', image: Buffer): Promise<IngestFigures> {
+  const stack = await startStack({ queue, workers: 0, env: { LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000' } });
+  const form = new FormData();
+  form.append('file', new Blob([image], { type: 'image/png' }), 'scan.png');
+  const request = new Request('http://localhost/', { method: 'POST', body: form });
+  const body = Buffer.from(await request.arrayBuffer());
+  const headers = { 'content-type': request.headers.get('content-type')! };
+  const pool = new Pool(stack.api.url, { connections: INGEST_CLIENTS });
+  const latencies: number[] = [];
+  let accepted = 0;
+  try {
+    const deadline = performance.now() + ingestSeconds * 1000;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: INGEST_CLIENTS }, async () => {
+        while (performance.now() < deadline) {
+          const sent = performance.now();
+          const answer = await pool.request({ method: 'POST', path: '/upload', body, headers });
+          await answer.body.dump();
+          if (answer.statusCode === 202) {
+            accepted += 1;
+            latencies.push(performance.now() - sent);
+          }
+        }
+      }),
+    );
+    const elapsedS = (performance.now() - started) / 1000;
+    return {
+      transport: queue,
+      accepted,
+      perSecond: accepted / elapsedS,
+      p50Ms: percentile(latencies, 50),
+      inQueue: await countQueued(queue, stack.env),
+    };
+  } finally {
+    await pool.close();
+    await stack.stop();
+  }
+}
+
+/** Jobs waiting in the stack's queue, read from the broker itself. */
+async function countQueued(queue: 'rabbitmq' | 'bullmq', env: Record<string, string>): Promise<number> {
+  if (queue === 'rabbitmq') {
+    const connection = await amqp.connect(AMQP_URL);
+    try {
+      return (await (await connection.createChannel()).checkQueue(env.QUEUE_NAME!)).messageCount;
+    } finally {
+      await connection.close();
+    }
+  }
+  const redis = new Redis(REDIS_URL);
+  try {
+    return await redis.llen(`${env.REDIS_KEY_PREFIX}bull:${env.QUEUE_NAME}:wait`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** End to end minus the reported recognition time, one job at a time, with `preprocess=false`. */
+async function runAddedLatency(image: Buffer, jobs = 40): Promise<{ p50: number; p99: number }> {
+  const service = await startService({ OCR_CONCURRENCY: String(workers), LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' });
+  const added: number[] = [];
+  try {
+    for (let i = 0; i < jobs; i += 1) {
+      const sent = performance.now();
+      const { body } = await upload(service.url, image, { preprocess: 'false' });
+      const done = await waitForResult(service.url, body.task_id as string);
+      added.push(performance.now() - sent - (done.result.timings.recognition_ms as number));
+    }
+  } finally {
+    await service.stop();
+  }
+  return { p50: percentile(added, 50), p99: percentile(added, 99) };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+const meanCer = (truths: string[], texts: string[]) =>
+  truths.reduce((sum, truth, i) => sum + characterErrorRate(truth, texts[i] ?? ''), 0) / Math.max(1, truths.length);
+
 const samples = await loadSamples();
-console.log(`${samples.length} images from ${fs.existsSync(corpusDir) ? corpusDir : 'generated pages'}; ${workers} workers each`);
-const raw = await runRawTesseract(samples);
-const service = await runService(samples);
-report(samples, [raw, service]);
+const images = samples.map((sample) => sample.image);
+const truths = samples.map((sample) => sample.text);
+console.log(
+  `${os.availableParallelism()} cores; ${samples.length} images from ${fs.existsSync(corpusDir) ? corpusDir : 'generated pages'}; ${workers} OCR workers everywhere`,
+);
+
+if (runs('ocr')) {
+  const native = await runNativeCli(samples);
+  if (!native) console.log('native tesseract CLI: not installed (apt-get install tesseract-ocr), row skipped');
+  const raw = await runRaw(images, `raw tesseract.js, ${workers} warm workers, PSM 3`, 'images');
+  const pipeline = await runService('the service, MODE=all, default pipeline', 'images', images);
+  const untouched = await runService('the service, preprocess=false', 'images', images, { preprocess: 'false' });
+  const stack = await runStack(images);
+  const dense = fs.existsSync(densePage) ? Array.from({ length: denseCopies }, () => fs.readFileSync(densePage)) : [];
+  const denseTruth = fs.existsSync(densePage) ? fs.readFileSync(densePage.replace(/\.png$/, '.txt'), 'utf8') : '';
+  const denseRaw = dense.length > 0 ? await runRaw(dense, 'dense A4 page at 300 dpi, raw tesseract.js', 'pages') : undefined;
+  const denseService = dense.length > 0 ? await runService('dense A4 page at 300 dpi, the service', 'pages', dense) : undefined;
+
+  const perSecond = (run: OcrRun) => run.count / (run.wallMs / 1000);
+  const rows = [native, raw, pipeline, untouched, stack, denseRaw, denseService]
+    .filter((run): run is OcrRun => run !== undefined)
+    .map((run) => {
+      const base = run.unit === 'pages' ? denseRaw! : run === stack ? pipeline : raw;
+      const reference = run.unit === 'pages' ? run.texts.map(() => denseTruth) : truths;
+      return {
+        run: run.label,
+        [`per second`]: `${perSecond(run).toFixed(2)} ${run.unit}`,
+        share: `${((perSecond(run) / perSecond(base)) * 100).toFixed(0)} % of ${base === pipeline ? 'MODE=all' : 'raw'}`,
+        'mean CER': `${(meanCer(reference, run.texts) * 100).toFixed(1)} %`,
+      };
+    });
+  console.table(rows);
+}
+
+if (runs('ingest')) {
+  const ingestImageBytes = await ingestImage();
+  const ingest = [await runIngest('rabbitmq', ingestImageBytes), await runIngest('bullmq', ingestImageBytes)];
+  console.table(
+    ingest.map(({ transport, accepted, perSecond: rate, p50Ms, inQueue }) => ({
+      [`ingest (${Math.round(ingestImageBytes.length / 1024)} KB PNG, ${INGEST_CLIENTS} clients, ${ingestSeconds} s)`]: transport,
+      'uploads/s': rate.toFixed(0),
+      'p50 ms': p50Ms.toFixed(0),
+      accepted,
+      'in the queue': inQueue,
+    })),
+  );
+}
+if (runs('latency')) {
+  const latency = await runAddedLatency(images[0]!);
+  console.log(
+    `added latency (end to end minus recognition, one job at a time, preprocess=false): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms`,
+  );
+}

@@ -29,6 +29,8 @@ const environmentSchema = z.object({
     .regex(/^[a-z_]+(\+[a-z_]+)*(,[a-z_]+(\+[a-z_]+)*)*$/, 'a comma-separated list of language sets such as eng,eng+deu')
     .default('eng'),
   OCR_MAX_LANGUAGE_SETS: integer(1, 64).default(4),
+  OCR_WORKER_MAX_JOBS: integer(1).default(500),
+  OCR_WORKER_MAX_RSS_MB: integer(64).default(2048),
   MAX_UPLOAD_BYTES: integer(1).default(20 * MIB),
   MAX_IMAGE_PIXELS: integer(1).default(40_000_000),
   JOB_TIMEOUT_MS: integer(100).default(60_000),
@@ -76,7 +78,13 @@ export interface Config {
   sweep: { staleAfterMs: number; intervalMs: number };
   store: { kind: Environment['STORE']; resultTtlSeconds: number };
   redis: { url: string; keyPrefix: string };
-  ocr: { concurrency: number; preloadLanguageSets: string[]; maxLanguageSets: number; jobTimeoutMs: number };
+  ocr: {
+    concurrency: number;
+    preloadLanguageSets: string[];
+    maxLanguageSets: number;
+    jobTimeoutMs: number;
+    recycle: { maxJobs: number; maxRssBytes: number };
+  };
   limits: { maxUploadBytes: number; maxImagePixels: number };
   shutdownTimeoutMs: number;
   workerHealthPort: number;
@@ -146,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       preloadLanguageSets: e.OCR_LANGS.split(','),
       maxLanguageSets: e.OCR_MAX_LANGUAGE_SETS,
       jobTimeoutMs: e.JOB_TIMEOUT_MS,
+      recycle: { maxJobs: e.OCR_WORKER_MAX_JOBS, maxRssBytes: e.OCR_WORKER_MAX_RSS_MB * 1024 * 1024 },
     },
     limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxImagePixels: e.MAX_IMAGE_PIXELS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -61,6 +61,7 @@ async function main(): Promise<void> {
         workersPerLanguageSet: config.ocr.concurrency,
         maxLanguageSets: config.ocr.maxLanguageSets,
         jobTimeoutMs: config.ocr.jobTimeoutMs,
+        recycle: config.ocr.recycle,
         logger,
       })
     : undefined;

@@ -19,12 +19,17 @@ export interface PageAnalysis {
   backgroundSpread: number;
   /** A blank vertical gutter splits the text into two wide columns. */
   multiColumn: boolean;
+  /**
+   * The angle, in radians, that turns the text lines level (tesseract's sign: what its deskew would rotate by);
+   * 0 when the page is level (under 0.3°) or holds too little text to tell.
+   */
+  skewRadians: number;
 }
 
 /** Otsu's threshold: the gray level that best separates the histogram into two classes. */
 function otsuThreshold(data: Uint8Array): number {
-  const histogram = new Array<number>(256).fill(0);
-  for (const value of data) histogram[value]! += 1;
+  const histogram = new Uint32Array(256);
+  for (let index = 0; index < data.length; index += 1) histogram[data[index]!]! += 1;
   let total = 0;
   for (let level = 0; level < 256; level += 1) total += level * histogram[level]!;
   let below = 0;
@@ -50,6 +55,23 @@ function median(values: number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * The gray level at `fraction` of the way through `levels` once sorted (what `sorted[floor(n × fraction)]` picks),
+ * counted instead of sorted: gray levels are bytes, and a page has millions of them.
+ */
+function grayPercentile(levels: ArrayLike<number>, fraction: number): number {
+  if (levels.length === 0) return 0;
+  const histogram = new Uint32Array(256);
+  for (let index = 0; index < levels.length; index += 1) histogram[levels[index]!]! += 1;
+  const rank = Math.floor(levels.length * fraction);
+  let seen = 0;
+  for (let level = 0; level < 256; level += 1) {
+    seen += histogram[level]!;
+    if (seen > rank) return level;
+  }
+  return 255;
 }
 
 /** Strips this narrow keep a few degrees of skew from merging neighbouring lines into one. */
@@ -105,7 +127,7 @@ function measureBackgroundGrain(data: Uint8Array, ink: Uint8Array): number {
   const background: number[] = [];
   // Every 7th pixel is plenty to estimate a share, and keeps this pass cheap on large pages.
   for (let index = 0; index < data.length; index += 7) if (ink[index] === 0) background.push(data[index]!);
-  const typical = median(background);
+  const typical = grayPercentile(background, 0.5);
   return background.filter((value) => Math.abs(value - typical) > GRAIN_LEVELS).length / Math.max(1, background.length);
 }
 
@@ -123,9 +145,8 @@ function measureBackgroundSpread({ data, width, height }: GrayImage, darkBackgro
         for (let x = left; x < Math.min(width, left + tileWidth); x += 2) values.push(data[y * width + x]!);
       }
       if (values.length === 0) continue;
-      values.sort((a, b) => a - b);
       // The background is the bulk of a tile; the 80th percentile (20th when dark) skips the letters.
-      levels.push(values[Math.floor(values.length * (darkBackground ? 0.2 : 0.8))]!);
+      levels.push(grayPercentile(values, darkBackground ? 0.2 : 0.8));
     }
   }
   return levels.length === 0 ? 0 : Math.max(...levels) - Math.min(...levels);
@@ -160,6 +181,60 @@ function hasTwoColumns(ink: Uint8Array, width: number, height: number, lineHeigh
   return false;
 }
 
+/** Skews up to this many degrees either way are found: a page fed askew, not a page turned on its side. */
+const MAX_SKEW_DEGREES = 6;
+/** Ink pixels used to find the skew: a sample this large places lines as well as all of them do. */
+const SKEW_SAMPLE = 30_000;
+/** Below this, a page is level: turning it would only cost time (tesseract.js ignores the same). */
+const MIN_SKEW_RADIANS = 0.005;
+/** Too little ink to have lines. */
+const MIN_SKEW_INK = 200;
+
+/**
+ * The skew of the text lines: the angle at which the ink, projected onto rows, changes most sharply from row to
+ * row (Postl's criterion: the sum of squared differences of neighbouring row counts), which happens when the
+ * baselines and x-heights of the lines fall on single rows. Searched coarsely over ±6°, then finely around the
+ * best angle.
+ */
+function measureSkew(ink: Uint8Array, width: number, height: number, inked: number): number {
+  if (inked < MIN_SKEW_INK) return 0;
+  const step = Math.max(1, Math.floor(inked / SKEW_SAMPLE));
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let index = 0, seen = 0; index < ink.length; index += 1) {
+    if (ink[index] !== 1) continue;
+    if (seen++ % step === 0) {
+      xs.push(index % width);
+      ys.push(Math.floor(index / width));
+    }
+  }
+  const offset = width * Math.sin((MAX_SKEW_DEGREES * Math.PI) / 180) + 1;
+  const rows = new Float64Array(Math.ceil(height + 2 * offset) + 2);
+  const sharpness = (angle: number): number => {
+    rows.fill(0);
+    const sin = Math.sin(angle);
+    const cos = Math.cos(angle);
+    for (let i = 0; i < xs.length; i += 1) rows[Math.round(ys[i]! * cos + xs[i]! * sin + offset)]! += 1;
+    let sum = 0;
+    for (let row = 1; row < rows.length; row += 1) sum += (rows[row]! - rows[row - 1]!) ** 2;
+    return sum;
+  };
+  const best = (from: number, to: number, by: number, start: number): number => {
+    let bestAngle = start;
+    let bestScore = sharpness(start);
+    for (let degrees = from; degrees <= to + 1e-9; degrees += by) {
+      const angle = (degrees * Math.PI) / 180;
+      const score = sharpness(angle);
+      if (score > bestScore) [bestAngle, bestScore] = [angle, score];
+    }
+    return bestAngle;
+  };
+  const coarse = best(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES, 0.5, 0);
+  const coarseDegrees = (coarse * 180) / Math.PI;
+  const fine = best(coarseDegrees - 0.26, coarseDegrees + 0.26, 0.02, coarse);
+  return Math.abs(fine) < MIN_SKEW_RADIANS ? 0 : fine;
+}
+
 /**
  * Measures a grayscale page: which side is ink, how tall its lines are, how noisy it is, how even its
  * lighting is and whether it is set in two columns. Plain passes over the pixels, a few milliseconds a page.
@@ -168,10 +243,11 @@ export function analysePage(image: GrayImage): PageAnalysis {
   const { data, width, height } = image;
   const threshold = otsuThreshold(data);
   let darkPixels = 0;
-  for (const value of data) if (value <= threshold) darkPixels += 1;
+  for (let index = 0; index < data.length; index += 1) if (data[index]! <= threshold) darkPixels += 1;
   const darkBackground = darkPixels > data.length / 2;
   const ink = new Uint8Array(data.length);
   for (let index = 0; index < data.length; index += 1) ink[index] = data[index]! <= threshold !== darkBackground ? 1 : 0;
+  const inked = darkBackground ? data.length - darkPixels : darkPixels;
 
   const lineHeight = measureLineHeight(ink, width, height);
   return {
@@ -181,5 +257,6 @@ export function analysePage(image: GrayImage): PageAnalysis {
     backgroundGrain: measureBackgroundGrain(data, ink),
     backgroundSpread: measureBackgroundSpread(image, darkBackground),
     multiColumn: hasTwoColumns(ink, width, height, lineHeight),
+    skewRadians: measureSkew(ink, width, height, inked),
   };
 }

@@ -109,7 +109,9 @@ export function createOcrPipeline({ engine, maxPixels }: PipelineDependencies): 
         image: prepared.image,
         lang,
         psm: psm ?? prepared.psm,
-        deskew: true,
+        // Tesseract's deskew costs a second layout analysis of the page: pay it only for a page measured as skewed
+        // (tesseract's line fit then finds the exact angle, which long lines are sensitive to).
+        deskew: prepared.analysis.skewRadians !== 0,
         parameters: prepared.parameters,
         outputs: wanted,
         onProgress,

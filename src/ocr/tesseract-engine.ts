@@ -22,6 +22,11 @@ export interface TesseractEngineOptions {
   maxLanguageSets: number;
   /** A recognition still running after this is abandoned and its tesseract worker replaced. */
   jobTimeoutMs: number;
+  /**
+   * A tesseract worker is replaced by a fresh one after this many jobs, or after a job that leaves the process's
+   * resident memory above `maxRssBytes`: its WASM heap never shrinks, so memory grows with the largest page it read.
+   */
+  recycle?: { maxJobs: number; maxRssBytes: number };
   logger: Logger;
   /** tesseract.js's `createWorker`; replaceable so tests can reach the worker threads. */
   createWorker?: typeof createTesseractWorker;
@@ -56,7 +61,15 @@ const fromDataUrl = (url: string): Buffer => Buffer.from(url.slice(url.indexOf('
  * OCR_FAILED instead of taking the process down.
  */
 export function createTesseractEngine(options: TesseractEngineOptions): OcrEngine {
-  const { catalog, workersPerLanguageSet, maxLanguageSets, jobTimeoutMs, logger, createWorker = createTesseractWorker } = options;
+  const {
+    catalog,
+    workersPerLanguageSet,
+    maxLanguageSets,
+    jobTimeoutMs,
+    logger,
+    createWorker = createTesseractWorker,
+    recycle = { maxJobs: Number.POSITIVE_INFINITY, maxRssBytes: Number.POSITIVE_INFINITY },
+  } = options;
   const pools = new Map<string, WorkerPool<PooledWorker>>();
 
   const spawnWorker = async (lang: string): Promise<PooledWorker> => {
@@ -115,7 +128,11 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       // Map order is the recency order: move this set to the end.
       pools.delete(lang);
     } else {
-      pool = createWorkerPool(lang, workersPerLanguageSet, () => spawnWorker(lang));
+      pool = createWorkerPool(lang, workersPerLanguageSet, () => spawnWorker(lang), {
+        maxJobs: recycle.maxJobs,
+        overgrown: () => process.memoryUsage.rss() > recycle.maxRssBytes,
+        onRecycle: (reason) => logger.info({ lang, reason }, 'tesseract worker replaced by a fresh one'),
+      });
     }
     pools.set(lang, pool);
     evictLeastRecentlyUsed(lang);
