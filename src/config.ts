@@ -60,12 +60,20 @@ const environmentSchema = z.object({
   CALLBACK_ALLOW_PRIVATE: boolean.default(false),
   CALLBACK_MAX_ATTEMPTS: integer(1, 20).default(5),
   CALLBACK_TIMEOUT_MS: integer(100).default(5_000),
+  ARCHIVE: z.enum(['pglite', 'postgres', 'off']).optional(),
+  ARCHIVE_URL: z
+    .string()
+    .url()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+    .optional(),
+  ARCHIVE_DIR: z.string().min(1).default('./data/archive'),
+  ARCHIVE_RETENTION_DAYS: integer(1).optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
 
 /** Never echoed back in configuration errors. */
-const SECRET_VARIABLES = new Set(['API_KEYS', 'CALLBACK_SECRET', 'AMQP_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['API_KEYS', 'CALLBACK_SECRET', 'AMQP_URL', 'REDIS_URL', 'ARCHIVE_URL']);
 
 /** The names of every environment variable the service understands. */
 export const ENVIRONMENT_VARIABLES = Object.keys(environmentSchema.shape) as (keyof Environment)[];
@@ -94,6 +102,28 @@ export interface Config {
   rateLimit: { max: number; windowMs: number };
   /** Callbacks are refused at upload while no secret is set to sign them. */
   callbacks: { secret?: string; allowPrivate: boolean; maxAttempts: number; timeoutMs: number };
+  /** Where completed texts are kept for search; records older than `retentionDays` are purged (absent: kept). */
+  archive: ({ kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string } | { kind: 'off' }) & { retentionDays?: number };
+}
+
+/**
+ * ARCHIVE, by default the server ARCHIVE_URL names, else the in-process database when one process runs it all;
+ * separate API and worker processes cannot share PGlite, so without ARCHIVE_URL they run without an archive.
+ */
+function archiveSettings(e: Environment): Config['archive'] {
+  const kind = e.ARCHIVE ?? (e.ARCHIVE_URL ? 'postgres' : e.MODE === 'all' ? 'pglite' : 'off');
+  const retention = e.ARCHIVE_RETENTION_DAYS === undefined ? {} : { retentionDays: e.ARCHIVE_RETENTION_DAYS };
+  if (kind === 'off') return { kind, ...retention };
+  if (kind === 'postgres') {
+    if (!e.ARCHIVE_URL) throw new ConfigError(['ARCHIVE=postgres needs ARCHIVE_URL (postgres://user:password@host:5432/database).']);
+    return { kind, url: e.ARCHIVE_URL, ...retention };
+  }
+  if (e.MODE !== 'all') {
+    throw new ConfigError([
+      `ARCHIVE=pglite with MODE=${e.MODE}: the in-process archive belongs to one process; set ARCHIVE_URL to a PostgreSQL server shared by the API and the workers, or ARCHIVE=off.`,
+    ]);
+  }
+  return { kind, dir: e.ARCHIVE_DIR, ...retention };
 }
 
 export class ConfigError extends Error {
@@ -168,5 +198,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.CALLBACK_MAX_ATTEMPTS,
       timeoutMs: e.CALLBACK_TIMEOUT_MS,
     },
+    archive: archiveSettings(e),
   };
 }

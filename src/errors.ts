@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   WORKER_SHUTDOWN: { status: 503, permanent: false },
   QUEUE_UNAVAILABLE: { status: 503, permanent: false, outage: true },
   STORE_UNAVAILABLE: { status: 503, permanent: false, outage: true },
+  ARCHIVE_UNAVAILABLE: { status: 503, permanent: false, outage: true },
+  ARCHIVE_DISABLED: { status: 501, permanent: true },
   INTERNAL_ERROR: { status: 500, permanent: false },
 } as const satisfies Record<string, { status: number; permanent: boolean; outage?: true }>;
 

@@ -77,4 +77,8 @@ export interface JobRecord {
   /** Where the worker POSTs the job when it ends. */
   callbackUrl?: string;
   callback?: CallbackDelivery;
+  /** The uploaded file's name, as the client sent it. */
+  fileName?: string;
+  /** The uploaded file's size in bytes. */
+  sizeBytes?: number;
 }

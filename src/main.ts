@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './api/app.js';
+import { createArchive } from './archive/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -9,6 +10,8 @@ import { createTesseractEngine } from './ocr/tesseract-engine.js';
 import { createJobQueue } from './queue/index.js';
 import { createResultStore } from './store/index.js';
 import { createWebhookSender } from './webhook/sender.js';
+import { startArchiveRetention } from './worker/archive-retention.js';
+import { startArchiver } from './worker/archiver.js';
 import { startHealthServer } from './worker/health-server.js';
 import { createOutageGuard } from './worker/outage-guard.js';
 import { createJobProcessor } from './worker/process-job.js';
@@ -52,6 +55,10 @@ async function main(): Promise<void> {
 
   const store = await createResultStore(config, logger);
   const queue = await createJobQueue(config, logger);
+  const archive = await createArchive(config.archive, logger);
+  if (!archive) logger.warn('the archive is off (ARCHIVE=off, or separate processes without ARCHIVE_URL): completed texts are not kept for /search');
+  // A database that is down at start is no reason not to start: the archive migrates on its first use then.
+  await archive?.migrate().catch((error: unknown) => logger.warn({ err: error }, 'archive not ready at start; it catches up when it is'));
   const runsApi = config.mode !== 'worker';
   const runsWorker = config.mode !== 'api';
 
@@ -70,6 +77,10 @@ async function main(): Promise<void> {
       ? createWebhookSender({ ...config.callbacks, secret: config.callbacks.secret, retryBackoff: CALLBACK_RETRY_BACKOFF, logger })
       : undefined;
   const outages = createOutageGuard({ logger });
+  const archiver = engine && archive ? startArchiver({ store, archive, outages, logger, metrics }) : undefined;
+  const { retentionDays } = config.archive;
+  const stopRetention =
+    engine && archive && retentionDays !== undefined ? startArchiveRetention({ archive, days: retentionDays, logger }) : undefined;
   const worker = engine
     ? await startWorker({
         queue,
@@ -83,6 +94,7 @@ async function main(): Promise<void> {
           logger,
           webhooks,
           metrics,
+          archiver,
         }),
         logger,
         concurrency: config.ocr.concurrency,
@@ -111,6 +123,7 @@ async function main(): Promise<void> {
         logger,
         ...config.limits,
         metrics,
+        archive,
         apiKeys: config.apiKeys,
         rateLimit: { ...config.rateLimit, ...(config.store.kind === 'redis' ? { redis: config.redis } : {}) },
         callbacks: { enabled: config.callbacks.secret !== undefined, allowPrivate: config.callbacks.allowPrivate },
@@ -125,8 +138,10 @@ async function main(): Promise<void> {
     await Promise.all([app?.close(), worker?.stop()]);
     await engine?.close();
     await webhooks?.close();
+    await Promise.all([archiver?.stop(), stopRetention?.()]);
     await queue.close();
     await store.close();
+    await archive?.close();
     await healthServer?.close();
     logger.info('shutdown complete');
   });

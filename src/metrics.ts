@@ -31,6 +31,23 @@ export function createMetrics() {
       buckets: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300],
       registers: [registry],
     }),
+    archiveWrites: new Counter({
+      name: 'ocr_archive_writes_total',
+      help: 'Completed tasks taken from the archive outbox, by outcome: archived, duplicate (archived before), gone (deleted or expired first).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    archiveFailures: new Counter({
+      name: 'ocr_archive_failures_total',
+      help: 'Attempts to write the archive that failed (the database unreachable); the texts stay in the outbox.',
+      registers: [registry],
+    }),
+    archiveLagSeconds: new Histogram({
+      name: 'ocr_archive_lag_seconds',
+      help: 'Time from a task completing until its text was in the archive.',
+      buckets: [0.05, 0.1, 0.5, 1, 5, 30, 120, 600, 3600],
+      registers: [registry],
+    }),
   };
 }
 

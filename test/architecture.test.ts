@@ -69,7 +69,7 @@ const LAYERS: readonly (readonly string[])[] = [
   // src/*.ts: configuration, errors, the job model, formats, back-off, logging, metrics.
   ['shared'],
   // Adapters and building blocks, each on the shared modules only.
-  ['http', 'ocr', 'queue', 'store', 'webhook'],
+  ['archive', 'http', 'ocr', 'queue', 'store', 'webhook'],
   // The two process roles.
   ['api', 'worker'],
   // What starts a process.
@@ -132,6 +132,8 @@ describe('one adapter per outside library', () => {
     'tesseract.js': { min: 1, max: 1 },
     undici: { min: 1, max: 1 },
     'prom-client': { min: 1, max: 1 },
+    pg: { min: 1, max: 1 },
+    '@electric-sql/pglite': { min: 1, max: 1 },
     // The Redis store and BullMQ's connection, through one shared connection policy.
     ioredis: { min: 1, max: 2 },
     // Preprocessing and upload validation.

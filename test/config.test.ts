@@ -92,4 +92,17 @@ describe('loadConfig: keys, limits and callbacks', () => {
     expect(() => loadConfig({ API_KEYS: 'alice:short-secret' })).not.toThrow(/short-secret/);
     expect(() => loadConfig({ CALLBACK_ALLOW_PRIVATE: 'yes' })).toThrow(/CALLBACK_ALLOW_PRIVATE="yes"/);
   });
+
+  it('picks the archive: PGlite for one process, PostgreSQL from ARCHIVE_URL, off for separate processes without it', () => {
+    expect(loadConfig({}).archive).toEqual({ kind: 'pglite', dir: './data/archive' });
+    expect(loadConfig({ ARCHIVE_URL: 'postgres://u:p@db:5432/ocr', ARCHIVE_RETENTION_DAYS: '30' }).archive).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u:p@db:5432/ocr',
+      retentionDays: 30,
+    });
+    expect(loadConfig({ MODE: 'worker', QUEUE: 'rabbitmq', STORE: 'redis' }).archive).toEqual({ kind: 'off' });
+    expect(() => loadConfig({ MODE: 'api', QUEUE: 'rabbitmq', STORE: 'redis', ARCHIVE: 'pglite' })).toThrow(/ARCHIVE=pglite with MODE=api/);
+    expect(() => loadConfig({ ARCHIVE: 'postgres' })).toThrow(/needs ARCHIVE_URL/);
+    expect(() => loadConfig({ ARCHIVE_URL: 'mysql://secret@db/x' })).toThrow(/ARCHIVE_URL=\(hidden\)/);
+  });
 });

@@ -6,6 +6,7 @@ import type { LanguageCatalog } from '../ocr/languages.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { ApiKey } from '../api-keys.js';
+import type { Archive } from '../archive/archive.js';
 import type { Metrics } from '../metrics.js';
 import { createAuthenticator } from './authenticate.js';
 import { registerErrorHandling } from '../http/error-handler.js';
@@ -13,6 +14,7 @@ import { openApi } from './plugins/openapi.js';
 import { rateLimit, type RateLimitOptions } from './plugins/rate-limit.js';
 import { healthRoutes } from '../http/routes/health.js';
 import { metricsRoutes } from '../http/routes/metrics.js';
+import { archiveRoutes } from './routes/archive.js';
 import { languageRoutes } from './routes/languages.js';
 import { resultRoutes } from './routes/result.js';
 import { uploadRoutes } from './routes/upload.js';
@@ -31,6 +33,8 @@ export interface AppDependencies {
   rateLimit: RateLimitOptions;
   callbacks: { enabled: boolean; allowPrivate: boolean };
   metrics: Metrics;
+  /** Serves /search and /archive/:id; absent when ARCHIVE=off. */
+  archive?: Archive;
 }
 
 /** A request id that is safe to echo into logs and headers. */
@@ -79,7 +83,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(openApi, { callbacksEnabled: callbacks.enabled });
 
   await app.register(uploadRoutes, { queue, store, catalog, maxImagePixels, authenticate, callbacks });
-  await app.register(resultRoutes, { store, authenticate });
+  await app.register(resultRoutes, { store, archive: deps.archive, authenticate });
+  await app.register(archiveRoutes, { archive: deps.archive, authenticate });
   await app.register(languageRoutes, { catalog });
   await app.register(metricsRoutes, { registry: deps.metrics.registry });
   await app.register(healthRoutes, { readinessChecks: { queue: () => queue.ping(), store: () => store.ping() } });

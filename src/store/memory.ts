@@ -11,6 +11,8 @@ export interface MemoryStoreOptions {
 export function createMemoryStore({ resultTtlSeconds, now = Date.now }: MemoryStoreOptions): ResultStore {
   const jobs = new Map<string, { record: JobRecord; expiresAt: number; changedAt: number }>();
   const idempotencyKeys = new Map<string, { claim: IdempotencyClaim; expiresAt: number }>();
+  // Insertion order is the outbox's order; a Set also keeps a task added twice (a redelivery) in it once.
+  const archiveOutbox = new Set<string>();
   const finished = new EventEmitter();
   finished.setMaxListeners(0);
   const ttlMs = resultTtlSeconds * 1000;
@@ -123,10 +125,20 @@ export function createMemoryStore({ resultTtlSeconds, now = Date.now }: MemorySt
       const entry = idempotencyKeys.get(key);
       if (entry) entry.claim.queued = true;
     },
+    async addToArchiveOutbox(id) {
+      archiveOutbox.add(id);
+    },
+    async listArchiveOutbox(limit) {
+      return [...archiveOutbox].slice(0, limit);
+    },
+    async removeFromArchiveOutbox(ids) {
+      for (const id of ids) archiveOutbox.delete(id);
+    },
     async ping() {},
     async close() {
       jobs.clear();
       idempotencyKeys.clear();
+      archiveOutbox.clear();
       finished.removeAllListeners();
     },
   };

@@ -8,6 +8,9 @@ export interface NewJob {
   createdAt: string;
   owner?: string;
   callbackUrl?: string;
+  /** The uploaded file's name, as the client sent it. */
+  fileName?: string;
+  sizeBytes?: number;
 }
 
 /** The task an idempotency key was first used for, and a fingerprint of what was uploaded with it. */
@@ -59,6 +62,14 @@ export interface ResultStore {
   releaseIdempotencyKey(key: string): Promise<void>;
   /** Marks a claimed key's task as queued, so retries are answered with it from now on. */
   confirmIdempotencyKey(key: string): Promise<void>;
+  /**
+   * Adds a task to the archive outbox: the completed tasks still to be written to the archive. Kept here, not
+   * in the worker's memory, so a text waits out an archive outage and a worker restart.
+   */
+  addToArchiveOutbox(id: string): Promise<void>;
+  /** Up to `limit` task ids of the outbox, oldest first; they stay in it until removed. */
+  listArchiveOutbox(limit: number): Promise<string[]>;
+  removeFromArchiveOutbox(ids: string[]): Promise<void>;
   /** Throws when the store cannot be reached (for readiness checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics.js';
 import type { DeadLetterHandler, JobHandler } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { WebhookSender } from '../webhook/sender.js';
+import type { Archiver } from './archiver.js';
 import type { OutageGuard } from './outage-guard.js';
 
 /** Progress is written only in steps this large, so a page costs a handful of store writes, not hundreds. */
@@ -22,6 +23,8 @@ export interface JobProcessorDependencies {
   /** Sends callbacks for jobs uploaded with a callback_url; absent when no CALLBACK_SECRET is set. */
   webhooks?: WebhookSender;
   metrics: Metrics;
+  /** Archives completed texts off the OCR path; absent when ARCHIVE=off. */
+  archiver?: Pick<Archiver, 'enqueue'>;
 }
 
 export interface JobProcessor {
@@ -38,7 +41,7 @@ export interface JobProcessor {
  * the store holds the result or a permanent failure; faults are thrown back for a bounded retry. Store
  * writes wait out an outage of the store, so an outage never spends an attempt nor loses an outcome.
  */
-export function createJobProcessor({ store, pipeline, outages, logger, webhooks, metrics }: JobProcessorDependencies): JobProcessor {
+export function createJobProcessor({ store, pipeline, outages, logger, webhooks, metrics, archiver }: JobProcessorDependencies): JobProcessor {
   /**
    * Sends the callback of a finished job that has not had one yet. It runs before the job is acknowledged,
    * so a worker that dies between storing the result and calling back leaves the callback to the redelivery.
@@ -104,6 +107,7 @@ export function createJobProcessor({ store, pipeline, outages, logger, webhooks,
 
     const queuedMs = Date.parse(record.startedAt!) - Date.parse(record.createdAt);
     const { recognitionMs, confidence, preprocessing } = recognition;
+    await archiver?.enqueue(job.id, log);
     const stored = await outages.retry(
       () =>
         store.complete(job.id, {

@@ -25,27 +25,28 @@ describe.skipIf(!available)('docker-compose.yml', () => {
     expect(() => execFileSync(DOCKER_COMPOSE, ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT, stdio: 'pipe' })).not.toThrow();
   });
 
-  it('runs nginx, the API, the workers, RabbitMQ and Redis, each with a health check, started in order of health', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'nginx', 'rabbitmq', 'redis', 'worker']);
+  it('runs nginx, the API, the workers, RabbitMQ, Redis and PostgreSQL, each with a health check, started in order of health', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'nginx', 'postgres', 'rabbitmq', 'redis', 'worker']);
     for (const [name, service] of Object.entries(services)) {
       expect(service.healthcheck?.test, `${name} has a health check`).toBeTruthy();
       for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
         expect(condition, `${name} waits for ${dependency} to be healthy`).toBe('service_healthy');
       }
     }
-    expect(Object.keys(services.api!.depends_on!).sort()).toEqual(['rabbitmq', 'redis']);
-    expect(Object.keys(services.worker!.depends_on!).sort()).toEqual(['rabbitmq', 'redis']);
+    expect(Object.keys(services.api!.depends_on!).sort()).toEqual(['postgres', 'rabbitmq', 'redis']);
+    expect(Object.keys(services.worker!.depends_on!).sort()).toEqual(['postgres', 'rabbitmq', 'redis']);
     expect(Object.keys(services.nginx!.depends_on!)).toEqual(['api']);
   });
 
   it('publishes port 80 on nginx only, and leaves the worker free to scale', () => {
     expect(services.nginx!.ports).toEqual([{ published: 80, target: 80 }]);
-    for (const name of ['api', 'worker', 'rabbitmq', 'redis']) expect(services[name]!.ports, name).toBeUndefined();
+    for (const name of ['api', 'worker', 'rabbitmq', 'redis', 'postgres']) expect(services[name]!.ports, name).toBeUndefined();
     expect(services.worker!.container_name).toBeUndefined();
   });
 
-  it('keeps RabbitMQ and Redis data in named volumes, Redis with append-only persistence', () => {
-    expect(Object.keys(project.volumes ?? {}).sort()).toEqual(['rabbitmq-data', 'redis-data']);
+  it('keeps RabbitMQ, Redis and PostgreSQL data in named volumes, Redis with append-only persistence', () => {
+    expect(Object.keys(project.volumes ?? {}).sort()).toEqual(['postgres-data', 'rabbitmq-data', 'redis-data']);
+    expect(services.postgres!.volumes).toContain('postgres-data:/var/lib/postgresql/data:rw');
     expect(services.rabbitmq!.volumes).toContain('rabbitmq-data:/var/lib/rabbitmq:rw');
     expect(services.redis!.volumes).toContain('redis-data:/data:rw');
     expect((services.redis!.command as string[]).join(' ')).toContain('--appendonly yes');
@@ -62,6 +63,17 @@ describe.skipIf(!available)('docker-compose.yml', () => {
         name,
       ).toEqual([]);
       expect(loadConfig(environment).mode).toBe(mode);
+    }
+  });
+
+  it('runs the official PostgreSQL image, checked with pg_isready, and points the API and the workers at it with its credentials', () => {
+    const postgres = services.postgres!;
+    expect(postgres.image).toMatch(/^postgres:17/);
+    expect(JSON.stringify(postgres.healthcheck!.test)).toContain('pg_isready');
+    const { POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB } = postgres.environment!;
+    for (const name of ['api', 'worker']) {
+      const archive = loadConfig(services[name]!.environment).archive;
+      expect(archive, name).toEqual({ kind: 'postgres', url: `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@postgres:5432/${POSTGRES_DB}` });
     }
   });
 

@@ -49,8 +49,8 @@ describe.skipIf(!available || missing)(
       const { services } = composeProject();
       nginxService = services.nginx!;
       // The compose file's settings, but with the addresses of the real servers on loopback and a queue name
-      // and key prefix of this test's own.
-      const { MODE, PORT, AMQP_URL, REDIS_URL, ...settings } = services.api!.environment!;
+      // and key prefix of this test's own; the archive is tested on its own (test/e2e/archive.test.ts).
+      const { MODE, PORT, AMQP_URL, REDIS_URL, ARCHIVE_URL, ...settings } = services.api!.environment!;
       stack = await startStack({ queue: 'rabbitmq', env: settings });
       maxUploadBytes = Number(stack.env.MAX_UPLOAD_BYTES);
       nginx = await startNginx(nginxService, { ...nginxService.environment!, API_UPSTREAM: `127.0.0.1:${stack.api.port}` });

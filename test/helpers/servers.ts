@@ -3,13 +3,15 @@ import net from 'node:net';
 /** Where the tests find the real servers: the local defaults, or TEST_REDIS_URL / TEST_AMQP_URL. */
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+/** A PostgreSQL user that may create databases; each test file makes its own and drops it. */
+export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const HINT = 'start them with `bash .ci/services-up` (or redis-server and rabbitmq-server on their default ports)';
+const HINT = 'start them with `bash .ci/services-up` (or redis-server, rabbitmq-server and PostgreSQL on their default ports)';
 
-export type ServerName = 'redis' | 'rabbitmq';
+export type ServerName = 'redis' | 'rabbitmq' | 'postgres';
 
-const URLS: Record<ServerName, string> = { redis: REDIS_URL, rabbitmq: AMQP_URL };
-const DEFAULT_PORTS: Record<ServerName, number> = { redis: 6379, rabbitmq: 5672 };
+const URLS: Record<ServerName, string> = { redis: REDIS_URL, rabbitmq: AMQP_URL, postgres: POSTGRES_URL };
+const DEFAULT_PORTS: Record<ServerName, number> = { redis: 6379, rabbitmq: 5672, postgres: 5432 };
 
 function portOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -71,4 +73,30 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+export interface TestDatabase {
+  /** The new database's URL. */
+  url: string;
+  /** Drops the database, closing what is still connected to it. */
+  drop(): Promise<void>;
+}
+
+/** A fresh PostgreSQL database named for this test, on the server of POSTGRES_URL. */
+export async function createTestDatabase(label: string): Promise<TestDatabase> {
+  const { default: pg } = await import('pg');
+  const name = uniqueName(label).replace(/-/g, '_');
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

@@ -64,7 +64,8 @@ export async function startService(
   let output = '';
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { ...inheritedEnvironment(), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, [portVariable]: String(port) },
+    // The archive is off unless a test asks for it: PGlite's default folder would be shared by every test's process.
+    env: { ...inheritedEnvironment(), HOST: '127.0.0.1', LOG_LEVEL: 'info', ARCHIVE: 'off', ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

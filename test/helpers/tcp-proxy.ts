@@ -12,7 +12,7 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-const DEFAULT_PORTS: Record<string, number> = { 'redis:': 6379, 'amqp:': 5672 };
+const DEFAULT_PORTS: Record<string, number> = { 'redis:': 6379, 'amqp:': 5672, 'postgres:': 5432 };
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a real server, so a test can cut the connection and restore it.

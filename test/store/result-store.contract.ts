@@ -276,5 +276,16 @@ export function describeResultStoreContract(backend: StoreBackend): void {
       const winner = answers.findIndex((answer) => answer === undefined);
       expect(new Set(answers.filter(Boolean).map((answer) => answer!.taskId))).toEqual(new Set([`t${winner}`]));
     });
+
+    it('keeps the archive outbox oldest first, each task once, until removed', async () => {
+      const store = await open();
+      for (const id of ['a', 'b', 'a', 'c']) await store.addToArchiveOutbox(id);
+      expect(await store.listArchiveOutbox(2)).toEqual(['a', 'b']);
+      expect(await store.listArchiveOutbox(10)).toEqual(['a', 'b', 'c']);
+      await store.removeFromArchiveOutbox(['a', 'b']);
+      expect(await store.listArchiveOutbox(10)).toEqual(['c']);
+      await store.removeFromArchiveOutbox([]);
+      expect(await store.listArchiveOutbox(10)).toEqual(['c']);
+    });
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Archive } from '../../archive/archive.js';
 import { AppError } from '../../errors.js';
 import type { Rendition } from '../../formats.js';
 import { toJobBody } from '../../job-body.js';
@@ -8,6 +9,8 @@ import { errorResponse, keyRequired, resultQuerySchema, resultResponseSchema, ta
 
 export interface ResultRouteDependencies {
   store: ResultStore;
+  /** Where DELETE also removes the archived text; absent when ARCHIVE=off. */
+  archive?: Archive;
   authenticate: (request: FastifyRequest) => Promise<void>;
 }
 
@@ -23,7 +26,7 @@ interface TaskRoute {
 }
 
 /** `GET /result/:id` (with `?wait=S`) and `DELETE /result/:id`. */
-export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (app, { store, authenticate }) => {
+export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (app, { store, archive, authenticate }) => {
   /** The job, if it exists and belongs to the caller: another key's job looks exactly like a missing one. */
   const readOwnJob = async (request: FastifyRequest<TaskRoute>) => {
     const record = await store.get(request.params.id);
@@ -70,16 +73,28 @@ export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (
     {
       schema: {
         operationId: 'deleteResult',
-        summary: 'Delete a task and its result',
+        summary: 'Delete a task, its result and its archived text',
+        description:
+          'Also deletes the archived text, so the task is found by GET /search no more; a task whose result expired is deleted from the archive alone.',
         security: keyRequired,
         params: taskIdParamsSchema,
-        response: { 204: { type: 'null', description: 'Deleted.' }, 401: unauthorized, 404: taskNotFound },
+        response: {
+          204: { type: 'null', description: 'Deleted.' },
+          401: unauthorized,
+          404: taskNotFound,
+          503: errorResponse('The result was deleted but the archive cannot be reached (ARCHIVE_UNAVAILABLE): send the DELETE again later.'),
+        },
       },
       onRequest: authenticate,
     },
     async (request, reply) => {
-      await readOwnJob(request);
-      if (!(await store.delete(request.params.id))) throw notFound(request.params.id);
+      const { id } = request.params;
+      const record = await store.get(id);
+      if (record && record.owner !== request.owner) throw notFound(id);
+      // The result first: the archiver drops an outbox entry whose task is gone, so the text is not archived after this.
+      const removed = record ? await store.delete(id) : false;
+      const archived = (await archive?.delete(id, request.owner)) ?? false;
+      if (!removed && !archived) throw notFound(id);
       return reply.status(204).send();
     },
   );

@@ -24,6 +24,7 @@ export interface UploadRouteDependencies {
 
 interface UploadForm {
   image?: Buffer;
+  fileName?: string;
   fields: Record<string, string>;
 }
 
@@ -36,6 +37,7 @@ async function readUploadForm(request: FastifyRequest): Promise<UploadForm> {
           throw new AppError('INVALID_MULTIPART', `Unexpected file field "${part.fieldname}": send the image in the field "file".`);
         }
         form.image = await part.toBuffer();
+        form.fileName = part.filename;
       } else {
         form.fields[part.fieldname] = String(part.value);
       }
@@ -93,7 +95,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
     },
     async (request, reply) => {
       refuseQueryOptions(request.query);
-      const { image, fields } = await readUploadForm(request);
+      const { image, fileName, fields } = await readUploadForm(request);
       if (!image) throw new AppError('MISSING_FILE', 'No image received: send it as multipart/form-data in a field named "file".');
       if (image.length === 0) throw new AppError('EMPTY_FILE', 'The uploaded file is empty.');
       const imageType = detectImageType(image);
@@ -129,9 +131,13 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       }
 
       const { mediaType } = IMAGE_TYPES[imageType];
-      const owned = { ...(request.owner ? { owner: request.owner } : {}), ...(callbackUrl ? { callbackUrl } : {}) };
+      const owned = {
+        ...(request.owner ? { owner: request.owner } : {}),
+        ...(callbackUrl ? { callbackUrl } : {}),
+        ...(fileName ? { fileName } : {}),
+      };
       try {
-        await store.create({ id, options, mediaType, createdAt: new Date().toISOString(), ...owned });
+        await store.create({ id, options, mediaType, createdAt: new Date().toISOString(), sizeBytes: image.length, ...owned });
         await queue.publish({ id, image, mediaType, options });
       } catch (error) {
         // The job never reached the queue: leave no `queued` record that would never finish, and let a retry

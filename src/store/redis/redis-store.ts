@@ -32,6 +32,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
   const channel = `${keyPrefix}events`;
   const keyOf = (id: string) => `${keyPrefix}job:${id}`;
   const unfinishedKey = `${keyPrefix}unfinished`;
+  // Newest on the left (LPUSH), so the oldest entries are read from the right end.
+  const archiveOutboxKey = `${keyPrefix}archive-outbox`;
 
   // Fail at once while disconnected: a request must get a 503, not wait for a reconnection.
   const client = withScripts(
@@ -169,6 +171,22 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
       const claim = await call(() => client.get(stored));
       if (!claim) return;
       await call(() => client.set(stored, JSON.stringify({ ...(JSON.parse(claim) as IdempotencyClaim), queued: true }), 'KEEPTTL', 'XX'));
+    },
+
+    async addToArchiveOutbox(id) {
+      await call(() => client.lpush(archiveOutboxKey, id));
+    },
+
+    async listArchiveOutbox(limit) {
+      const ids = await call(() => client.lrange(archiveOutboxKey, -limit, -1));
+      return [...new Set(ids.reverse())];
+    },
+
+    async removeFromArchiveOutbox(ids) {
+      if (ids.length === 0) return;
+      const removals = client.multi();
+      for (const id of ids) removals.lrem(archiveOutboxKey, 0, id);
+      await call(() => removals.exec());
     },
 
     async ping() {

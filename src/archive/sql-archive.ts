@@ -1,0 +1,154 @@
+import type { Archive, ArchiveRecord, SearchHit, StoredArchiveRecord } from './archive.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { migrate } from './migrate.js';
+import { MIGRATIONS } from './migrations/index.js';
+import type { SqlClient } from './sql-client.js';
+import { TEXT_SEARCH_CONFIGS, textSearchConfigs } from './text-search.js';
+
+/*
+ * The one set of SQL both backends run. Timestamps are read back as ISO text (to_char in UTC) so PGlite and
+ * node-postgres answer the same strings without either driver's date parsing.
+ */
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${ISO})`;
+
+const INSERT = `
+INSERT INTO archive_texts (task_id, owner, file_name, media_type, size_bytes, lang, confidence, options, timings,
+  created_at, finished_at, text, pages, ts_config, search)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, $13::jsonb, $14, archive_tsvector($15::regconfig[], $12))
+ON CONFLICT (task_id) DO NOTHING
+RETURNING task_id`;
+
+// The snippet is cut from HTML-escaped text, so a client may show it as HTML with only <mark> from us.
+const ESCAPED_TEXT = `replace(replace(replace(text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')`;
+const HEADLINE_OPTIONS = `'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=18, MinWords=6, FragmentDelimiter=" … "'`;
+
+// $1 configs, $2 words, $3 owner, $4 lang, $5 from, $6 to, $7 media type, $8 cursor score, $9 cursor task id, $10 limit.
+const SEARCH = `
+WITH query AS (SELECT archive_tsquery($1::regconfig[], $2) AS q),
+hits AS (
+  SELECT a.task_id, ts_rank(a.search, query.q)::float8 AS score
+  FROM archive_texts a, query
+  WHERE a.search @@ query.q
+    AND a.owner IS NOT DISTINCT FROM $3
+    AND ($4::text IS NULL OR a.lang = $4)
+    AND ($5::timestamptz IS NULL OR a.created_at >= $5)
+    AND ($6::timestamptz IS NULL OR a.created_at < $6)
+    AND ($7::text IS NULL OR a.media_type = $7)
+)
+SELECT hits.task_id AS "taskId", hits.score,
+  ts_headline(a.ts_config::regconfig, ${ESCAPED_TEXT}, query.q, ${HEADLINE_OPTIONS}) AS snippet,
+  ${iso('a.created_at')} AS "createdAt", a.lang, jsonb_array_length(a.pages) AS pages
+FROM hits JOIN archive_texts a USING (task_id), query
+WHERE $8::float8 IS NULL OR (hits.score, hits.task_id) < ($8::float8, $9::text)
+ORDER BY hits.score DESC, hits.task_id DESC
+LIMIT $10`;
+
+const SELECT_RECORD = `
+SELECT task_id AS "taskId", owner, file_name AS "fileName", media_type AS "mediaType", size_bytes::float8 AS "sizeBytes", lang,
+  confidence::float8 AS confidence, options, timings, ${iso('created_at')} AS "createdAt", ${iso('finished_at')} AS "finishedAt",
+  ${iso('archived_at')} AS "archivedAt", text, pages
+FROM archive_texts WHERE task_id = $1 AND owner IS NOT DISTINCT FROM $2`;
+
+type RecordRow = { [K in keyof StoredArchiveRecord]: StoredArchiveRecord[K] | null };
+
+/** A row with SQL NULLs as absent fields, as the rest of the service writes optional values. */
+function fromRow(row: RecordRow): StoredArchiveRecord {
+  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null)) as unknown as StoredArchiveRecord;
+}
+
+/**
+ * The archive on any PostgreSQL the client reaches (PGlite in-process or a server). Start-up does not wait
+ * for the database: the schema is brought up to date by `migrate()` and, when that failed (the server was
+ * down), again before the first operation that needs it.
+ */
+export function createSqlArchive(client: SqlClient): Archive {
+  let migrated: Promise<void> | undefined;
+  const ready = () => {
+    migrated ??= migrate(client, MIGRATIONS).then(
+      () => undefined,
+      (error: unknown) => {
+        migrated = undefined;
+        throw error;
+      },
+    );
+    return migrated;
+  };
+
+  let closing: Promise<void> | undefined;
+
+  return {
+    migrate: ready,
+
+    async record(record: ArchiveRecord) {
+      await ready();
+      const configs = textSearchConfigs(record.lang);
+      const rows = await client.query(INSERT, [
+        record.taskId,
+        record.owner ?? null,
+        record.fileName ?? null,
+        record.mediaType,
+        record.sizeBytes ?? null,
+        record.lang,
+        record.confidence,
+        JSON.stringify(record.options),
+        JSON.stringify(record.timings),
+        record.createdAt,
+        record.finishedAt,
+        record.text,
+        JSON.stringify(record.pages),
+        configs[0],
+        configs,
+      ]);
+      return rows.length === 1;
+    },
+
+    async search({ q, owner, lang, from, to, mediaType, limit, cursor }) {
+      await ready();
+      const after = cursor === undefined ? undefined : decodeCursor(cursor);
+      const configs = lang === undefined ? TEXT_SEARCH_CONFIGS : textSearchConfigs(lang);
+      // One row more than asked tells whether there is a next page.
+      const rows = await client.query<SearchHit>(SEARCH, [
+        configs,
+        q,
+        owner ?? null,
+        lang ?? null,
+        from ?? null,
+        to ?? null,
+        mediaType ?? null,
+        after?.score ?? null,
+        after?.taskId ?? null,
+        limit + 1,
+      ]);
+      const results = rows.slice(0, limit);
+      const last = results.at(-1);
+      return rows.length > limit && last ? { results, nextCursor: encodeCursor(last) } : { results };
+    },
+
+    async get(taskId, owner) {
+      await ready();
+      const [row] = await client.query<RecordRow>(SELECT_RECORD, [taskId, owner ?? null]);
+      return row ? fromRow(row) : undefined;
+    },
+
+    async delete(taskId, owner) {
+      await ready();
+      const rows = await client.query('DELETE FROM archive_texts WHERE task_id = $1 AND owner IS NOT DISTINCT FROM $2 RETURNING task_id', [
+        taskId,
+        owner ?? null,
+      ]);
+      return rows.length > 0;
+    },
+
+    async purgeOlderThan(days) {
+      await ready();
+      const rows = await client.query(`DELETE FROM archive_texts WHERE finished_at < now() - make_interval(days => $1) RETURNING task_id`, [days]);
+      return rows.length;
+    },
+
+    close() {
+      closing ??= client.close();
+      return closing;
+    },
+  };
+}

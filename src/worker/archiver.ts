@@ -1,0 +1,119 @@
+import type { Logger } from 'pino';
+import type { Archive, ArchiveRecord } from '../archive/archive.js';
+import { backoffDelay, sleep, type Backoff } from '../backoff.js';
+import type { JobRecord } from '../job.js';
+import type { Metrics } from '../metrics.js';
+import type { ResultStore } from '../store/result-store.js';
+import type { OutageGuard } from './outage-guard.js';
+
+export interface ArchiverOptions {
+  store: ResultStore;
+  archive: Archive;
+  /** Holds the outbox write of a finishing job through an outage of the store, as the job's other writes are. */
+  outages: OutageGuard;
+  logger: Logger;
+  metrics: Metrics;
+  /** Tasks read from the outbox at a time. */
+  batchSize?: number;
+  /** How often an idle archiver looks at the outbox: entries of other workers and of processes that died. */
+  pollMs?: number;
+  /** Waits between tries while the archive or the store cannot be reached. */
+  backoff?: Backoff;
+}
+
+export interface Archiver {
+  /**
+   * Puts a task in the outbox and wakes the archiver. The only call on a job's path, made before the result
+   * is stored, so that no crash can leave a completed task out of the outbox; an entry whose task does not
+   * complete after all is dropped when it is read.
+   */
+  enqueue(id: string, log: Logger): Promise<void>;
+  /** Stops after the batch in hand; what is left stays in the outbox for the next start. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** The archive's record of a completed task, or undefined when the task has no result to keep. */
+function toArchiveRecord(task: JobRecord | undefined): ArchiveRecord | undefined {
+  const result = task?.result;
+  if (task?.status !== 'completed' || !result || !task.finishedAt) return undefined;
+  return {
+    taskId: task.id,
+    ...(task.owner !== undefined && { owner: task.owner }),
+    ...(task.fileName !== undefined && { fileName: task.fileName }),
+    ...(task.sizeBytes !== undefined && { sizeBytes: task.sizeBytes }),
+    mediaType: task.mediaType,
+    lang: result.lang,
+    confidence: result.confidence,
+    options: task.options,
+    timings: result.timings,
+    createdAt: task.createdAt,
+    finishedAt: task.finishedAt,
+    text: result.text,
+    pages: [{ number: 1, text: result.text }],
+  };
+}
+
+/**
+ * Writes completed tasks to the archive off the OCR path. Jobs only add their id to the outbox in the result
+ * store; this loop reads it oldest first, writes each task (a task written before is not written again) and
+ * only then removes it. While the archive or the store cannot be reached it waits with back-off and tries the
+ * same batch again, so an outage delays texts but never loses one; any worker drains any worker's entries.
+ */
+export function startArchiver(options: ArchiverOptions): Archiver {
+  const { store, archive, outages, logger, metrics, batchSize = 50, pollMs = 1_000, backoff = { initialMs: 500, maxMs: 30_000 } } = options;
+  const stopped = new AbortController();
+  let wake = new AbortController();
+
+  /** Archives one batch; answers how many entries it took off the outbox. */
+  const drainBatch = async (): Promise<number> => {
+    const ids = await store.listArchiveOutbox(batchSize);
+    for (const id of ids) {
+      const record = toArchiveRecord(await store.get(id));
+      if (!record) {
+        // Deleted, expired, failed, or not finished yet (then its next delivery adds it again).
+        metrics.archiveWrites.labels('gone').inc();
+        continue;
+      }
+      const written = await archive.record(record);
+      metrics.archiveWrites.labels(written ? 'archived' : 'duplicate').inc();
+      if (written) metrics.archiveLagSeconds.observe(Math.max(0, Date.now() - Date.parse(record.finishedAt)) / 1000);
+    }
+    await store.removeFromArchiveOutbox(ids);
+    return ids.length;
+  };
+
+  const run = async () => {
+    let failures = 0;
+    while (!stopped.signal.aborted) {
+      try {
+        const taken = await drainBatch();
+        if (failures > 0) logger.info('archive reachable again; catching up');
+        failures = 0;
+        if (taken === batchSize) continue;
+        await sleep(pollMs, AbortSignal.any([stopped.signal, wake.signal]));
+      } catch (error) {
+        failures += 1;
+        metrics.archiveFailures.inc();
+        const delay = backoffDelay(failures, backoff);
+        if (failures === 1) logger.warn({ err: error }, 'could not archive completed tasks; they wait in the outbox');
+        else logger.debug({ err: error, retry_in_ms: delay }, 'archive still unreachable');
+        await sleep(delay, stopped.signal);
+      }
+      if (wake.signal.aborted) wake = new AbortController();
+    }
+  };
+
+  const running = run();
+  let stopping: Promise<void> | undefined;
+  return {
+    async enqueue(id, log) {
+      await outages.retry(() => store.addToArchiveOutbox(id), log);
+      wake.abort();
+    },
+    stop() {
+      stopped.abort();
+      stopping ??= running;
+      return stopping;
+    },
+  };
+}
