@@ -16,6 +16,7 @@ import { metricsRoutes } from '../http/routes/metrics.js';
 import { languageRoutes } from './routes/languages.js';
 import { resultRoutes } from './routes/result.js';
 import { uploadRoutes } from './routes/upload.js';
+import { webPageRoutes } from './routes/web-page.js';
 
 export interface AppDependencies {
   queue: JobQueue;
@@ -31,6 +32,8 @@ export interface AppDependencies {
   rateLimit: RateLimitOptions;
   callbacks: { enabled: boolean; allowPrivate: boolean };
   metrics: Metrics;
+  /** The built web page (`dist/web`), served at `/`; without it the API serves no page. */
+  webRoot?: string;
 }
 
 /** A request id that is safe to echo into logs and headers. */
@@ -82,6 +85,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(resultRoutes, { store, authenticate });
   await app.register(languageRoutes, { catalog });
   await app.register(metricsRoutes, { registry: deps.metrics.registry });
+  if (deps.webRoot) await app.register(webPageRoutes, { root: deps.webRoot });
   await app.register(healthRoutes, { readinessChecks: { queue: () => queue.ping(), store: () => store.ping() } });
   return app;
 }
