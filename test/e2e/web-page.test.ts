@@ -105,4 +105,29 @@ describe('the web page in a real browser', () => {
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
     expect(await page.locator('#search').isHidden()).toBe(true);
   });
+
+  it('asks for the API key on a 401, keeps it in session storage, and then reads the image', async () => {
+    const key = 'web-page-test-key-0123456789';
+    const keyed = await startService({ API_KEYS: `tester:${key}` });
+    const tab = await browser.newPage();
+    try {
+      await tab.goto(keyed.url);
+      await tab.locator('#language option[value="eng"]').waitFor({ state: 'attached' });
+      expect(await tab.locator('#api-key').isHidden()).toBe(true);
+      await tab.locator('#files').setInputFiles(fixture('scan.png'));
+      const refused = tab.locator('.card .error');
+      await refused.waitFor();
+      expect(await refused.innerText()).toMatch(/needs an API key.*UNAUTHORIZED/s);
+      await tab.locator('#api-key').fill(key);
+      expect(await tab.evaluate('sessionStorage.length')).toBe(1);
+      await tab.locator('#files').setInputFiles(fixture('scan.png'));
+      // New cards go on top: the first is the second upload's.
+      const text = tab.locator('.card').first().locator('[data-testid="result-text"]');
+      await text.waitFor({ timeout: 60_000 });
+      expect(await text.innerText()).toContain('The board will meet');
+    } finally {
+      await tab.close();
+      await keyed.stop();
+    }
+  });
 });
