@@ -7,6 +7,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
+# The web page served at /: compiled into dist/web with the rest.
+COPY web ./web
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled JavaScript, nothing else.

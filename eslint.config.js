@@ -1,4 +1,4 @@
-// `npm run lint`: typescript-eslint's type-aware rules on the service, its tests and benchmarks; formatting is prettier's.
+// `npm run lint`: typescript-eslint's type-aware rules on the service, its web page, its tests and benchmarks; formatting is prettier's.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -8,7 +8,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { project: ['./tsconfig.json', './test/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: { project: ['./tsconfig.json', './web/tsconfig.json', './test/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // A promise nobody awaits is a job that shutdown does not wait for: say `void` where that is meant.

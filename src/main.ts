@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './api/app.js';
 import { createArchive } from './archive/index.js';
@@ -22,6 +23,9 @@ import { startWorker } from './worker/worker.js';
  * CALLBACK_MAX_ATTEMPTS (20) within minutes of the job, where plain doubling would reach days.
  */
 const CALLBACK_RETRY_BACKOFF = { initialMs: 1_000, maxMs: 30_000 };
+
+/** The web page, built by `npm run build` next to this file (`dist/web`). */
+const WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
 
 /** Parses the settings, or stops the process with every bad variable named. */
 function readConfig(catalog: LanguageCatalog): Config {
@@ -127,6 +131,7 @@ async function main(): Promise<void> {
         apiKeys: config.apiKeys,
         rateLimit: { ...config.rateLimit, ...(config.store.kind === 'redis' ? { redis: config.redis } : {}) },
         callbacks: { enabled: config.callbacks.secret !== undefined, allowPrivate: config.callbacks.allowPrivate },
+        webRoot: WEB_ROOT,
       })
     : undefined;
   if (app) await app.listen({ port: config.http.port, host: config.http.host });

@@ -72,8 +72,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['archive', 'http', 'ocr', 'queue', 'store', 'webhook'],
   // The two process roles.
   ['api', 'worker'],
-  // What starts a process.
-  ['entry'],
+  // What starts a process: the service's entry files, and the command-line client (src/cli/).
+  ['entry', 'cli'],
 ];
 
 const ENTRY_POINTS = new Set(['main.ts', 'healthcheck.ts']);
@@ -138,6 +138,10 @@ describe('one adapter per outside library', () => {
     ioredis: { min: 1, max: 2 },
     // Preprocessing and upload validation.
     sharp: { min: 1, max: 2 },
+    // The command-line client's argument parser, progress bar and glob expansion.
+    cac: { min: 1, max: 1 },
+    'cli-progress': { min: 1, max: 1 },
+    tinyglobby: { min: 1, max: 1 },
   };
 
   const importers = (library: string): string[] => [

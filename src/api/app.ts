@@ -18,6 +18,7 @@ import { archiveRoutes } from './routes/archive.js';
 import { languageRoutes } from './routes/languages.js';
 import { resultRoutes } from './routes/result.js';
 import { uploadRoutes } from './routes/upload.js';
+import { webPageRoutes } from './routes/web-page.js';
 
 export interface AppDependencies {
   queue: JobQueue;
@@ -35,6 +36,8 @@ export interface AppDependencies {
   metrics: Metrics;
   /** Serves /search and /archive/:id; absent when ARCHIVE=off. */
   archive?: Archive;
+  /** The built web page (`dist/web`), served at `/`; without it the API serves no page. */
+  webRoot?: string;
 }
 
 /** A request id that is safe to echo into logs and headers. */
@@ -87,6 +90,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(archiveRoutes, { archive: deps.archive, authenticate });
   await app.register(languageRoutes, { catalog });
   await app.register(metricsRoutes, { registry: deps.metrics.registry });
+  if (deps.webRoot) await app.register(webPageRoutes, { root: deps.webRoot });
   await app.register(healthRoutes, { readinessChecks: { queue: () => queue.ping(), store: () => store.ping() } });
   return app;
 }

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { AppError } from '../errors.js';
 import type { DeclaredImage } from './image-header.js';
-import { IMAGE_TYPES, type ImageType } from './image-type.js';
+import { ACCEPTED_IMAGE_TYPES, detectImageType, IMAGE_TYPES, type ImageType } from './image-type.js';
 
 /** No text fits in an image narrower or lower than this; tesseract would only return nothing, slowly. */
 const MIN_IMAGE_SIDE = 3;
@@ -22,6 +22,13 @@ const unreadable = (cause?: unknown) =>
   new AppError('IMAGE_UNREADABLE', 'The image is corrupt or truncated and cannot be decoded. Check the file and upload it again.', {
     cause,
   });
+
+/** The image type of an upload, told from its bytes; throws UNSUPPORTED_MEDIA_TYPE when it is none we read. */
+export function requireImageType(bytes: Buffer): ImageType {
+  const type = detectImageType(bytes);
+  if (!type) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The file is not an image we can read. Send ${ACCEPTED_IMAGE_TYPES}.`);
+  return type;
+}
 
 async function readDeclaredSize(bytes: Buffer, type: ImageType): Promise<DeclaredImage> {
   const capabilities = IMAGE_TYPES[type];

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../../errors.js';
-import { ACCEPTED_IMAGE_TYPES, detectImageType, IMAGE_TYPES } from '../../ocr/image-type.js';
+import { IMAGE_TYPES } from '../../ocr/image-type.js';
 import type { LanguageCatalog } from '../../ocr/languages.js';
-import { validateImage } from '../../ocr/validate-image.js';
+import { requireImageType, validateImage } from '../../ocr/validate-image.js';
 import type { JobQueue } from '../../queue/job-queue.js';
 import { checkCallbackUrl } from '../../webhook/address-policy.js';
 import { fingerprintUpload, readIdempotencyKey, scopeIdempotencyKey } from '../idempotency.js';
@@ -98,10 +98,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       const { image, fileName, fields } = await readUploadForm(request);
       if (!image) throw new AppError('MISSING_FILE', 'No image received: send it as multipart/form-data in a field named "file".');
       if (image.length === 0) throw new AppError('EMPTY_FILE', 'The uploaded file is empty.');
-      const imageType = detectImageType(image);
-      if (!imageType) {
-        throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The file is not an image we can read. Send ${ACCEPTED_IMAGE_TYPES}.`);
-      }
+      const imageType = requireImageType(image);
       const options = parseUploadOptions(catalog, fields);
       await validateImage(image, imageType, { maxPixels: maxImagePixels });
       const callbackUrl = await readCallbackUrl(fields.callback_url, callbacks);
