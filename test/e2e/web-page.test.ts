@@ -96,7 +96,38 @@ describe('the web page in a real browser', () => {
     await phone.close();
   });
 
-  it('keeps the page out of the OpenAPI document and shows no search box on a server without /search', async () => {
+  it('searches the archive on a server that keeps one: the hit links to its record, with the match marked', async () => {
+    const archiveDir = path.join(scratch, 'archive');
+    const archived = await startService({ ARCHIVE: 'pglite', ARCHIVE_DIR: archiveDir });
+    const tab = await browser.newPage();
+    try {
+      await tab.goto(archived.url);
+      await tab.locator('#search').waitFor();
+      await tab.locator('#files').setInputFiles(fixture('scan.png'));
+      await tab.locator('[data-testid="result-text"]').waitFor({ timeout: 60_000 });
+      // The archive is written off the OCR path: search until the text is in.
+      await expect
+        .poll(
+          async () => {
+            await tab.locator('#search-query').fill('conference');
+            await tab.locator('#search-query').press('Enter');
+            return tab.locator('.search-results li').count();
+          },
+          { timeout: 30_000 },
+        )
+        .toBeGreaterThan(0);
+      const hit = tab.locator('.search-results li').first();
+      expect(await hit.locator('mark').first().innerText()).toMatch(/conference/i);
+      expect(await hit.locator('a').getAttribute('href')).toMatch(/^\/archive\//);
+      // Snippets are the archive's text and marks only: no markup of its own reaches the page.
+      expect(await hit.locator('p').innerHTML()).not.toMatch(/<(?!\/?mark>)/);
+    } finally {
+      await tab.close();
+      await archived.stop();
+    }
+  });
+
+  it('keeps the page out of the OpenAPI document and shows no search box on a server without an archive', async () => {
     const document = (await (await fetch(`${service.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(document.paths)).not.toContain('/');
     // The page's routes are its files only: any other path is still the API's own 404.

@@ -1,6 +1,6 @@
 /**
- * The search box over the archive. It shows itself only when the server has `GET /search` (its OpenAPI document
- * lists the path), so the same page works on servers with and without an archive.
+ * The search box over the archive. It shows itself only when the server searches (a server without an archive
+ * answers `/search` with 404 or 501 `ARCHIVE_DISABLED`), so the same page works on servers with and without one.
  */
 import { ApiError, apiJson } from './api.js';
 
@@ -19,13 +19,28 @@ interface SearchPage {
   next_cursor: string | null;
 }
 
+/** Asked without a key on purpose: a 401 still says the server searches, and must not ask for a key on load. */
 async function serverHasSearch(): Promise<boolean> {
   try {
-    const openapi = await apiJson<{ paths?: Record<string, unknown> }>('/openapi.json');
-    return Object.hasOwn(openapi.paths ?? {}, '/search');
+    const { status } = await fetch('/search?q=probe&limit=1');
+    return status !== 404 && status !== 501;
   } catch {
     return false;
   }
+}
+
+/**
+ * The snippet's words, with the matches marked. The archive escapes the text and adds only `<mark>`: it is parsed
+ * (which runs nothing) and rebuilt from its text and marks alone, so no other markup can reach the page.
+ */
+function snippetNodes(snippet: string): Node[] {
+  const parsed = new DOMParser().parseFromString(`<p>${snippet}</p>`, 'text/html').body.firstElementChild;
+  return [...(parsed?.childNodes ?? [])].map((node) => {
+    if (node.nodeName !== 'MARK') return document.createTextNode(node.textContent ?? '');
+    const mark = document.createElement('mark');
+    mark.textContent = node.textContent;
+    return mark;
+  });
 }
 
 function renderHit(hit: SearchHit): HTMLLIElement {
@@ -38,8 +53,7 @@ function renderHit(hit: SearchHit): HTMLLIElement {
   const pages = hit.pages === 1 ? '1 page' : `${hit.pages} pages`;
   details.textContent = ` ${new Date(hit.created_at).toLocaleString()} · ${hit.lang} · ${pages}`;
   const snippet = document.createElement('p');
-  // The snippet is shown as text: it is the archive's words, never markup for this page.
-  snippet.textContent = hit.snippet;
+  snippet.append(...snippetNodes(hit.snippet));
   item.append(link, details, snippet);
   return item;
 }
