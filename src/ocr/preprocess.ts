@@ -10,6 +10,8 @@ import type { PageImage } from './searchable-pdf.js';
  * (40 px, the earlier target, read no better and cost 8× the pixels on a typical 14 px line).
  */
 const TARGET_LINE_HEIGHT = 22;
+/** Lines at least this tall are read as they are: upscaling them read no better on either corpus, only slower. */
+const READABLE_LINE_HEIGHT = 15;
 /** Upscaling further only blurs and costs time. */
 const MAX_UPSCALE = 4;
 /** What tesseract is handed never exceeds this, so a worker's WASM heap (which never shrinks) stays flat. */
@@ -71,7 +73,8 @@ async function measure(page: Sharp, width: number, height: number): Promise<Page
 }
 
 function chooseScale({ lineHeight }: PageAnalysis, noisy: boolean, width: number, height: number): number {
-  const wanted = lineHeight > 0 && !noisy ? Math.min(MAX_UPSCALE, Math.max(1, TARGET_LINE_HEIGHT / lineHeight)) : 1;
+  const small = lineHeight > 0 && lineHeight < READABLE_LINE_HEIGHT;
+  const wanted = small && !noisy ? Math.min(MAX_UPSCALE, TARGET_LINE_HEIGHT / lineHeight) : 1;
   return Math.min(wanted, Math.sqrt(MAX_OCR_PIXELS / (width * height)), MAX_OCR_SIDE / Math.max(width, height));
 }
 
