@@ -3,7 +3,8 @@
  * same images with the same number of warm workers:
  * - the native `tesseract` CLI, one process per image (when it is installed);
  * - raw tesseract.js (PSM 3, its automatic layout, on the original image);
- * - the service (`MODE=all`) with its default pipeline, and with `preprocess=false`;
+ * - the service (`MODE=all`, archiving every text in its embedded PGlite) with its default pipeline, and with
+ *   `preprocess=false`;
  * - the distributed stack: API → RabbitMQ → one worker process → Redis;
  * - one dense A4 page at 300 dpi, raw and through the service;
  * - ingest: uploads per second of a 65 KB PNG by 64 concurrent clients to `MODE=api` on both transports, with
@@ -141,12 +142,21 @@ function throughService(baseUrl: string, images: Buffer[], fields: Record<string
   );
 }
 
+/** The service as `npm start` runs it, with its embedded archive (PGlite) writing every text. */
 async function runService(label: string, unit: OcrRun['unit'], images: Buffer[], fields: Record<string, string> = {}): Promise<OcrRun> {
-  const service = await startService({ OCR_CONCURRENCY: String(workers), LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' });
+  const archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocr-bench-archive-'));
+  const service = await startService({
+    OCR_CONCURRENCY: String(workers),
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_MAX: '1000000',
+    ARCHIVE: 'pglite',
+    ARCHIVE_DIR: archiveDir,
+  });
   try {
     return await timed(label, unit, images.length, () => throughService(service.url, images, fields));
   } finally {
     await service.stop();
+    fs.rmSync(archiveDir, { recursive: true, force: true });
   }
 }
 
