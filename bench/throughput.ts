@@ -14,6 +14,7 @@
  *   npm run bench                      # images from ../shared/corpus, or generated ones when it is absent
  *   CORPUS_DIR=/path BENCH_IMAGES=30 npm run bench
  *   BENCH_ONLY=ingest npm run bench    # one part: ocr, ingest or latency
+ *   BENCH_ONLY=memory npm run bench    # the worker's memory over BENCH_MEMORY_JOBS (5,000) jobs, on its own
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -56,7 +57,9 @@ const denseCopies = Number(process.env.BENCH_DENSE_PAGES ?? 4);
 const ingestSeconds = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
 const INGEST_CLIENTS = 64;
 const only = process.env.BENCH_ONLY;
-const runs = (part: 'ocr' | 'ingest' | 'latency') => only === undefined || only === part;
+/** The memory run takes minutes: it runs only when asked for by name. */
+const runs = (part: 'ocr' | 'ingest' | 'latency' | 'memory') => (part === 'memory' ? only === part : only === undefined || only === part);
+const memoryJobs = Number(process.env.BENCH_MEMORY_JOBS ?? 5000);
 
 function loadSamples(): Promise<Sample[]> | Sample[] {
   if (fs.existsSync(corpusDir)) {
@@ -265,6 +268,40 @@ async function runAddedLatency(image: Buffer, jobs = 40): Promise<{ p50: number;
   return { p50: percentile(added, 50), p99: percentile(added, 99) };
 }
 
+/** The process's resident memory, as its own `/metrics` reports it. */
+async function residentBytes(baseUrl: string): Promise<number> {
+  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+  return Number(/^ocr_process_resident_memory_bytes (\S+)$/m.exec(metrics)?.[1] ?? NaN);
+}
+
+/**
+ * The worker's memory over many jobs (the corpus images in turn, `preprocess=false` so the run is about the
+ * engine's heap): resident memory after a warm-up of 200 jobs, and at the end.
+ */
+async function runMemory(images: Buffer[]): Promise<{ warmMb: number; endMb: number; peakMb: number; jobs: number }> {
+  const service = await startService({ OCR_CONCURRENCY: String(workers), LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000' });
+  let warm = 0;
+  let peak = 0;
+  let done = 0;
+  try {
+    const jobs = Array.from({ length: memoryJobs }, (_, i) => images[i % images.length]!);
+    await inParallel(jobs, workers * 2, async (image) => {
+      const { body } = await upload(service.url, image, { preprocess: 'false' });
+      await waitForResult(service.url, body.task_id as string);
+      // Read and deleted, as a client done with it would: the in-process store's results are not the worker's memory.
+      await (await fetch(`${service.url}/result/${body.task_id as string}`, { method: 'DELETE' })).body?.cancel();
+      done += 1;
+      if (done === 200) warm = await residentBytes(service.url);
+      if (done % 250 === 0) peak = Math.max(peak, await residentBytes(service.url));
+    });
+    const end = await residentBytes(service.url);
+    const mb = (bytes: number) => bytes / 1024 / 1024;
+    return { warmMb: mb(warm), endMb: mb(end), peakMb: mb(Math.max(peak, end)), jobs: done };
+  } finally {
+    await service.stop();
+  }
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -325,5 +362,13 @@ if (runs('latency')) {
   const latency = await runAddedLatency(images[0]!);
   console.log(
     `added latency (end to end minus recognition, one job at a time, preprocess=false): p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms`,
+  );
+}
+
+if (runs('memory')) {
+  const memory = await runMemory(images);
+  console.log(
+    `worker memory over ${memory.jobs} jobs: ${memory.warmMb.toFixed(0)} MB after 200, ${memory.endMb.toFixed(0)} MB at the end ` +
+      `(${(((memory.endMb - memory.warmMb) / memory.warmMb) * 100).toFixed(1)} %), peak ${memory.peakMb.toFixed(0)} MB`,
   );
 }
