@@ -35,3 +35,41 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', done, { once: true });
   });
 }
+
+export interface RetryOptions {
+  backoff: Backoff;
+  /** Ends the waits: the operation's last error is thrown instead of trying again. */
+  signal?: AbortSignal;
+  /** Which errors are worth another try; the others are thrown at once. Every error when absent. */
+  retryable?: (error: unknown) => boolean;
+  /** Told before each wait, with the try that failed (from 1) and how long the wait is. */
+  onRetry?: (error: unknown, tries: number, delayMs: number) => void;
+}
+
+/** Runs `operation` until it succeeds, waiting with back-off between tries, for as long as `signal` allows. */
+export async function retryWithBackoff<T>(
+  operation: () => Promise<T>,
+  { backoff, signal, retryable = () => true, onRetry }: RetryOptions,
+): Promise<T> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!retryable(error) || signal?.aborted) throw error;
+      const delay = backoffDelay(tries, backoff);
+      onRetry?.(error, tries, delay);
+      await sleep(delay, signal);
+    }
+  }
+}
+
+/** Back-off over a run of failures: each `next()` waits longer than the last, `reset()` after a success starts over. */
+export function createBackoffRun(backoff: Backoff): { next(): number; reset(): void } {
+  let failures = 0;
+  return {
+    next: () => backoffDelay((failures += 1), backoff),
+    reset: () => {
+      failures = 0;
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffCeiling, backoffDelay } from '../src/backoff.js';
+import { backoffCeiling, backoffDelay, createBackoffRun, retryWithBackoff } from '../src/backoff.js';
 
 describe('exponential back-off with jitter', () => {
   const backoff = { initialMs: 1_000, maxMs: 30_000 };
@@ -17,5 +17,43 @@ describe('exponential back-off with jitter', () => {
       expect(delay).toBeLessThanOrEqual(4_000);
     }
     expect(new Set(delays).size).toBeGreaterThan(50);
+  });
+});
+
+describe('retrying with back-off', () => {
+  const backoff = { initialMs: 5, maxMs: 20 };
+
+  it('runs the operation until it succeeds, telling each failed try', async () => {
+    let tries = 0;
+    const told: number[] = [];
+    const answer = await retryWithBackoff(
+      async () => {
+        tries += 1;
+        if (tries < 3) throw new Error('not yet');
+        return 'done';
+      },
+      { backoff, onRetry: (_error, failedTry) => told.push(failedTry) },
+    );
+    expect(answer).toBe('done');
+    expect(told).toEqual([1, 2]);
+  });
+
+  it('throws at once an error not worth another try, and the last error once the signal aborts', async () => {
+    await expect(retryWithBackoff(() => Promise.reject(new Error('bad input')), { backoff, retryable: () => false })).rejects.toThrow('bad input');
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 30);
+    await expect(retryWithBackoff(() => Promise.reject(new Error('still down')), { backoff, signal: stop.signal })).rejects.toThrow('still down');
+  });
+
+  it('waits longer with each failure of a run, and starts over after a success', () => {
+    const run = createBackoffRun({ initialMs: 1_000, maxMs: 30_000 });
+    const ceilings = [1_000, 2_000, 4_000];
+    for (const ceiling of ceilings) {
+      const wait = run.next();
+      expect(wait).toBeGreaterThanOrEqual(ceiling / 2);
+      expect(wait).toBeLessThanOrEqual(ceiling);
+    }
+    run.reset();
+    expect(run.next()).toBeLessThanOrEqual(1_000);
   });
 });

@@ -1,7 +1,7 @@
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { backoffDelay, type Backoff } from '../backoff.js';
+import { backoffDelay, createBackoffRun, type Backoff } from '../backoff.js';
 import { AppError, isAppError, isOutage } from '../errors.js';
 import type { JobMessage, OcrOptions } from '../job.js';
 import { createRedisConnection } from '../redis-connection.js';
@@ -97,7 +97,7 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
   let consumer: { worker: Worker<JobData>; connection: Redis; inFlight: Set<Promise<void>>; stopping: AbortController } | undefined;
   let closed = false;
   let closing: Promise<void> | undefined;
-  let outagesInARow = 0;
+  const outagePauses = createBackoffRun(outageBackoff);
 
   const jobQueue: JobQueue = {
     async publish(job) {
@@ -140,12 +140,11 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
           track(run);
           try {
             await run;
-            outagesInARow = 0;
+            outagePauses.reset();
           } catch (error) {
             if (!isOutage(error) || !token) throw error;
-            outagesInARow += 1;
             log?.warn({ task_id: job.id, attempt }, 'job met an outage; handing it back without counting the attempt');
-            await job.moveToDelayed(Date.now() + backoffDelay(outagesInARow, outageBackoff), token).catch(() => {
+            await job.moveToDelayed(Date.now() + outagePauses.next(), token).catch(() => {
               throw error;
             });
             throw new DelayedError();

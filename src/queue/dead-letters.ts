@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { backoffDelay, sleep, type Backoff } from '../backoff.js';
+import { retryWithBackoff, type Backoff } from '../backoff.js';
 import type { JobMessage } from '../job.js';
 import type { DeadLetterHandler } from './job-queue.js';
 
@@ -14,14 +14,14 @@ export async function recordDeadLetter(
   error: unknown,
   { stopping, backoff = { initialMs: 200, maxMs: 5_000 }, log }: { stopping: AbortSignal; backoff?: Backoff; log?: Logger },
 ): Promise<boolean> {
-  for (let tries = 1; ; tries += 1) {
-    try {
-      await onDeadLetter?.(job, error);
-      return true;
-    } catch (recordError) {
+  return retryWithBackoff(async () => onDeadLetter?.(job, error), {
+    backoff,
+    signal: stopping,
+    onRetry: (recordError, tries) => {
       if (tries === 1) log?.warn({ err: recordError, task_id: job.id }, 'could not record a job that used up its attempts; trying again');
-      if (stopping.aborted) return false;
-      await sleep(backoffDelay(tries, backoff), stopping);
-    }
-  }
+    },
+  }).then(
+    () => true,
+    () => false,
+  );
 }

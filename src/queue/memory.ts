@@ -1,4 +1,4 @@
-import { backoffDelay, type Backoff } from '../backoff.js';
+import { backoffDelay, createBackoffRun, type Backoff } from '../backoff.js';
 import { isOutage } from '../errors.js';
 import type { JobMessage } from '../job.js';
 import { recordDeadLetter } from './dead-letters.js';
@@ -32,7 +32,7 @@ export function createMemoryQueue({
   const inFlight = new Map<Promise<void>, string>();
   let consumer: ({ handler: JobHandler } & ConsumeOptions) | undefined;
   let closed = false;
-  let outagesInARow = 0;
+  const outagePauses = createBackoffRun(outageBackoff);
   let pausedUntil = 0;
   const stopping = new AbortController();
 
@@ -40,13 +40,12 @@ export function createMemoryQueue({
     if (isOutage(error)) {
       // Back at the head, same attempt; deliveries pause a while instead of spinning through the outage.
       pending.unshift({ job, attempt });
-      outagesInARow += 1;
-      const pause = backoffDelay(outagesInARow, outageBackoff);
+      const pause = outagePauses.next();
       pausedUntil = Date.now() + pause;
       setTimeout(pump, pause).unref();
       return;
     }
-    outagesInARow = 0;
+    outagePauses.reset();
     if (attempt < maxAttempts) {
       const timer = setTimeout(
         () => {
@@ -68,7 +67,7 @@ export function createMemoryQueue({
       const { handler, onDeadLetter } = consumer;
       const run = handler(next.job, { attempt: next.attempt, finalAttempt: next.attempt >= maxAttempts })
         .then(
-          () => void (outagesInARow = 0),
+          () => outagePauses.reset(),
           (error: unknown) => settle(next, error, onDeadLetter),
         )
         .finally(() => {

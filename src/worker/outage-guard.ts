@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { backoffDelay, sleep, type Backoff } from '../backoff.js';
+import { retryWithBackoff, type Backoff } from '../backoff.js';
 import { isOutage } from '../errors.js';
 
 export interface OutageGuard {
@@ -20,18 +20,16 @@ export interface OutageGuard {
 export function createOutageGuard({ backoff = { initialMs: 200, maxMs: 5_000 }, logger }: { backoff?: Backoff; logger?: Logger } = {}): OutageGuard {
   const released = new AbortController();
   return {
-    async retry(operation, log = logger) {
-      for (let tries = 1; ; tries += 1) {
-        try {
-          return await operation();
-        } catch (error) {
-          if (!isOutage(error) || released.signal.aborted) throw error;
-          const delay = backoffDelay(tries, backoff);
+    retry(operation, log = logger) {
+      return retryWithBackoff(operation, {
+        backoff,
+        signal: released.signal,
+        retryable: isOutage,
+        onRetry: (error, tries, delayMs) => {
           if (tries === 1) log?.warn({ err: error }, 'a dependency is unreachable; the job waits for it');
-          else log?.debug({ retry_in_ms: delay }, 'still waiting for a dependency');
-          await sleep(delay, released.signal);
-        }
-      }
+          else log?.debug({ retry_in_ms: delayMs }, 'still waiting for a dependency');
+        },
+      });
     },
     release() {
       released.abort();

@@ -1,6 +1,6 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
-import { backoffDelay, sleep, withJitter, type Backoff } from '../../backoff.js';
+import { createBackoffRun, sleep, withJitter, type Backoff } from '../../backoff.js';
 import { AppError, isOutage, toErrorInfo } from '../../errors.js';
 import type { JobMessage } from '../../job.js';
 import { recordDeadLetter } from '../dead-letters.js';
@@ -75,7 +75,7 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Jo
   let consumer: ConsumerState | undefined;
   let closed = false;
   let closing: Promise<void> | undefined;
-  let outagesInARow = 0;
+  const outagePauses = createBackoffRun(outageBackoff);
 
   /** Puts a message in a queue under the given routing, then acknowledges the delivered copy. */
   const moveTo = async (channel: ConfirmChannel, message: ConsumeMessage, job: JobMessage, routing: Routing) => {
@@ -84,10 +84,7 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Jo
   };
 
   /** Holds the delivery (and its slot) a while after an outage, so a consumer does not spin through it. */
-  const pauseForOutage = (stopping: AbortSignal) => {
-    outagesInARow += 1;
-    return sleep(backoffDelay(outagesInARow, outageBackoff), stopping);
-  };
+  const pauseForOutage = (stopping: AbortSignal) => sleep(outagePauses.next(), stopping);
 
   /** Sends a job whose attempt failed to the retry queue of that attempt's delay step. */
   const retryLater = (channel: ConfirmChannel, message: ConsumeMessage, job: JobMessage, attempt: number) => {
@@ -139,7 +136,7 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Jo
       }
       try {
         await handler(job, { attempt, finalAttempt: attempt >= maxAttempts });
-        outagesInARow = 0;
+        outagePauses.reset();
         channel.ack(message);
       } catch (error) {
         if (isOutage(error)) {
