@@ -120,7 +120,7 @@ async function main(): Promise<void> {
         impulseNoise,
         backgroundGrain,
         backgroundSpread,
-        multiColumn,
+        columns,
         inverted,
         denoised,
         scale,
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
       console.log(
         `${sample.name.padEnd(28)} raw ${percent(raw.cer).padStart(8)} service ${percent(service.cer).padStart(8)}  ` +
           `line ${lineHeight}px x${scale.toFixed(2)} noise ${impulseNoise.toFixed(4)}${denoised ? ' (median)' : ''} grain ${backgroundGrain.toFixed(3)} ` +
-          `background spread ${backgroundSpread}${inverted ? ' inverted' : ''}${multiColumn ? ' columns' : ''} ` +
+          `background spread ${backgroundSpread}${inverted ? ' inverted' : ''}${columns > 1 ? ` ${columns} columns` : ''} ` +
           `psm ${result.psm} thresholding_method ${thresholding_method} deskew ${((deskewRadians * 180) / Math.PI).toFixed(1)}° confidence ${result.confidence.toFixed(0)}`,
       );
     }

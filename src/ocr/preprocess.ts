@@ -114,7 +114,7 @@ export async function preprocessImage(bytes: Buffer, { maxPixels }: PreprocessOp
   return {
     image,
     transform: { width, height, scale },
-    psm: measured.multiColumn ? PSM_AUTO : PSM_SINGLE_BLOCK,
+    psm: measured.columns > 1 ? PSM_AUTO : PSM_SINGLE_BLOCK,
     parameters: { thresholding_method: uneven ? THRESHOLD_SAUVOLA : THRESHOLD_OTSU },
     analysis: { ...measured, inverted: measured.darkBackground, denoised },
   };
