@@ -28,6 +28,7 @@ export function toJobBody(record: JobRecord) {
           text: record.result.text,
           confidence: record.result.confidence,
           lang: record.result.lang,
+          rotation: record.result.rotation ?? 0,
           psm: record.result.psm,
           timings: { queued_ms: record.result.timings.queuedMs, recognition_ms: record.result.timings.recognitionMs },
           ...storedResultFields(record.result),

@@ -42,7 +42,10 @@ export interface OcrTimings {
 export interface OcrResult extends StoredOutputs {
   /** Mean word confidence, 0 to 100. */
   confidence: number;
+  /** The language set the page was read with (the one found, for `auto`). */
   lang: string;
+  /** Degrees the image was turned clockwise to read it upright; absent in results stored before it was reported. */
+  rotation?: number;
   psm: number;
   timings: OcrTimings;
 }

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createLanguageCatalog, type LanguageCatalog } from './ocr/languages.js';
+import { createLanguageIdentifier } from './ocr/language-identification.js';
 import { createOcrPipeline } from './ocr/pipeline.js';
 import { createTesseractEngine } from './ocr/tesseract-engine.js';
 import { createJobQueue } from './queue/index.js';
@@ -93,7 +94,11 @@ async function main(): Promise<void> {
         outages,
         processor: createJobProcessor({
           store,
-          pipeline: createOcrPipeline({ engine, maxPixels: config.limits.maxImagePixels }),
+          pipeline: createOcrPipeline({
+            engine,
+            maxPixels: config.limits.maxImagePixels,
+            identifyLanguage: createLanguageIdentifier(catalog.installed),
+          }),
           outages,
           logger,
           webhooks,

@@ -72,11 +72,16 @@ const jobBodySchema = {
     result: {
       type: ['object', 'null'],
       description: 'The recognised text and the outputs asked for, once completed.',
-      required: ['text', 'confidence', 'lang', 'psm', 'timings', 'formats'],
+      required: ['text', 'confidence', 'lang', 'rotation', 'psm', 'timings', 'formats'],
       properties: {
         text: { type: 'string' },
         confidence: { type: 'number', description: 'Mean word confidence, 0 to 100.' },
-        lang: { type: 'string' },
+        lang: { type: 'string', description: 'The language set the page was read with: for lang=auto, the language found.' },
+        rotation: {
+          type: 'integer',
+          enum: [0, 90, 180, 270],
+          description: 'Degrees the image was turned clockwise to read it upright: not 0 for a page scanned sideways or upside down.',
+        },
         psm: { type: 'integer', description: 'The page segmentation mode the page was read with.' },
         timings: {
           type: 'object',

@@ -22,7 +22,9 @@ const uploadFormFields = {
   lang: {
     type: 'string',
     default: DEFAULT_LANGUAGE,
-    description: 'Language set: installed codes joined with +, such as eng or eng+deu (GET /languages lists them).',
+    description:
+      'Language set: installed codes joined with +, such as eng or eng+deu (GET /languages lists them), or auto to ' +
+      "find the page's language among the installed ones (read in English first, then again in the language found).",
   },
   psm: {
     type: 'integer',

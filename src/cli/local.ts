@@ -5,6 +5,7 @@ import type { JobRecord } from '../job.js';
 import { toJobBody } from '../job-body.js';
 import { createLogger } from '../logger.js';
 import { createLanguageCatalog } from '../ocr/languages.js';
+import { createLanguageIdentifier } from '../ocr/language-identification.js';
 import { createOcrPipeline } from '../ocr/pipeline.js';
 import { createTesseractEngine } from '../ocr/tesseract-engine.js';
 import { requireImageType, validateImage } from '../ocr/validate-image.js';
@@ -39,7 +40,7 @@ export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalO
   // Only the engine's own faults reach this log (a tesseract worker dying): on stderr, never among the texts.
   const logger = createLogger('error', 'cli', 'stderr');
   const engine = createTesseractEngine({ catalog, workersPerLanguageSet: concurrency, maxLanguageSets: 1, jobTimeoutMs: JOB_TIMEOUT_MS, logger });
-  const pipeline = createOcrPipeline({ engine, maxPixels: MAX_IMAGE_PIXELS });
+  const pipeline = createOcrPipeline({ engine, maxPixels: MAX_IMAGE_PIXELS, identifyLanguage: createLanguageIdentifier(catalog.installed) });
   const outputs: OutputFormat[] = format === 'text' || format === 'json' ? [] : [format];
 
   return {

@@ -8,19 +8,31 @@ export type PointMapper = (x: number, y: number) => [number, number];
 export const unchangedPoint: PointMapper = (x, y) => [x, y];
 
 /**
- * Undoes preprocessing for coordinates: tesseract's deskew turned the prepared image by
- * `rotateRadians` about its centre, and preprocessing scaled the upright upload by `scale`.
+ * Undoes a quarter turn: `rotation` degrees clockwise took a point of the uploaded image (`width` × `height`) to
+ * (x, y) of the turned one; this gives the point back.
  */
-export function createPointMapper({ width, height, scale }: ImageTransform, rotateRadians: number): PointMapper {
-  const centreX = (width * scale) / 2;
-  const centreY = (height * scale) / 2;
+function unturn(x: number, y: number, rotation: number, width: number, height: number): [number, number] {
+  if (rotation === 90) return [y, height - x];
+  if (rotation === 180) return [width - x, height - y];
+  if (rotation === 270) return [width - y, x];
+  return [x, y];
+}
+
+/**
+ * Undoes preprocessing for coordinates: tesseract's deskew turned the prepared image by `rotateRadians` about its
+ * centre, preprocessing scaled the turned upload by `scale`, and turned the upright upload by `rotation`.
+ */
+export function createPointMapper({ width, height, scale, rotation }: ImageTransform, rotateRadians: number): PointMapper {
+  const sideways = rotation === 90 || rotation === 270;
+  const centreX = ((sideways ? height : width) * scale) / 2;
+  const centreY = ((sideways ? width : height) * scale) / 2;
   // Turning back by the deskew angle undoes it (checked against boxes read from the skewed image itself).
   const cos = Math.cos(-rotateRadians);
   const sin = Math.sin(-rotateRadians);
   return (x, y) => {
     const dx = x - centreX;
     const dy = y - centreY;
-    return [(centreX + dx * cos - dy * sin) / scale, (centreY + dx * sin + dy * cos) / scale];
+    return unturn((centreX + dx * cos - dy * sin) / scale, (centreY + dx * sin + dy * cos) / scale, rotation, width, height);
   };
 }
 

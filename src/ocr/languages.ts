@@ -12,12 +12,18 @@ const require = createRequire(import.meta.url);
  */
 const TRAINEDDATA_FLAVOUR = '4.0.0_best_int';
 
+/** `lang=auto`: the service finds the page's language among the installed ones (src/ocr/language-identification.ts). */
+export const AUTO_LANGUAGE = 'auto';
+
+/** Data packs that are no language to read with: orientation and script detection. */
+const NOT_LANGUAGES = new Set(['osd']);
+
 export interface LanguageCatalog {
   /** Installed language codes, sorted. */
   installed: readonly string[];
   /** A folder holding `<lang>.traineddata.gz` for every installed language, for tesseract.js's `langPath`. */
   langPath: string;
-  /** Checks a set such as `eng+deu` and returns it normalised; throws UNSUPPORTED_LANGUAGE. */
+  /** Checks a set such as `eng+deu` (or `auto`) and returns it normalised; throws UNSUPPORTED_LANGUAGE. */
   parseLanguageSet(value: string): string;
 }
 
@@ -26,7 +32,7 @@ function findTraineddataFiles(): Map<string, string> {
   const files = new Map<string, string>();
   for (const lang of fs.readdirSync(scopeDir)) {
     const file = path.join(scopeDir, lang, TRAINEDDATA_FLAVOUR, `${lang}.traineddata.gz`);
-    if (fs.existsSync(file)) files.set(lang, file);
+    if (fs.existsSync(file) && !NOT_LANGUAGES.has(lang)) files.set(lang, file);
   }
   return files;
 }
@@ -47,12 +53,13 @@ export function createLanguageCatalog(): LanguageCatalog {
     installed,
     langPath,
     parseLanguageSet(value) {
+      if (value.trim() === AUTO_LANGUAGE) return AUTO_LANGUAGE;
       const codes = value.trim().split('+').filter(Boolean);
       const unknown = codes.filter((code) => !files.has(code));
       if (codes.length === 0 || unknown.length > 0) {
         throw new AppError(
           'UNSUPPORTED_LANGUAGE',
-          `Unsupported language ${JSON.stringify(unknown.join('+') || value)}. Installed languages: ${installed.join(', ')}; combine them with "+", as in eng+deu.`,
+          `Unsupported language ${JSON.stringify(unknown.join('+') || value)}. Installed languages: ${installed.join(', ')}; combine them with "+", as in eng+deu, or ask for ${AUTO_LANGUAGE}.`,
         );
       }
       return [...new Set(codes)].join('+');

@@ -43,6 +43,9 @@ export interface PreprocessOptions {
   maxPixels: number;
 }
 
+/** Quarter turns a page may be read at, clockwise: a page fed sideways or upside down. */
+export type QuarterTurn = 0 | 90 | 180 | 270;
+
 /** How a prepared image relates to the uploaded one, to map boxes back. */
 export interface ImageTransform {
   /** Size of the uploaded image once its EXIF orientation is applied (how viewers show it). */
@@ -50,6 +53,8 @@ export interface ImageTransform {
   height: number;
   /** Prepared pixels per uploaded pixel. */
   scale: number;
+  /** Degrees the upright upload was turned clockwise before it was scaled. */
+  rotation: QuarterTurn;
 }
 
 export interface PreparedImage {
@@ -80,21 +85,33 @@ function chooseScale({ lineHeight }: PageAnalysis, noisy: boolean, width: number
 
 /**
  * Turns any image sharp reads into what tesseract reads best, deciding each step from measurements
- * of the page: EXIF orientation applied, grayscale, light-on-dark inverted, salt-and-pepper noise
- * removed, small text upscaled, huge pages reduced. Locally adaptive binarisation (uneven lighting)
- * and two-column layout are left to tesseract, through the parameters and segmentation mode it returns.
+ * of the page: EXIF orientation applied, turned by `rotation` (a page found sideways), grayscale, light-on-dark
+ * inverted, salt-and-pepper noise removed, small text upscaled, huge pages reduced. Locally adaptive binarisation
+ * (uneven lighting) and layout in columns are left to tesseract, through the parameters and segmentation mode it returns.
  */
-export async function preprocessImage(bytes: Buffer, { maxPixels }: PreprocessOptions): Promise<PreparedImage> {
+export async function preprocessImage(
+  bytes: Buffer,
+  { maxPixels, rotation = 0 }: PreprocessOptions & { rotation?: QuarterTurn },
+): Promise<PreparedImage> {
   // First page or frame only (sharp's default), oriented as EXIF says, one gray channel.
   // Transparent areas become white paper first, or they would turn black.
   const oriented = sharp(bytes, { limitInputPixels: maxPixels }).autoOrient().flatten({ background: '#ffffff' }).grayscale();
-  const { data: upright, info } = await oriented
+  const { data: decoded, info: decodedInfo } = await oriented
     .raw()
     .toBuffer({ resolveWithObject: true })
     .catch((error: unknown) => {
       // The API decoded it already; only a job published by something other than our API gets here.
       throw new AppError('IMAGE_UNREADABLE', 'The image is corrupt or truncated and cannot be decoded.', { cause: error });
     });
+  // Turned from the upright pixels, so the transform's size is the upload's as viewers show it.
+  const { data: upright, info } =
+    rotation === 0
+      ? { data: decoded, info: decodedInfo }
+      : await sharp(decoded, { raw: { width: decodedInfo.width, height: decodedInfo.height, channels: 1 } })
+          .rotate(rotation)
+          .toColourspace('b-w')
+          .raw()
+          .toBuffer({ resolveWithObject: true });
   const { width, height } = info;
   const measured = await measure(sharp(upright, { raw: { width, height, channels: 1 } }), width, height);
 
@@ -113,7 +130,7 @@ export async function preprocessImage(bytes: Buffer, { maxPixels }: PreprocessOp
 
   return {
     image,
-    transform: { width, height, scale },
+    transform: { width: decodedInfo.width, height: decodedInfo.height, scale, rotation },
     psm: measured.columns > 1 ? PSM_AUTO : PSM_SINGLE_BLOCK,
     parameters: { thresholding_method: uneven ? THRESHOLD_SAUVOLA : THRESHOLD_OTSU },
     analysis: { ...measured, inverted: measured.darkBackground, denoised },

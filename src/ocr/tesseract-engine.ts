@@ -8,6 +8,7 @@ import type { TextBox } from '../formats.js';
 import type { OcrEngine, Recognition, RecognizeRequest } from './engine.js';
 import type { LanguageCatalog } from './languages.js';
 import { PSM_SINGLE_BLOCK } from './page-segmentation.js';
+import { keepRealParagraphBreaks, linesOfTsv } from './line-breaks.js';
 import { hocrDocument, tsvDocument } from './tesseract-documents.js';
 import { createWorkerPool, type PoolMember, type WorkerPool } from './worker-pool.js';
 
@@ -148,7 +149,8 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       text: true,
       blocks: outputs.includes('words') || outputs.includes('lines'),
       hocr: outputs.includes('hocr'),
-      tsv: outputs.includes('tsv'),
+      // Always: the line boxes tell tesseract's paragraph guesses from the page's real paragraph breaks.
+      tsv: true,
       imageColor: outputs.includes('image'),
     };
     const work = (async () => {
@@ -174,7 +176,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
         pool.release(pooled);
         const boxes = collectBoxes(data.blocks);
         return {
-          text: data.text,
+          text: keepRealParagraphBreaks(data.text, linesOfTsv(data.tsv ?? '')),
           confidence: data.confidence,
           psm,
           recognitionMs: Math.round(performance.now() - started),
