@@ -142,6 +142,8 @@ describe('one adapter per outside library', () => {
     cac: { min: 1, max: 1 },
     'cli-progress': { min: 1, max: 1 },
     tinyglobby: { min: 1, max: 1 },
+    // lang=auto's language identifier.
+    'franc-min': { min: 1, max: 1 },
   };
 
   const importers = (library: string): string[] => [

@@ -12,6 +12,7 @@ describe('parseUploadOptions', () => {
 
   it('reads lang and psm', () => {
     expect(parseUploadOptions(catalog, { lang: 'deu', psm: '4' })).toEqual({ lang: 'deu', psm: 4 });
+    expect(parseUploadOptions(catalog, { lang: 'auto' })).toEqual({ lang: 'auto' });
   });
 
   it.each(['14', '-1', '3.5', 'auto', '1e1'])('refuses psm=%s', (psm) => {

@@ -84,6 +84,54 @@ describe('OCR quality over real HTTP', () => {
     expect(characterErrorRate(groundTruth(name), done.result.text)).toBeLessThan(0.03);
   });
 
+  it.each([
+    ['corpus2/orient_serif_090.png', 270],
+    ['corpus2/orient_sans_180.png', 180],
+  ])('reads %s, scanned the wrong way up, upright and says it turned it by %i°', async (name, rotation) => {
+    const accepted = await upload(service.url, fixture(name), { output: 'words' });
+    const done = await waitForResult(service.url, accepted.body.task_id);
+    expect(done.result.rotation).toBe(rotation);
+    expect(characterErrorRate(groundTruth(name), done.result.text)).toBeLessThan(0.02);
+    // The boxes stay in the uploaded image's pixels, however it was turned to read it.
+    const { width = 0, height = 0 } = await sharp(fixture(name)).metadata();
+    for (const { bbox } of done.result.words as Array<{ bbox: { x0: number; y0: number; x1: number; y1: number } }>) {
+      expect(bbox.x1).toBeLessThanOrEqual(width);
+      expect(bbox.y1).toBeLessThanOrEqual(height);
+    }
+    if (rotation === 270) {
+      // Turned a quarter anticlockwise, the page's first line runs up its left edge: its words are taller than wide.
+      const first = done.result.words[0] as { bbox: { x0: number; y0: number; x1: number; y1: number } };
+      expect(first.bbox.y1 - first.bbox.y0).toBeGreaterThan(first.bbox.x1 - first.bbox.x0);
+      expect(first.bbox.x0).toBeLessThan(width / 2);
+    }
+  });
+
+  it('an upright page reports no turn', async () => {
+    const accepted = await upload(service.url, await renderTextImage('Nothing to turn here'));
+    const done = await waitForResult(service.url, accepted.body.task_id);
+    expect(done.result).toMatchObject({ rotation: 0, text: 'Nothing to turn here\n' });
+  });
+
+  it('finds the language of a French page with lang=auto and reads it with its accents', async () => {
+    const accepted = await upload(service.url, fixture('corpus2/auto_fra_03.png'), { lang: 'auto' });
+    const done = await waitForResult(service.url, accepted.body.task_id);
+    expect(done.options.lang).toBe('auto');
+    expect(done.result.lang).toBe('fra');
+    expect(characterErrorRate(groundTruth('corpus2/auto_fra_03.png'), done.result.text)).toBeLessThan(0.01);
+  });
+
+  it.each(['corpus2/layout_headline_04.png', 'corpus2/layout_three_03.png'])(
+    'reads %s in reading order: headline, then each column top to bottom',
+    async (name) => {
+      const accepted = await upload(service.url, fixture(name));
+      const done = await waitForResult(service.url, accepted.body.task_id);
+      expect(characterErrorRate(groundTruth(name), done.result.text)).toBeLessThan(0.02);
+      // Within a column the lines follow each other with no blank line between them.
+      const firstColumn = groundTruth(name).split('\n').slice(0, 4).join('\n');
+      expect(done.result.text).toContain(firstColumn.split('\n').slice(-3).join('\n'));
+    },
+  );
+
   it.each(['true', 'false'])('reads AVIF, which tesseract.js cannot decode itself, with preprocess=%s', async (preprocess) => {
     const avif = await sharp(await renderTextImage('Modern formats too'))
       .avif({ lossless: true })

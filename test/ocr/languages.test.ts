@@ -14,4 +14,11 @@ describe('language catalog', () => {
     expect(() => catalog.parseLanguageSet('')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_LANGUAGE' }));
     expect(() => catalog.parseLanguageSet('../../etc/passwd')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_LANGUAGE' }));
   });
+
+  it('takes auto, alone, to find the language, and lists no orientation data among the languages', () => {
+    expect(catalog.parseLanguageSet(' auto ')).toBe('auto');
+    expect(() => catalog.parseLanguageSet('auto+eng')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_LANGUAGE' }));
+    expect(catalog.installed).not.toContain('osd');
+    expect(() => catalog.parseLanguageSet('osd')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_LANGUAGE' }));
+  });
 });

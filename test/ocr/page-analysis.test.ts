@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { analysePage, type GrayImage } from '../../src/ocr/page-analysis.js';
+
+const LINE = 12;
+const LEADING = 8;
+const WORD = 30;
+const SPACE = 6;
+
+/** A white page with blocks of "text": lines of dark word-sized bars, as a layout is seen before it is read. */
+function page(width: number, height: number, blocks: Array<{ left: number; top: number; width: number; lines: number }>): GrayImage {
+  const data = new Uint8Array(width * height).fill(255);
+  for (const block of blocks) {
+    for (let line = 0; line < block.lines; line += 1) {
+      const top = block.top + line * (LINE + LEADING);
+      for (let word = block.left; word + WORD <= block.left + block.width; word += WORD + SPACE) {
+        for (let y = top; y < top + LINE; y += 1) data.fill(0, y * width + word, y * width + word + WORD);
+      }
+    }
+  }
+  return { data, width, height };
+}
+
+describe('page layout: columns of running text', () => {
+  it('finds two columns of unequal length', () => {
+    const image = page(520, 300, [
+      { left: 20, top: 20, width: 220, lines: 12 },
+      { left: 280, top: 20, width: 220, lines: 5 },
+    ]);
+    expect(analysePage(image).columns).toBe(2);
+  });
+
+  it('finds the columns under a headline that spans them', () => {
+    const image = page(520, 320, [
+      { left: 20, top: 20, width: 400, lines: 1 },
+      { left: 20, top: 70, width: 220, lines: 10 },
+      { left: 280, top: 70, width: 220, lines: 8 },
+    ]);
+    expect(analysePage(image).columns).toBe(2);
+  });
+
+  it('finds three narrow columns', () => {
+    const image = page(560, 200, [
+      { left: 20, top: 20, width: 150, lines: 6 },
+      { left: 200, top: 20, width: 150, lines: 6 },
+      { left: 380, top: 20, width: 150, lines: 6 },
+    ]);
+    expect(analysePage(image).columns).toBe(3);
+  });
+
+  it('takes an invoice, text with its amounts set apart, for one column', () => {
+    const image = page(400, 200, [
+      { left: 20, top: 20, width: 220, lines: 7 },
+      { left: 290, top: 20, width: 70, lines: 7 },
+    ]);
+    expect(analysePage(image).columns).toBe(1);
+  });
+
+  it('takes a page of one column for one column', () => {
+    expect(analysePage(page(400, 200, [{ left: 20, top: 20, width: 360, lines: 8 }])).columns).toBe(1);
+  });
+});
