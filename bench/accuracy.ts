@@ -3,8 +3,8 @@
  * on the original image with its defaults and (b) the service's pipeline (preprocessing + engine), over
  * labelled corpora (`<name>.png|jpg`, `<name>.txt`, optional `<name>.lang`; category = name up to `_`).
  * A page with `<name>.expect-lang` instead of `.lang` is read by the service with `lang=auto` (raw reads it in
- * English), and a page whose `manifest.tsv` row says `rotate=<degrees>` was turned that far counter-clockwise: the
- * language and the turn the service found are printed against those truths.
+ * English), and a page whose `manifest.tsv` row says `rotate=<degrees>` was turned that far clockwise: the language
+ * and the turn the service found (clockwise, to read it upright) are printed against those truths.
  *
  *   npm run bench:accuracy                          # ../shared/corpus and ../shared/corpus2
  *   CORPUS_DIR=/path/to/corpus npm run bench:accuracy   # one corpus, or several separated by commas
@@ -46,8 +46,8 @@ const corpusDirs = (process.env.CORPUS_DIR ?? ['../shared/corpus', '../shared/co
 const verbose = Boolean(process.env.VERBOSE);
 
 /**
- * The counter-clockwise quarter turn each image of a corpus was given, from its manifest (`rotate=90.0` in the
- * params; a few degrees are a skew, which the service straightens without reporting a turn).
+ * The clockwise quarter turn each image of a corpus was given, from its manifest (`rotate=90.0` in the params; a
+ * few degrees are a skew, which the service straightens without reporting a turn).
  */
 function turnsOfManifest(corpusDir: string): Map<string, number> {
   const manifest = path.join(corpusDir, 'manifest.tsv');

@@ -112,7 +112,7 @@ export function refuseQueryOptions(query: Record<string, unknown>): void {
 export function parseUploadOptions(catalog: LanguageCatalog, fields: Record<string, string>): OcrOptions {
   refuseUnknownFields(fields);
   const read = (name: string) => (fields[name] === '' ? undefined : fields[name]);
-  const options: OcrOptions = { lang: catalog.parseLanguageSet(read('lang') ?? DEFAULT_LANGUAGE) };
+  const options: OcrOptions = { lang: catalog.parseRequestedLanguage(read('lang') ?? DEFAULT_LANGUAGE) };
   const psm = read('psm');
   if (psm !== undefined) options.psm = parsePsm(psm);
   const output = read('output');

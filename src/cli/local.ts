@@ -4,7 +4,7 @@ import { renditionBody, toStoredOutputs, type OutputFormat } from '../formats.js
 import type { JobRecord } from '../job.js';
 import { toJobBody } from '../job-body.js';
 import { createLogger } from '../logger.js';
-import { createLanguageCatalog } from '../ocr/languages.js';
+import { AUTO_LANGUAGE, createLanguageCatalog } from '../ocr/languages.js';
 import { createLanguageIdentifier } from '../ocr/language-identification.js';
 import { createOcrPipeline } from '../ocr/pipeline.js';
 import { createTesseractEngine } from '../ocr/tesseract-engine.js';
@@ -33,13 +33,19 @@ export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalO
   const catalog = createLanguageCatalog();
   let languageSet: string;
   try {
-    languageSet = catalog.parseLanguageSet(lang);
+    languageSet = catalog.parseRequestedLanguage(lang);
   } catch (error) {
     throw new UsageError(toErrorInfo(error).message);
   }
   // Only the engine's own faults reach this log (a tesseract worker dying): on stderr, never among the texts.
   const logger = createLogger('error', 'cli', 'stderr');
-  const engine = createTesseractEngine({ catalog, workersPerLanguageSet: concurrency, maxLanguageSets: 1, jobTimeoutMs: JOB_TIMEOUT_MS, logger });
+  const engine = createTesseractEngine({
+    catalog,
+    workersPerLanguageSet: concurrency,
+    maxLanguageSets: languageSet === AUTO_LANGUAGE ? catalog.installed.length : 1,
+    jobTimeoutMs: JOB_TIMEOUT_MS,
+    logger,
+  });
   const pipeline = createOcrPipeline({ engine, maxPixels: MAX_IMAGE_PIXELS, identifyLanguage: createLanguageIdentifier(catalog.installed) });
   const outputs: OutputFormat[] = format === 'text' || format === 'json' ? [] : [format];
 

@@ -23,8 +23,10 @@ export interface LanguageCatalog {
   installed: readonly string[];
   /** A folder holding `<lang>.traineddata.gz` for every installed language, for tesseract.js's `langPath`. */
   langPath: string;
-  /** Checks a set such as `eng+deu` (or `auto`) and returns it normalised; throws UNSUPPORTED_LANGUAGE. */
+  /** Checks a set such as `eng+deu` and returns it normalised; throws UNSUPPORTED_LANGUAGE. */
   parseLanguageSet(value: string): string;
+  /** What a request may ask for: a language set, or `auto` (never a set to warm up: it names no language). */
+  parseRequestedLanguage(value: string): string;
 }
 
 function findTraineddataFiles(): Map<string, string> {
@@ -53,7 +55,6 @@ export function createLanguageCatalog(): LanguageCatalog {
     installed,
     langPath,
     parseLanguageSet(value) {
-      if (value.trim() === AUTO_LANGUAGE) return AUTO_LANGUAGE;
       const codes = value.trim().split('+').filter(Boolean);
       const unknown = codes.filter((code) => !files.has(code));
       if (codes.length === 0 || unknown.length > 0) {
@@ -63,6 +64,9 @@ export function createLanguageCatalog(): LanguageCatalog {
         );
       }
       return [...new Set(codes)].join('+');
+    },
+    parseRequestedLanguage(value) {
+      return value.trim() === AUTO_LANGUAGE ? AUTO_LANGUAGE : this.parseLanguageSet(value);
     },
   };
 }

@@ -12,7 +12,7 @@ describe('coordinates of a page read turned', () => {
     [270, [10, 180]],
   ] as const)('maps a point of the page turned %i° back to the upload', (rotation, turned) => {
     const map = createPointMapper({ ...upload, scale: 1, rotation }, 0);
-    expect(map(...turned).map(Math.round)).toEqual([20, 10]);
+    expect(map(turned[0], turned[1]).map(Math.round)).toEqual([20, 10]);
   });
 
   it('undoes the upscaling after the turn', () => {
