@@ -13,7 +13,7 @@ import { hocrDocument, tsvDocument } from './tesseract-documents.js';
 import { createWorkerPool, type PoolMember, type WorkerPool } from './worker-pool.js';
 
 /** Parameters a job may change; each job sets all of them, so none leaks from one job into the next. */
-const DEFAULT_PARAMETERS = { thresholding_method: '0' } as const;
+const DEFAULT_PARAMETERS = { thresholding_method: '0', user_defined_dpi: '0' } as const;
 
 export interface TesseractEngineOptions {
   catalog: LanguageCatalog;
