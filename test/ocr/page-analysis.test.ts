@@ -20,42 +20,54 @@ function page(width: number, height: number, blocks: Array<{ left: number; top: 
   return { data, width, height };
 }
 
+type Layout = Parameters<typeof page>;
+
 describe('page layout: columns of running text', () => {
-  it('finds two columns of unequal length', () => {
-    const image = page(520, 300, [
-      { left: 20, top: 20, width: 220, lines: 12 },
-      { left: 280, top: 20, width: 220, lines: 5 },
-    ]);
-    expect(analysePage(image).columns).toBe(2);
-  });
-
-  it('finds the columns under a headline that spans them', () => {
-    const image = page(520, 320, [
-      { left: 20, top: 20, width: 400, lines: 1 },
-      { left: 20, top: 70, width: 220, lines: 10 },
-      { left: 280, top: 70, width: 220, lines: 8 },
-    ]);
-    expect(analysePage(image).columns).toBe(2);
-  });
-
-  it('finds three narrow columns', () => {
-    const image = page(560, 200, [
-      { left: 20, top: 20, width: 150, lines: 6 },
-      { left: 200, top: 20, width: 150, lines: 6 },
-      { left: 380, top: 20, width: 150, lines: 6 },
-    ]);
-    expect(analysePage(image).columns).toBe(3);
-  });
-
-  it('takes an invoice, text with its amounts set apart, for one column', () => {
-    const image = page(400, 200, [
-      { left: 20, top: 20, width: 220, lines: 7 },
-      { left: 290, top: 20, width: 70, lines: 7 },
-    ]);
-    expect(analysePage(image).columns).toBe(1);
-  });
-
-  it('takes a page of one column for one column', () => {
-    expect(analysePage(page(400, 200, [{ left: 20, top: 20, width: 360, lines: 8 }])).columns).toBe(1);
+  it.each<[string, number, ...Layout]>([
+    [
+      'two columns of unequal length',
+      2,
+      520,
+      300,
+      [
+        { left: 20, top: 20, width: 220, lines: 12 },
+        { left: 280, top: 20, width: 220, lines: 5 },
+      ],
+    ],
+    [
+      'two columns under a headline that spans them',
+      2,
+      520,
+      320,
+      [
+        { left: 20, top: 20, width: 400, lines: 1 },
+        { left: 20, top: 70, width: 220, lines: 10 },
+        { left: 280, top: 70, width: 220, lines: 8 },
+      ],
+    ],
+    [
+      'three narrow columns',
+      3,
+      560,
+      200,
+      [
+        { left: 20, top: 20, width: 150, lines: 6 },
+        { left: 200, top: 20, width: 150, lines: 6 },
+        { left: 380, top: 20, width: 150, lines: 6 },
+      ],
+    ],
+    [
+      'an invoice, text with its amounts set apart',
+      1,
+      400,
+      200,
+      [
+        { left: 20, top: 20, width: 220, lines: 7 },
+        { left: 290, top: 20, width: 70, lines: 7 },
+      ],
+    ],
+    ['a page of one column', 1, 400, 200, [{ left: 20, top: 20, width: 360, lines: 8 }]],
+  ])('counts %s as %i column(s)', (_, columns, ...layout) => {
+    expect(analysePage(page(...layout)).columns).toBe(columns);
   });
 });
