@@ -23,6 +23,10 @@ export const languageRoutes: FastifyPluginAsync<LanguageRouteDependencies> = asy
   app.get(
     '/languages',
     { schema: { operationId: 'listLanguages', summary: 'Installed OCR languages', security: openToAll, response: { 200: languagesBodySchema } } },
-    async () => ({ languages: catalog.installed, default: DEFAULT_LANGUAGE, combine: 'Join codes with "+", as in lang=eng+deu.' }),
+    async () => ({
+      languages: catalog.installed,
+      default: DEFAULT_LANGUAGE,
+      combine: 'Join codes with "+", as in lang=eng+deu; lang=auto finds the language among the installed ones.',
+    }),
   );
 };
