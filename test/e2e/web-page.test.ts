@@ -63,6 +63,17 @@ describe('the web page in a real browser', () => {
     expect(foreignRequests).toEqual([]);
   });
 
+  it('finds the language of a French page when the language chosen is auto', async () => {
+    await page.locator('#language').selectOption('auto');
+    await page.locator('#files').setInputFiles(fixture('corpus2/auto_fra_03.png'));
+    const card = page.locator('.card', { hasText: 'auto_fra_03.png' });
+    const text = card.locator('[data-testid="result-text"]');
+    await text.waitFor({ timeout: 60_000 });
+    expect(await card.locator('.status').innerText()).toMatch(/^Done: fra,/);
+    expect(characterErrorRate(fs.readFileSync(fixture('corpus2/auto_fra_03.txt'), 'utf8'), await text.innerText())).toBeLessThanOrEqual(0.02);
+    await page.locator('#language').selectOption('eng');
+  });
+
   it("shows the API's message on the card of a file that is not an image", async () => {
     const notAnImage = path.join(scratch, 'notes.png');
     fs.writeFileSync(notAnImage, 'This is a text file, not a picture.\n');

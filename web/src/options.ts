@@ -28,12 +28,18 @@ function languageLabel(code: string, names: Intl.DisplayNames | undefined): stri
   }
 }
 
-/** Fills the language list from `GET /languages`, with the server's default selected, and the modes list. */
+/** What `lang=` takes to have the server find the page's language among the installed ones. */
+const AUTO_LANGUAGE = 'auto';
+
+/** Fills the language list from `GET /languages` (plus `auto`), with the server's default selected, and the modes list. */
 export async function setupOptions(language: HTMLSelectElement, psm: HTMLSelectElement): Promise<void> {
   for (const [value, label] of PAGE_SEGMENTATION_MODES) psm.add(new Option(label, value));
   const { languages, default: fallback } = await apiJson<{ languages: string[]; default: string }>('/languages');
   const names = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames([navigator.language, 'en'], { type: 'language' }) : undefined;
-  language.replaceChildren(...languages.map((code) => new Option(languageLabel(code, names), code, code === fallback, code === fallback)));
+  language.replaceChildren(
+    ...languages.map((code) => new Option(languageLabel(code, names), code, code === fallback, code === fallback)),
+    new Option('Find the language (auto)', AUTO_LANGUAGE),
+  );
 }
 
 /** The choices as the form holds them now. */
