@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
 import { isAppError, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { toStoredOutputs } from '../formats.js';
-import { isTerminal } from '../job.js';
+import { isTerminal, type OcrResult } from '../job.js';
 import { toJobBody } from '../job-body.js';
 import type { OcrPipeline, PipelineResult } from '../ocr/pipeline.js';
 import type { Metrics } from '../metrics.js';
-import type { DeadLetterHandler, JobHandler } from '../queue/job-queue.js';
+import type { DeadLetterHandler, JobHandler, JobQueue } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { WebhookSender } from '../webhook/sender.js';
 import type { Archiver } from './archiver.js';
+import { createDocumentJobs, pageFailure, type DocumentRenderLimits } from './document-jobs.js';
 import type { OutageGuard } from './outage-guard.js';
 
 /** Progress is written only in steps this large, so a page costs a handful of store writes, not hundreds. */
@@ -25,6 +26,10 @@ export interface JobProcessorDependencies {
   metrics: Metrics;
   /** Archives completed texts off the OCR path; absent when ARCHIVE=off. */
   archiver?: Pick<Archiver, 'enqueue'>;
+  /** Where a document's page jobs are published: the queue the document came from. */
+  queue: Pick<JobQueue, 'publish'>;
+  /** How document pages are rendered (PDF_RENDER_DPI, MAX_IMAGE_PIXELS). */
+  documents: DocumentRenderLimits;
 }
 
 export interface JobProcessor {
@@ -41,7 +46,17 @@ export interface JobProcessor {
  * the store holds the result or a permanent failure; faults are thrown back for a bounded retry. Store
  * writes wait out an outage of the store, so an outage never spends an attempt nor loses an outcome.
  */
-export function createJobProcessor({ store, pipeline, outages, logger, webhooks, metrics, archiver }: JobProcessorDependencies): JobProcessor {
+export function createJobProcessor({
+  store,
+  pipeline,
+  outages,
+  logger,
+  webhooks,
+  metrics,
+  archiver,
+  queue,
+  documents: renderLimits,
+}: JobProcessorDependencies): JobProcessor {
   /**
    * Sends the callback of a finished job that has not had one yet. It runs before the job is acknowledged,
    * so a worker that dies between storing the result and calling back leaves the callback to the redelivery.
@@ -65,7 +80,43 @@ export function createJobProcessor({ store, pipeline, outages, logger, webhooks,
     return failed;
   };
 
-  const handle: JobHandler = async (job, { attempt, finalAttempt }) => {
+  /**
+   * Stores a task's result and calls back. Another delivery of the same job (after a worker died) may have
+   * finished it first: only one result counts.
+   */
+  const storeResult = async (id: string, result: OcrResult, log: Logger, details: object = {}): Promise<void> => {
+    await archiver?.enqueue(id, log);
+    const stored = await outages.retry(() => store.complete(id, result), log);
+    if (stored) {
+      const { recognitionMs, queuedMs } = result.timings;
+      log.info({ recognition_ms: recognitionMs, confidence: result.confidence, ...details }, 'job completed');
+      metrics.jobs.labels('completed', '').inc();
+      metrics.recognitionSeconds.observe(recognitionMs / 1000);
+      metrics.queueWaitSeconds.observe(queuedMs / 1000);
+    } else {
+      log.info('job was finished by another delivery or deleted meanwhile; this result is discarded');
+    }
+    await notify(id, log);
+  };
+
+  const documentJobs = createDocumentJobs({
+    store,
+    pipeline,
+    outages,
+    logger,
+    metrics,
+    queue,
+    limits: renderLimits,
+    complete: storeResult,
+    fail: finishFailed,
+    notify,
+  });
+
+  const handle: JobHandler = async (job, delivery) => {
+    // A document is read as one job that splits it, then one job per page, on the same queue.
+    if (job.options.part) return documentJobs.readPage(job, delivery);
+    if (job.options.pages) return documentJobs.split(job, delivery);
+    const { attempt, finalAttempt } = delivery;
     const log = logger.child({ task_id: job.id, attempt });
     const record = await outages.retry(() => store.markProcessing(job.id), log);
     if (!record) {
@@ -107,34 +158,20 @@ export function createJobProcessor({ store, pipeline, outages, logger, webhooks,
 
     const queuedMs = Date.parse(record.startedAt!) - Date.parse(record.createdAt);
     const { recognitionMs, confidence, preprocessing } = recognition;
-    await archiver?.enqueue(job.id, log);
-    const stored = await outages.retry(
-      () =>
-        store.complete(job.id, {
-          ...toStoredOutputs(recognition),
-          confidence,
-          lang: job.options.lang,
-          psm: recognition.psm,
-          timings: { queuedMs, recognitionMs },
-        }),
+    await storeResult(
+      job.id,
+      { ...toStoredOutputs(recognition), confidence, lang: job.options.lang, psm: recognition.psm, timings: { queuedMs, recognitionMs } },
       log,
+      { preprocessing },
     );
-    // Another delivery of the same job (after a worker died) may have finished it first: only one result counts.
-    if (stored) {
-      log.info({ recognition_ms: recognitionMs, confidence, preprocessing }, 'job completed');
-      metrics.jobs.labels('completed', '').inc();
-      metrics.recognitionSeconds.observe(recognitionMs / 1000);
-      metrics.queueWaitSeconds.observe(queuedMs / 1000);
-    } else {
-      log.info('job was finished by another delivery or deleted meanwhile; this result is discarded');
-    }
-    await notify(job.id, log);
   };
 
   return {
     handle,
     recordDeadLetter: async (job, error) => {
-      await finishFailed(job.id, toErrorInfo(error), logger.child({ task_id: job.id }));
+      const taskId = job.options.part?.task ?? job.id;
+      const info = job.options.part ? pageFailure(job.options.part.page, toErrorInfo(error)) : toErrorInfo(error);
+      await finishFailed(taskId, info, logger.child({ task_id: taskId }));
     },
     recordLost: (id, error) => finishFailed(id, error, logger.child({ task_id: id })),
   };

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../../errors.js';
-import { IMAGE_TYPES } from '../../ocr/image-type.js';
 import type { LanguageCatalog } from '../../ocr/languages.js';
-import { requireImageType, validateImage } from '../../ocr/validate-image.js';
 import type { JobQueue } from '../../queue/job-queue.js';
 import { checkCallbackUrl } from '../../webhook/address-policy.js';
 import { fingerprintUpload, readIdempotencyKey, scopeIdempotencyKey } from '../idempotency.js';
 import type { ResultStore } from '../../store/result-store.js';
-import { parseUploadOptions, refuseQueryOptions } from '../upload-options.js';
+import { refuseQueryOptions } from '../upload-options.js';
+import { checkUpload } from '../check-upload.js';
 import { acceptedResponseSchema, errorResponse, keyRequired } from '../schemas.js';
 
 export interface UploadRouteDependencies {
@@ -17,6 +16,8 @@ export interface UploadRouteDependencies {
   catalog: LanguageCatalog;
   /** Largest accepted width × height, checked from the image header before anything is queued. */
   maxImagePixels: number;
+  /** Documents: MAX_PAGES, and PDF_RENDER_DPI (a page that cannot be rendered within maxImagePixels is refused). */
+  documents: { maxPages: number; renderDpi: number };
   authenticate: (request: FastifyRequest) => Promise<void>;
   /** Whether uploads may ask for a callback (a signing secret is set), and where callbacks may go. */
   callbacks: { enabled: boolean; allowPrivate: boolean };
@@ -71,7 +72,7 @@ async function readCallbackUrl(value: string | undefined, { enabled, allowPrivat
 /** `POST /upload`: validates the image, records the job as queued, publishes it, answers 202. */
 export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
   app,
-  { queue, store, catalog, maxImagePixels, authenticate, callbacks },
+  { queue, store, catalog, maxImagePixels, documents, authenticate, callbacks },
 ) => {
   app.post<{ Querystring: Record<string, string | undefined> }>(
     '/upload',
@@ -98,9 +99,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       const { image, fileName, fields } = await readUploadForm(request);
       if (!image) throw new AppError('MISSING_FILE', 'No image received: send it as multipart/form-data in a field named "file".');
       if (image.length === 0) throw new AppError('EMPTY_FILE', 'The uploaded file is empty.');
-      const imageType = requireImageType(image);
-      const options = parseUploadOptions(catalog, fields);
-      await validateImage(image, imageType, { maxPixels: maxImagePixels });
+      const { mediaType, options } = await checkUpload(image, fields, catalog, { maxPixels: maxImagePixels, ...documents });
       const callbackUrl = await readCallbackUrl(fields.callback_url, callbacks);
       const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key']);
 
@@ -127,7 +126,6 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
         if (earlier) id = earlier.taskId;
       }
 
-      const { mediaType } = IMAGE_TYPES[imageType];
       const owned = {
         ...(request.owner ? { owner: request.owner } : {}),
         ...(callbackUrl ? { callbackUrl } : {}),
