@@ -119,6 +119,7 @@ export function createDocumentJobs({ store, pipeline, outages, logger, metrics, 
       log.info('page of a document that was deleted or has finished; acknowledging it without work');
       return;
     }
+    log.info('page started');
     const { lang, psm, preprocess = true, outputs = [] } = job.options;
     let recognition;
     try {
