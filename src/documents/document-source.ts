@@ -1,5 +1,5 @@
 import { AppError, isAppError } from '../errors.js';
-import { bitmapAsPng, frameAsPng } from './page-images.js';
+import { bitmapAsJpeg, frameAsPng } from './page-images.js';
 import { createPageCopier } from './pdf-pages.js';
 import { openPdf, type PdfFile } from './pdfium.js';
 import { isPdf, renderDpiFor, type DocumentLimits } from './inspect.js';
@@ -11,11 +11,16 @@ const MIN_TEXT_LAYER_CHARACTERS = 20;
 export interface DocumentSource {
   /** The page's own text, when it has a real text layer (a born-digital PDF page); undefined otherwise. */
   textLayer(page: number): string | undefined;
-  /** The page as a PNG image that declares its resolution: a PDF page rendered, or a page of a multi-page image. */
-  image(page: number): Promise<Buffer>;
+  /** The page as an image that declares its resolution: a PDF page rendered (JPEG), or a page of a multi-page image (PNG). */
+  image(page: number): Promise<PageImage>;
   /** The page as a PDF of its own, exactly as in the original (PDF only). */
   pdfPage(page: number): Promise<Uint8Array>;
   close(): void;
+}
+
+export interface PageImage {
+  bytes: Buffer;
+  mediaType: 'image/jpeg' | 'image/png';
 }
 
 const pageUnreadable = (page: number, cause: unknown) =>
@@ -31,7 +36,7 @@ function pdfSource(bytes: Buffer, pdf: PdfFile, limits: Pick<DocumentLimits, 'ma
     async image(page) {
       try {
         const dpi = renderDpiFor(pdf.pageSize(page), limits);
-        return await bitmapAsPng(await pdf.render(page, dpi), dpi);
+        return { bytes: await bitmapAsJpeg(await pdf.render(page, dpi), dpi), mediaType: 'image/jpeg' };
       } catch (error) {
         throw pageUnreadable(page, error);
       }
@@ -48,7 +53,7 @@ export async function openDocument(bytes: Buffer, limits: Pick<DocumentLimits, '
     textLayer: () => undefined,
     async image(page) {
       try {
-        return await frameAsPng(bytes, page - 1, limits.maxPixels);
+        return { bytes: await frameAsPng(bytes, page - 1, limits.maxPixels), mediaType: 'image/png' };
       } catch (error) {
         throw pageUnreadable(page, error);
       }

@@ -42,7 +42,7 @@ const pageJobId = (taskId: string, page: number) => `${taskId}.p${page}`;
 /**
  * A document is read in two kinds of job on the one queue. The document job (the upload's bytes, once) takes the
  * task to `processing`, records the count of pages, takes each text-layer page's text as it is, and publishes one
- * page job per page to read: the page rendered once, as a PNG, with a reference to its task. Any worker reads any
+ * page job per page to read: the page rendered once, as an image, with a reference to its task. Any worker reads any
  * page job; the store counts pages atomically, and whoever records the last page builds the result. Pages are
  * rendered and published one at a time, so no worker holds more than one decoded page of a document.
  */
@@ -69,8 +69,8 @@ export function createDocumentJobs({ store, pipeline, outages, logger, metrics, 
     const { pages: _pages, ...options } = job.options;
     const text = options.forceOcr ? undefined : source.textLayer(page);
     if (text === undefined) {
-      const image = await source.image(page);
-      await queue.publish({ id: pageJobId(job.id, page), image, mediaType: 'image/png', options: { ...options, part: { task: job.id, page } } });
+      const { bytes, mediaType } = await source.image(page);
+      await queue.publish({ id: pageJobId(job.id, page), image: bytes, mediaType, options: { ...options, part: { task: job.id, page } } });
       return;
     }
     const pdf = options.outputs?.includes('pdf') ? Buffer.from(await source.pdfPage(page)).toString('base64') : undefined;
