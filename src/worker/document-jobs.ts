@@ -37,7 +37,7 @@ export function pageFailure(page: number, { code, message }: ErrorInfo): ErrorIn
 }
 
 /** The page job's id: its own, so a queue that keys jobs by id (BullMQ) keeps every page of a task. */
-const pageJobId = (taskId: string, page: number) => `${taskId}.p${page}`;
+export const pageJobId = (taskId: string, page: number) => `${taskId}.p${page}`;
 
 /**
  * A document is read in two kinds of job on the one queue. The document job (the upload's bytes, once) takes the
