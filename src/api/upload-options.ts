@@ -18,7 +18,11 @@ const outputDescription =
  * none, so the form on /docs works as it loads.
  */
 const uploadFormFields = {
-  file: { type: 'string', format: 'binary', description: `The image: ${ACCEPTED_IMAGE_TYPES}.` },
+  file: {
+    type: 'string',
+    format: 'binary',
+    description: `The image (${ACCEPTED_IMAGE_TYPES}) or document: a PDF, or a TIFF, GIF or WebP of several pages, each page read.`,
+  },
   lang: {
     type: 'string',
     default: DEFAULT_LANGUAGE,
@@ -39,7 +43,9 @@ const uploadFormFields = {
   preprocess: { type: 'boolean', default: true, description: 'false sends the image to tesseract exactly as uploaded.' },
   pages: {
     type: 'string',
-    description: 'Documents (PDF, multi-page TIFF, GIF or WebP): the pages to read, such as 1-3,7. Leave it out to read every page.',
+    // An example Swagger UI can send as it is: every page, for a document or an image alike.
+    example: '1-',
+    description: 'Documents (PDF, multi-page TIFF, GIF or WebP): the pages to read, such as 1-3,7 or 2- (page 2 to the end). Leave it out to read every page.',
   },
   force_ocr: {
     type: 'boolean',

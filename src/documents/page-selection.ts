@@ -1,9 +1,10 @@
 import { AppError } from '../errors.js';
 
-const RANGE = /^(\d+)(?:\s*-\s*(\d+))?$/;
+/** A page (`7`), a range (`1-3`), or a range to the last page (`2-`). */
+const RANGE = /^(\d+)(\s*-\s*(\d*))?$/;
 
 /**
- * The pages a `pages` field selects (`1-3,7`; default every page), 1-based, in the order given, each once. Throws
+ * The pages a `pages` field selects (`1-3,7`, `2-` for page 2 to the end; default every page), 1-based, in the order given, each once. Throws
  * INVALID_PARAMETER for a malformed selection or one that names a page the document does not have.
  */
 export function selectPages(selection: string | undefined, pageCount: number): number[] {
@@ -12,9 +13,9 @@ export function selectPages(selection: string | undefined, pageCount: number): n
   for (const part of selection.split(',')) {
     const match = RANGE.exec(part.trim());
     const first = Number(match?.[1]);
-    const last = Number(match?.[2] ?? match?.[1]);
+    const last = match?.[2] === undefined ? first : match[3] ? Number(match[3]) : pageCount;
     if (!match || first < 1 || last < first) {
-      throw new AppError('INVALID_PARAMETER', `pages must be page numbers and ranges such as 1-3,7; got ${JSON.stringify(selection)}.`);
+      throw new AppError('INVALID_PARAMETER', `pages must be page numbers and ranges such as 1-3,7 or 2-; got ${JSON.stringify(selection)}.`);
     }
     if (last > pageCount) {
       throw new AppError('INVALID_PARAMETER', `pages=${selection} names page ${last}, but the document has ${pageCount} page${pageCount === 1 ? '' : 's'}.`);

@@ -56,9 +56,13 @@ const uploadErrorResponses = {
   400: errorResponse('The form is malformed, has no file, or an option is invalid (INVALID_PARAMETER names it).'),
   401: errorResponse('API keys are on and the request has no valid one.'),
   409: errorResponse('The Idempotency-Key was used before for a different upload.'),
-  413: errorResponse('The file is over MAX_UPLOAD_BYTES, or its header declares more than MAX_IMAGE_PIXELS pixels.'),
-  415: errorResponse('The bytes are not an image type the service reads.'),
-  422: errorResponse('The image is truncated, corrupt, or smaller than 3 pixels a side.'),
+  413: errorResponse(
+    'The file is over MAX_UPLOAD_BYTES, its header declares more than MAX_IMAGE_PIXELS pixels, a document has more than MAX_PAGES pages (TOO_MANY_PAGES), or a PDF page cannot be rendered at 100 dpi within MAX_IMAGE_PIXELS (PAGE_TOO_LARGE).',
+  ),
+  415: errorResponse('The bytes are neither an image type the service reads nor a PDF.'),
+  422: errorResponse(
+    'The image is truncated, corrupt, or smaller than 3 pixels a side; or the PDF is password-protected (DOCUMENT_ENCRYPTED) or cannot be parsed (DOCUMENT_UNREADABLE).',
+  ),
   429: errorResponse('Too many uploads for this key or address; retry after Retry-After seconds.'),
   503: errorResponse('The queue or the store cannot take the job now; nothing was queued, retry later.'),
 };
@@ -69,7 +73,7 @@ async function readCallbackUrl(value: string | undefined, { enabled, allowPrivat
   return (await checkCallbackUrl(value, allowPrivate)).href;
 }
 
-/** `POST /upload`: validates the image, records the job as queued, publishes it, answers 202. */
+/** `POST /upload`: checks the image or document, records the job as queued, publishes it, answers 202. */
 export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
   app,
   { queue, store, catalog, maxImagePixels, documents, authenticate, callbacks },
@@ -79,7 +83,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
     {
       schema: {
         operationId: 'uploadImage',
-        summary: 'Submit an image for OCR',
+        summary: 'Submit an image or a document for OCR',
         description: 'Answers at once with a task id; fetch the text from status_url, with wait= to hold the request until it is ready.',
         consumes: ['multipart/form-data'],
         security: keyRequired,
