@@ -16,7 +16,12 @@ export interface CheckedUpload {
  * Checks an upload before anything is queued, from its bytes: a document (a PDF, or a multi-page TIFF, GIF or
  * WebP) from its structure, anything else as one image. Throws the typed error of the first problem found.
  */
-export async function checkUpload(bytes: Buffer, fields: Record<string, string>, catalog: LanguageCatalog, limits: DocumentLimits): Promise<CheckedUpload> {
+export async function checkUpload(
+  bytes: Buffer,
+  fields: Record<string, string>,
+  catalog: LanguageCatalog,
+  limits: DocumentLimits,
+): Promise<CheckedUpload> {
   const selection = fields.pages === '' ? undefined : fields.pages;
   const document = await inspectDocument(bytes, selection, limits);
   if (document) return { mediaType: document.mediaType, options: { ...parseUploadOptions(catalog, fields), pages: document.pages } };

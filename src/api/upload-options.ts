@@ -45,12 +45,13 @@ const uploadFormFields = {
     type: 'string',
     // An example Swagger UI can send as it is: every page, for a document or an image alike.
     example: '1-',
-    description: 'Documents (PDF, multi-page TIFF, GIF or WebP): the pages to read, such as 1-3,7 or 2- (page 2 to the end). Leave it out to read every page.',
+    description:
+      'Documents (PDF, multi-page TIFF, GIF or WebP): the pages to read, such as 1-3,7 or 2- (page 2 to the end). Leave it out to read every page.',
   },
   force_ocr: {
     type: 'boolean',
     default: false,
-    description: "Documents: true reads every PDF page with OCR, even a page whose own text layer would be used as it is.",
+    description: 'Documents: true reads every PDF page with OCR, even a page whose own text layer would be used as it is.',
   },
   callback_url: {
     type: 'string',

@@ -18,7 +18,10 @@ export function selectPages(selection: string | undefined, pageCount: number): n
       throw new AppError('INVALID_PARAMETER', `pages must be page numbers and ranges such as 1-3,7 or 2-; got ${JSON.stringify(selection)}.`);
     }
     if (last > pageCount) {
-      throw new AppError('INVALID_PARAMETER', `pages=${selection} names page ${last}, but the document has ${pageCount} page${pageCount === 1 ? '' : 's'}.`);
+      throw new AppError(
+        'INVALID_PARAMETER',
+        `pages=${selection} names page ${last}, but the document has ${pageCount} page${pageCount === 1 ? '' : 's'}.`,
+      );
     }
     for (let page = first; page <= last; page += 1) pages.add(page);
   }

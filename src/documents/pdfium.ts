@@ -55,9 +55,13 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfFile> {
   } catch (error) {
     const code = lastErrorCode(pdfium);
     if (code !== undefined && PASSWORD_ERRORS.has(code)) {
-      throw new AppError('DOCUMENT_ENCRYPTED', 'The PDF is protected by a password. Remove the protection (print it to a new PDF) and upload it again.', {
-        cause: error,
-      });
+      throw new AppError(
+        'DOCUMENT_ENCRYPTED',
+        'The PDF is protected by a password. Remove the protection (print it to a new PDF) and upload it again.',
+        {
+          cause: error,
+        },
+      );
     }
     throw new AppError('DOCUMENT_UNREADABLE', 'The PDF is corrupt or truncated and cannot be read. Check the file and upload it again.', {
       cause: error,

@@ -22,20 +22,29 @@ describe.skipIf(missing)('documents on the distributed stack: one API, two worke
     stack = undefined;
   });
 
-  it.each(['rabbitmq', 'bullmq'] as const)('on %s, both workers read pages of the same document, and it completes once', { timeout: 240_000 }, async (queue) => {
-    stack = await startStack({ queue });
-    const accepted = await upload(stack.api.url, readDoc('scan3.pdf'), PDF);
-    expect(accepted.status).toBe(202);
-    const taskId = accepted.body.task_id as string;
-    const body = await waitForResult(stack.api.url, taskId, 180_000);
-    expect(body.status, JSON.stringify(body.error)).toBe('completed');
-    expectPagesRead(body.result, 'scan3', [1, 2, 3], 0.02);
+  it.each(['rabbitmq', 'bullmq'] as const)(
+    'on %s, both workers read pages of the same document, and it completes once',
+    { timeout: 240_000 },
+    async (queue) => {
+      stack = await startStack({ queue });
+      const accepted = await upload(stack.api.url, readDoc('scan3.pdf'), PDF);
+      expect(accepted.status).toBe(202);
+      const taskId = accepted.body.task_id as string;
+      const body = await waitForResult(stack.api.url, taskId, 180_000);
+      expect(body.status, JSON.stringify(body.error)).toBe('completed');
+      expectPagesRead(body.result, 'scan3', [1, 2, 3], 0.02);
 
-    const pagesRead = linesOf(stack.workers, taskId, 'page read');
-    expect(pagesRead.flat().map((record) => record.page).sort()).toEqual([1, 2, 3]);
-    for (const [index, lines] of pagesRead.entries()) expect(lines.length, `pages read by worker ${index + 1}`).toBeGreaterThan(0);
-    await eventually(() => linesOf(stack!.workers, taskId, 'job completed').flat().length === 1, 'the completion in the worker logs');
-  });
+      const pagesRead = linesOf(stack.workers, taskId, 'page read');
+      expect(
+        pagesRead
+          .flat()
+          .map((record) => record.page)
+          .sort(),
+      ).toEqual([1, 2, 3]);
+      for (const [index, lines] of pagesRead.entries()) expect(lines.length, `pages read by worker ${index + 1}`).toBeGreaterThan(0);
+      await eventually(() => linesOf(stack!.workers, taskId, 'job completed').flat().length === 1, 'the completion in the worker logs');
+    },
+  );
 
   it('loses only the page a killed worker was reading: the document still completes, exactly once', { timeout: 240_000 }, async () => {
     stack = await startStack({ queue: 'rabbitmq' });
@@ -45,10 +54,14 @@ describe.skipIf(missing)('documents on the distributed stack: one API, two worke
 
     // The first worker seen reading a page dies in the middle of it, and a fresh one takes its place.
     let victim: RunningService | undefined;
-    await eventually(() => {
-      victim = workers.find((worker) => linesOf([worker], taskId, 'page started')[0]!.length > linesOf([worker], taskId, 'page read')[0]!.length);
-      return victim !== undefined;
-    }, 'a worker in the middle of a page', 60_000);
+    await eventually(
+      () => {
+        victim = workers.find((worker) => linesOf([worker], taskId, 'page started')[0]!.length > linesOf([worker], taskId, 'page read')[0]!.length);
+        return victim !== undefined;
+      },
+      'a worker in the middle of a page',
+      60_000,
+    );
     await victim!.stop('SIGKILL');
     const replacement = await startService({ ...stack.env, MODE: 'worker' });
     const everyWorker = [...workers, replacement];
@@ -60,7 +73,11 @@ describe.skipIf(missing)('documents on the distributed stack: one API, two worke
       expect(linesOf(everyWorker, taskId, 'job completed').flat()).toHaveLength(1);
       // The page the killed worker was reading was read again by another; no page was recorded twice.
       const started = linesOf([victim!], taskId, 'page started')[0]!.map((record) => record.page);
-      const readElsewhere = linesOf(everyWorker.filter((worker) => worker !== victim), taskId, 'page read').flat();
+      const readElsewhere = linesOf(
+        everyWorker.filter((worker) => worker !== victim),
+        taskId,
+        'page read',
+      ).flat();
       expect(readElsewhere.map((record) => record.page)).toEqual(expect.arrayContaining([started.at(-1)]));
     } finally {
       await replacement.stop();

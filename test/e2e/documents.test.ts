@@ -18,7 +18,10 @@ describe.skipIf(missingDocs)('documents: PDF and multi-page TIFF in, one result 
   });
 
   const read = async (file: string, fields: Record<string, string> = {}) => {
-    const accepted = await upload(service.url, readDoc(file), { ...(file.endsWith('.pdf') ? PDF : { filename: file, contentType: 'image/tiff' }), ...fields });
+    const accepted = await upload(service.url, readDoc(file), {
+      ...(file.endsWith('.pdf') ? PDF : { filename: file, contentType: 'image/tiff' }),
+      ...fields,
+    });
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
     const body = await waitForResult(service.url, accepted.body.task_id as string, 180_000);
     expect(body.status, JSON.stringify(body.error)).toBe('completed');
@@ -69,23 +72,36 @@ describe.skipIf(missingDocs)('documents: PDF and multi-page TIFF in, one result 
     expect(answer.body.error).toEqual({ code: 'INVALID_PARAMETER', message: expect.stringContaining('3 pages') });
   });
 
-  it('makes one searchable PDF of the scanned pages: three A4 pages whose text layer pdftotext reads at CER ≤ 3 %, plus hOCR and TSV per page', { timeout: 240_000 }, async () => {
-    const body = await read('scan3.pdf', { output: 'pdf,hocr,tsv' });
-    const pdf = await fetch(`${service.url}/result/${body.task_id}?format=pdf`);
-    expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    const { pages, text } = await readPdfText(Buffer.from(await pdf.arrayBuffer()));
-    expect(pages).toBe(3);
-    const expected = expectedPages('scan3');
-    text.split('\f').slice(0, 3).forEach((pageText, index) => {
-      expect(characterErrorRate(expected[index]!, pageText), `page ${index + 1}: ${pageText}`).toBeLessThanOrEqual(0.03);
-    });
+  it(
+    'makes one searchable PDF of the scanned pages: three A4 pages whose text layer pdftotext reads at CER ≤ 3 %, plus hOCR and TSV per page',
+    { timeout: 240_000 },
+    async () => {
+      const body = await read('scan3.pdf', { output: 'pdf,hocr,tsv' });
+      const pdf = await fetch(`${service.url}/result/${body.task_id}?format=pdf`);
+      expect(pdf.headers.get('content-type')).toBe('application/pdf');
+      const { pages, text } = await readPdfText(Buffer.from(await pdf.arrayBuffer()));
+      expect(pages).toBe(3);
+      const expected = expectedPages('scan3');
+      text
+        .split('\f')
+        .slice(0, 3)
+        .forEach((pageText, index) => {
+          expect(characterErrorRate(expected[index]!, pageText), `page ${index + 1}: ${pageText}`).toBeLessThanOrEqual(0.03);
+        });
 
-    const hocr = await (await fetch(`${service.url}/result/${body.task_id}?format=hocr`)).text();
-    expect([...hocr.matchAll(/class='ocr_page' id='(page_\d+)'/g)].map((match) => match[1])).toEqual(['page_1', 'page_2', 'page_3']);
-    const tsv = await (await fetch(`${service.url}/result/${body.task_id}?format=tsv`)).text();
-    const pageNumbers = new Set(tsv.trim().split('\n').slice(1).map((row) => row.split('\t')[1]));
-    expect(pageNumbers).toEqual(new Set(['1', '2', '3']));
-  });
+      const hocr = await (await fetch(`${service.url}/result/${body.task_id}?format=hocr`)).text();
+      expect([...hocr.matchAll(/class='ocr_page' id='(page_\d+)'/g)].map((match) => match[1])).toEqual(['page_1', 'page_2', 'page_3']);
+      const tsv = await (await fetch(`${service.url}/result/${body.task_id}?format=tsv`)).text();
+      const pageNumbers = new Set(
+        tsv
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((row) => row.split('\t')[1]),
+      );
+      expect(pageNumbers).toEqual(new Set(['1', '2', '3']));
+    },
+  );
 
   it.each([
     ['encrypted.pdf', 422, 'DOCUMENT_ENCRYPTED'],

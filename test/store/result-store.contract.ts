@@ -289,7 +289,7 @@ export function describeResultStoreContract(backend: StoreBackend): void {
       await store.removeFromArchiveOutbox([]);
       expect(await store.listArchiveOutbox(10)).toEqual(['c']);
     });
-      describe('page accounting of documents', () => {
+    describe('page accounting of documents', () => {
       it('counts each page once and reports the last one, with progress in pages', async () => {
         const store = await open();
         const job = newJob();

@@ -52,7 +52,12 @@ describe('the sweep for jobs the queue lost', () => {
   it('leaves a document whose page jobs the queue still holds, after its document job is done', async () => {
     const { store, queue, sweeper } = setup();
     const document = makeJob();
-    await store.create({ id: document.id, options: { lang: 'eng', pages: [1, 2] }, mediaType: 'application/pdf', createdAt: new Date().toISOString() });
+    await store.create({
+      id: document.id,
+      options: { lang: 'eng', pages: [1, 2] },
+      mediaType: 'application/pdf',
+      createdAt: new Date().toISOString(),
+    });
     await queue.publish({ ...makeJob(), id: `${document.id}.p2`, options: { lang: 'eng', part: { task: document.id, page: 2 } } });
     await sleep(150);
     await sweeper.sweep();

@@ -54,7 +54,15 @@ export function createDocumentPages(
 ): DocumentPageMethods {
   for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 3, lua });
   const client = redis as PageClient;
-  const args = (id: string, ...rest: string[]): PageScriptArgs => [jobKey(id), unfinishedKey, pagesKey(id), resultTtlSeconds, id, Date.now(), ...rest];
+  const args = (id: string, ...rest: string[]): PageScriptArgs => [
+    jobKey(id),
+    unfinishedKey,
+    pagesKey(id),
+    resultTtlSeconds,
+    id,
+    Date.now(),
+    ...rest,
+  ];
   return {
     async beginDocument(id, pageCount) {
       await call(() => client.ocrBeginDocument(...args(id, String(pageCount))));
