@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
 import { documentResult } from '../documents/document-result.js';
 import { openDocument, type DocumentSource } from '../documents/document-source.js';
-import { isAppError, isOutage, toErrorInfo, type ErrorInfo } from '../errors.js';
+import { isOutage, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { toStoredOutputs } from '../formats.js';
-import { isTerminal, type JobMessage, type OcrResult, type PageResult } from '../job.js';
-import type { Metrics } from '../metrics.js';
+import { isTerminal, type JobMessage, type JobRecord, type OcrResult, type PageResult } from '../job.js';
 import type { OcrPipeline } from '../ocr/pipeline.js';
 import type { JobHandler, JobQueue } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
@@ -21,15 +20,30 @@ export interface DocumentJobDependencies {
   pipeline: OcrPipeline;
   outages: OutageGuard;
   logger: Logger;
-  metrics: Metrics;
   queue: Pick<JobQueue, 'publish'>;
   limits: DocumentRenderLimits;
   /** Stores the document's result once, archives it and calls back (the job processor's completion). */
   complete: (id: string, result: OcrResult, log: Logger) => Promise<void>;
-  /** Fails the task for good and calls back. */
-  fail: (id: string, error: ErrorInfo, log: Logger) => Promise<boolean>;
-  notify: (id: string, log: Logger) => Promise<void>;
+  startTask: TaskStarter;
+  settleFailure: FailedAttemptSettler;
 }
+
+/**
+ * Takes a task to `processing`, counting the attempt, with a logger for it; undefined, once acknowledged without
+ * work (and called back), when the task was deleted or has finished.
+ */
+export type TaskStarter = (id: string, attempt: number) => Promise<{ record: JobRecord; log: Logger } | undefined>;
+
+/**
+ * Settles a failed attempt: a permanent error, or any error on the final attempt, fails the task for good (and calls
+ * back); any other fault is thrown back to the queue for a retry, with the task put back to `queued` when `requeue`.
+ */
+export type FailedAttemptSettler = (
+  taskId: string,
+  error: unknown,
+  info: ErrorInfo,
+  attempt: { finalAttempt: boolean; log: Logger; requeue: boolean },
+) => Promise<void>;
 
 /** A failed page fails its document, with the page named. */
 export function pageFailure(page: number, { code, message }: ErrorInfo): ErrorInfo {
@@ -46,7 +60,7 @@ export const pageJobId = (taskId: string, page: number) => `${taskId}.p${page}`;
  * page job; the store counts pages atomically, and whoever records the last page builds the result. Pages are
  * rendered and published one at a time, so no worker holds more than one decoded page of a document.
  */
-export function createDocumentJobs({ store, pipeline, outages, logger, metrics, queue, limits, complete, fail, notify }: DocumentJobDependencies) {
+export function createDocumentJobs({ store, pipeline, outages, logger, queue, limits, startTask, complete, settleFailure }: DocumentJobDependencies) {
   const finishDocument = async (taskId: string, log: Logger): Promise<void> => {
     const record = await outages.retry(() => store.get(taskId), log);
     if (!record || isTerminal(record.status)) return;
@@ -78,14 +92,9 @@ export function createDocumentJobs({ store, pipeline, outages, logger, metrics, 
   };
 
   const split: JobHandler = async (job, { attempt, finalAttempt }) => {
-    const log = logger.child({ task_id: job.id, attempt });
-    const record = await outages.retry(() => store.markProcessing(job.id), log);
-    if (!record) {
-      log.info('document was deleted or has already finished; acknowledging it without work');
-      metrics.jobs.labels('skipped', '').inc();
-      await notify(job.id, log);
-      return;
-    }
+    const started = await startTask(job.id, attempt);
+    if (!started) return;
+    const { log } = started;
     const pages = job.options.pages ?? [];
     log.info({ lang: job.options.lang, pages: pages.length }, 'document started');
     let source: DocumentSource | undefined;
@@ -96,15 +105,8 @@ export function createDocumentJobs({ store, pipeline, outages, logger, metrics, 
     } catch (error) {
       // A queue that cannot take the page jobs now is an outage: the document job goes back unspent.
       if (isOutage(error)) throw error;
-      const info = toErrorInfo(error);
-      if ((isAppError(error) && error.permanent) || finalAttempt) {
-        await fail(job.id, info, log);
-        return;
-      }
-      await outages.retry(() => store.requeue(job.id, info), log);
-      log.warn({ err: error, code: info.code }, 'document attempt failed; handing it back for a retry');
-      metrics.jobs.labels('retried', info.code).inc();
-      throw error;
+      await settleFailure(job.id, error, toErrorInfo(error), { finalAttempt, log, requeue: true });
+      return;
     } finally {
       source?.close();
     }
@@ -125,14 +127,9 @@ export function createDocumentJobs({ store, pipeline, outages, logger, metrics, 
     try {
       recognition = await pipeline.run({ image: job.image, lang, psm, preprocess, outputs });
     } catch (error) {
-      const info = pageFailure(page, toErrorInfo(error));
-      if ((isAppError(error) && error.permanent) || finalAttempt) {
-        await fail(task, info, log);
-        return;
-      }
-      log.warn({ err: error, code: info.code }, 'page attempt failed; handing it back for a retry');
-      metrics.jobs.labels('retried', info.code).inc();
-      throw error;
+      // The other pages go on: the task stays `processing` while this page waits for its retry.
+      await settleFailure(task, error, pageFailure(page, toErrorInfo(error)), { finalAttempt, log, requeue: false });
+      return;
     }
     const { confidence, psm: readWith, recognitionMs } = recognition;
     log.info({ recognition_ms: recognitionMs, confidence }, 'page read');

@@ -9,7 +9,7 @@ import type { DeadLetterHandler, JobHandler, JobQueue } from '../queue/job-queue
 import type { ResultStore } from '../store/result-store.js';
 import type { WebhookSender } from '../webhook/sender.js';
 import type { Archiver } from './archiver.js';
-import { createDocumentJobs, pageFailure, type DocumentRenderLimits } from './document-jobs.js';
+import { createDocumentJobs, pageFailure, type DocumentRenderLimits, type FailedAttemptSettler, type TaskStarter } from './document-jobs.js';
 import type { OutageGuard } from './outage-guard.js';
 
 /** Progress is written only in steps this large, so a page costs a handful of store writes, not hundreds. */
@@ -46,17 +46,8 @@ export interface JobProcessor {
  * the store holds the result or a permanent failure; faults are thrown back for a bounded retry. Store
  * writes wait out an outage of the store, so an outage never spends an attempt nor loses an outcome.
  */
-export function createJobProcessor({
-  store,
-  pipeline,
-  outages,
-  logger,
-  webhooks,
-  metrics,
-  archiver,
-  queue,
-  documents: renderLimits,
-}: JobProcessorDependencies): JobProcessor {
+export function createJobProcessor(dependencies: JobProcessorDependencies): JobProcessor {
+  const { store, pipeline, outages, logger, webhooks, metrics, archiver } = dependencies;
   /**
    * Sends the callback of a finished job that has not had one yet. It runs before the job is acknowledged,
    * so a worker that dies between storing the result and calling back leaves the callback to the redelivery.
@@ -99,17 +90,39 @@ export function createJobProcessor({
     await notify(id, log);
   };
 
+  const settleFailure: FailedAttemptSettler = async (taskId, error, info, { finalAttempt, log, requeue }) => {
+    if ((isAppError(error) && error.permanent) || finalAttempt) {
+      await finishFailed(taskId, info, log);
+      return;
+    }
+    if (requeue) await outages.retry(() => store.requeue(taskId, info), log);
+    log.warn({ err: error, code: info.code }, 'job attempt failed; handing it back for a retry');
+    metrics.jobs.labels('retried', info.code).inc();
+    throw error;
+  };
+
+  const startTask: TaskStarter = async (id, attempt) => {
+    const log = logger.child({ task_id: id, attempt });
+    const record = await outages.retry(() => store.markProcessing(id), log);
+    if (!record) {
+      log.info('job was deleted or has already finished; acknowledging it without work');
+      metrics.jobs.labels('skipped', '').inc();
+      await notify(id, log);
+      return undefined;
+    }
+    return { record, log };
+  };
+
   const documentJobs = createDocumentJobs({
     store,
     pipeline,
     outages,
     logger,
-    metrics,
-    queue,
-    limits: renderLimits,
+    queue: dependencies.queue,
+    limits: dependencies.documents,
+    startTask,
     complete: storeResult,
-    fail: finishFailed,
-    notify,
+    settleFailure,
   });
 
   const handle: JobHandler = async (job, delivery) => {
@@ -117,14 +130,9 @@ export function createJobProcessor({
     if (job.options.part) return documentJobs.readPage(job, delivery);
     if (job.options.pages) return documentJobs.split(job, delivery);
     const { attempt, finalAttempt } = delivery;
-    const log = logger.child({ task_id: job.id, attempt });
-    const record = await outages.retry(() => store.markProcessing(job.id), log);
-    if (!record) {
-      log.info('job was deleted or has already finished; acknowledging it without work');
-      metrics.jobs.labels('skipped', '').inc();
-      await notify(job.id, log);
-      return;
-    }
+    const started = await startTask(job.id, attempt);
+    if (!started) return;
+    const { record, log } = started;
     log.info({ lang: job.options.lang }, 'job started');
 
     let reported = 0;
@@ -144,15 +152,8 @@ export function createJobProcessor({
       recognition = await pipeline.run({ image: job.image, lang, psm, preprocess, outputs, onProgress });
     } catch (error) {
       await progressWrites;
-      const info = toErrorInfo(error);
-      if ((isAppError(error) && error.permanent) || finalAttempt) {
-        await finishFailed(job.id, info, log);
-        return;
-      }
-      await outages.retry(() => store.requeue(job.id, info), log);
-      log.warn({ err: error, code: info.code }, 'job attempt failed; handing it back for a retry');
-      metrics.jobs.labels('retried', info.code).inc();
-      throw error;
+      await settleFailure(job.id, error, toErrorInfo(error), { finalAttempt, log, requeue: true });
+      return;
     }
     await progressWrites;
 

@@ -290,12 +290,18 @@ export function describeResultStoreContract(backend: StoreBackend): void {
       expect(await store.listArchiveOutbox(10)).toEqual(['c']);
     });
     describe('page accounting of documents', () => {
-      it('counts each page once and reports the last one, with progress in pages', async () => {
-        const store = await open();
+      /** A task being read as a document of `pages` pages. */
+      const startDocument = async (store: ResultStore, pages: number) => {
         const job = newJob();
         await store.create(job);
         await store.markProcessing(job.id);
-        await store.beginDocument(job.id, 3);
+        await store.beginDocument(job.id, pages);
+        return job;
+      };
+
+      it('counts each page once and reports the last one, with progress in pages', async () => {
+        const store = await open();
+        const job = await startDocument(store, 3);
         await store.beginDocument(job.id, 99); // a redelivered document job keeps the first count
         expect(await store.recordPage(job.id, pageResult(2))).toEqual({ done: 1, total: 3 });
         expect(await store.recordPage(job.id, pageResult(2, 'read again'))).toEqual({ done: 1, total: 3 });
@@ -308,10 +314,7 @@ export function describeResultStoreContract(backend: StoreBackend): void {
 
       it('lets exactly one of many concurrent last pages see the document done', async () => {
         const store = await open();
-        const job = newJob();
-        await store.create(job);
-        await store.markProcessing(job.id);
-        await store.beginDocument(job.id, 20);
+        const job = await startDocument(store, 20);
         const counts = await Promise.all(Array.from({ length: 20 }, (_, i) => store.recordPage(job.id, pageResult(i + 1))));
         expect(counts.filter((count) => count?.done === 20)).toHaveLength(1);
         expect(new Set(counts.map((count) => count?.done))).toEqual(new Set(Array.from({ length: 20 }, (_, i) => i + 1)));
@@ -319,20 +322,14 @@ export function describeResultStoreContract(backend: StoreBackend): void {
 
       it('records no page of a finished or deleted task, and drops pages with the task', async () => {
         const store = await open();
-        const finished = newJob();
-        await store.create(finished);
-        await store.markProcessing(finished.id);
-        await store.beginDocument(finished.id, 2);
+        const finished = await startDocument(store, 2);
         await store.recordPage(finished.id, pageResult(1));
         expect(await store.complete(finished.id, result)).toBe(true);
         expect(await store.recordPage(finished.id, pageResult(2))).toBeUndefined();
         await store.discardPages(finished.id);
         expect(await store.listPages(finished.id)).toEqual([]);
 
-        const deleted = newJob();
-        await store.create(deleted);
-        await store.markProcessing(deleted.id);
-        await store.beginDocument(deleted.id, 2);
+        const deleted = await startDocument(store, 2);
         await store.recordPage(deleted.id, pageResult(1));
         await store.delete(deleted.id);
         expect(await store.listPages(deleted.id)).toEqual([]);
