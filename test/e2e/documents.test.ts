@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getResult, requestJson, upload, waitForResult } from '../helpers/client.js';
 import { expectedPages, expectPagesRead, missingDocs, readDoc, readPdfText } from '../helpers/documents.js';
 import { characterErrorRate } from '../helpers/error-rate.js';
+import { renderTextImage } from '../helpers/images.js';
 import { startService, type RunningService } from '../helpers/service.js';
+import sharp from 'sharp';
 
 const PDF = { filename: 'document.pdf', contentType: 'application/pdf' };
 
@@ -102,6 +104,31 @@ describe.skipIf(missingDocs)('documents: PDF and multi-page TIFF in, one result 
       expect(pageNumbers).toEqual(new Set(['1', '2', '3']));
     },
   );
+
+  it.each(['gif', 'webp'] as const)('reads each frame of a multi-frame %s as a page', { timeout: 120_000 }, async (format) => {
+    const texts = ['The first frame holds this line.', 'The second frame holds another line.'];
+    const frames = await Promise.all(
+      texts.map(async (text) =>
+        sharp(await renderTextImage(text))
+          .resize(900, 160, { fit: 'contain', background: '#ffffff' })
+          .png()
+          .toBuffer(),
+      ),
+    );
+    const animated = await sharp(frames, { join: { animated: true } })
+      .toFormat(format)
+      .toBuffer();
+    const accepted = await upload(service.url, animated, { filename: `frames.${format}`, contentType: `image/${format}` });
+    expect(accepted.status).toBe(202);
+    const body = await waitForResult(service.url, accepted.body.task_id as string);
+    expect(body.result.pages.map((page: { page: number; source: string }) => [page.page, page.source])).toEqual([
+      [1, 'ocr'],
+      [2, 'ocr'],
+    ]);
+    body.result.pages.forEach((page: { text: string }, index: number) =>
+      expect(characterErrorRate(texts[index]!, page.text)).toBeLessThanOrEqual(0.05),
+    );
+  });
 
   it.each([
     ['encrypted.pdf', 422, 'DOCUMENT_ENCRYPTED'],
