@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getResult, requestJson, upload, waitForResult } from '../helpers/client.js';
 import { expectedPages, expectPagesRead, missingDocs, readDoc, readPdfText } from '../helpers/documents.js';
 import { characterErrorRate } from '../helpers/error-rate.js';
+import { eventually } from '../helpers/eventually.js';
 import { renderTextImage } from '../helpers/images.js';
 import { startService, type RunningService } from '../helpers/service.js';
 import sharp from 'sharp';
@@ -11,12 +15,16 @@ const PDF = { filename: 'document.pdf', contentType: 'application/pdf' };
 describe.skipIf(missingDocs)('documents: PDF and multi-page TIFF in, one result of pages out (MODE=all, over real HTTP)', () => {
   let service: RunningService;
 
+  let archiveDir: string;
+
   beforeAll(async () => {
-    service = await startService({ OCR_CONCURRENCY: '2' });
+    archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocr-documents-archive-'));
+    service = await startService({ OCR_CONCURRENCY: '2', ARCHIVE: 'pglite', ARCHIVE_DIR: archiveDir });
   });
 
   afterAll(async () => {
     expect(await service.stop()).toBe(0);
+    fs.rmSync(archiveDir, { recursive: true, force: true });
   });
 
   const read = async (file: string, fields: Record<string, string> = {}) => {
@@ -48,6 +56,19 @@ describe.skipIf(missingDocs)('documents: PDF and multi-page TIFF in, one result 
     expect(body.result.pages.map((page: { source: string }) => page.source)).toEqual(['text-layer', 'text-layer']);
     expect(body.result.pages.map((page: { text: string }) => page.text.trim())).toEqual(expectedPages('born2').map((page) => page.trim()));
     expect(body.result.timings.recognition_ms).toBe(0);
+
+    // The archive keeps the pages as numbered in the original.
+    let archived: Record<string, any> | undefined;
+    await eventually(
+      async () => {
+        const answer = await requestJson(`${service.url}/archive/${body.task_id}`);
+        archived = answer.body;
+        return answer.status === 200;
+      },
+      'the document archived',
+      30_000,
+    );
+    expect(archived!.pages.map((page: { number: number }) => page.number)).toEqual([1, 2]);
   });
 
   it('reads a mixed PDF each page its own way: the text layer, then OCR', { timeout: 120_000 }, async () => {
