@@ -29,10 +29,12 @@ export interface InspectedDocument {
   pages: number[];
 }
 
-/** Whether the bytes are a PDF: its header may follow up to 1 KiB of anything, as readers allow. */
+/**
+ * Whether the bytes are a PDF: its header may follow up to 1 KiB of anything, as readers allow, so an image (told by
+ * its own signature) whose first bytes happen to hold `%PDF-` stays an image.
+ */
 export function isPdf(bytes: Buffer): boolean {
-  const header = bytes.subarray(0, 1024).indexOf('%PDF-');
-  return header !== -1;
+  return detectImageType(bytes) === undefined && bytes.subarray(0, 1024).includes('%PDF-');
 }
 
 /**
