@@ -15,6 +15,7 @@
  *   CORPUS_DIR=/path BENCH_IMAGES=30 npm run bench
  *   BENCH_ONLY=ingest npm run bench    # one part: ocr, ingest or latency
  *   BENCH_ONLY=memory npm run bench    # the worker's memory over BENCH_MEMORY_JOBS (5,000) jobs, on its own
+ *   BENCH_ONLY=documents npm run bench # pages per second of a scanned multi-page PDF (bench/documents.ts)
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,6 +29,7 @@ import sharp from 'sharp';
 import { createScheduler, createWorker, OEM } from 'tesseract.js';
 import { Pool } from 'undici';
 import { createLanguageCatalog } from '../src/ocr/languages.js';
+import { runDocumentsBench } from './documents.js';
 import { PSM_AUTO } from '../src/ocr/page-segmentation.js';
 import { upload, waitForResult } from '../test/helpers/client.js';
 import { characterErrorRate } from '../test/helpers/error-rate.js';
@@ -58,7 +60,8 @@ const ingestSeconds = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
 const INGEST_CLIENTS = 64;
 const only = process.env.BENCH_ONLY;
 /** The memory run takes minutes: it runs only when asked for by name. */
-const runs = (part: 'ocr' | 'ingest' | 'latency' | 'memory') => (part === 'memory' ? only === part : only === undefined || only === part);
+const runs = (part: 'ocr' | 'ingest' | 'latency' | 'memory' | 'documents') =>
+  part === 'memory' ? only === part : only === undefined || only === part;
 const memoryJobs = Number(process.env.BENCH_MEMORY_JOBS ?? 5000);
 
 function loadSamples(): Promise<Sample[]> | Sample[] {
@@ -372,3 +375,5 @@ if (runs('memory')) {
       `(${(((memory.endMb - memory.warmMb) / memory.warmMb) * 100).toFixed(1)} %), peak ${memory.peakMb.toFixed(0)} MB`,
   );
 }
+
+if (runs('documents')) await runDocumentsBench({ workers });

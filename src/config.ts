@@ -33,6 +33,8 @@ const environmentSchema = z.object({
   OCR_WORKER_MAX_RSS_MB: integer(64).default(2048),
   MAX_UPLOAD_BYTES: integer(1).default(20 * MIB),
   MAX_IMAGE_PIXELS: integer(1).default(40_000_000),
+  MAX_PAGES: integer(1, 10_000).default(200),
+  PDF_RENDER_DPI: integer(72, 600).default(300),
   JOB_TIMEOUT_MS: integer(100).default(60_000),
   JOB_MAX_ATTEMPTS: integer(1, 100).default(3),
   JOB_RETRY_DELAY_MS: integer(1).default(1_000),
@@ -93,7 +95,8 @@ export interface Config {
     jobTimeoutMs: number;
     recycle: { maxJobs: number; maxRssBytes: number };
   };
-  limits: { maxUploadBytes: number; maxImagePixels: number };
+  /** `maxPages` and `pdfRenderDpi` apply to documents (PDF, multi-page TIFF). */
+  limits: { maxUploadBytes: number; maxImagePixels: number; maxPages: number; pdfRenderDpi: number };
   shutdownTimeoutMs: number;
   workerHealthPort: number;
   logLevel: Environment['LOG_LEVEL'];
@@ -188,7 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // (+28 %) than keeping them (+19 %); the memory bound is the safety net.
       recycle: { maxJobs: e.OCR_WORKER_MAX_JOBS ?? Number.POSITIVE_INFINITY, maxRssBytes: e.OCR_WORKER_MAX_RSS_MB * 1024 * 1024 },
     },
-    limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxImagePixels: e.MAX_IMAGE_PIXELS },
+    limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxImagePixels: e.MAX_IMAGE_PIXELS, maxPages: e.MAX_PAGES, pdfRenderDpi: e.PDF_RENDER_DPI },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     workerHealthPort: e.WORKER_HEALTH_PORT,
     logLevel: e.LOG_LEVEL,

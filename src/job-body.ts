@@ -32,6 +32,7 @@ export function toJobBody(record: JobRecord) {
           psm: record.result.psm,
           timings: { queued_ms: record.result.timings.queuedMs, recognition_ms: record.result.timings.recognitionMs },
           ...storedResultFields(record.result),
+          ...(record.result.pages && { pages: record.result.pages }),
           formats: storedRenditions(record.result),
         }
       : null,

@@ -21,7 +21,40 @@ export interface OcrOptions {
   preprocess?: boolean;
   /** Outputs wanted besides the text, which is always produced (the upload's `output`). */
   outputs?: OutputFormat[];
+  /** Set on documents only: the 1-based pages of the original to read, in order (the upload's `pages`, or all). */
+  pages?: number[];
+  /** Read every page of a document with OCR, even one with a text layer (the upload's `force_ocr`). */
+  forceOcr?: boolean;
+  /** Set on page jobs only: the document task this job reads one page of, and which page. */
+  part?: DocumentPart;
 }
+
+/** One page of a document task, read as a job of its own so that several workers read one document at once. */
+export interface DocumentPart {
+  task: string;
+  page: number;
+}
+
+/** Where a page's text came from: the PDF's own text layer, or OCR of its image. */
+export type PageSource = 'text-layer' | 'ocr';
+
+/** One page of a document's result, in the order of the original. */
+export interface PageResult extends StoredOutputs {
+  /** 1-based page number of the original document. */
+  page: number;
+  confidence: number;
+  source: PageSource;
+  /** The page segmentation mode an OCR page was read with. */
+  psm?: number;
+  /** The language set an OCR page was read with (the one found, for `auto`). */
+  lang?: string;
+  /** Degrees an OCR page was turned clockwise to read it upright. */
+  rotation?: number;
+  recognitionMs: number;
+}
+
+/** A page as the document's result shows it; its hOCR, TSV and PDF are merged into the document's. */
+export type ResultPage = Pick<PageResult, 'page' | 'text' | 'confidence' | 'source' | 'lang' | 'rotation' | 'words' | 'lines'>;
 
 /** A job as it travels through the queue: the image bytes and what to do with them. */
 export interface JobMessage {
@@ -48,6 +81,8 @@ export interface OcrResult extends StoredOutputs {
   rotation?: number;
   psm: number;
   timings: OcrTimings;
+  /** Each page of a document, its text and boxes; absent for a single image. */
+  pages?: ResultPage[];
 }
 
 /** What the job keeps about its callback, so a client can see whether it was notified. */

@@ -104,6 +104,8 @@ async function main(): Promise<void> {
           webhooks,
           metrics,
           archiver,
+          queue,
+          documents: { renderDpi: config.limits.pdfRenderDpi, maxPixels: config.limits.maxImagePixels },
         }),
         logger,
         concurrency: config.ocr.concurrency,

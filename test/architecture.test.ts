@@ -70,6 +70,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['shared'],
   // Adapters and building blocks, each on the shared modules only.
   ['archive', 'http', 'ocr', 'queue', 'store', 'webhook'],
+  // Documents (PDF, multi-page images) as pages, built on the OCR adapters.
+  ['documents'],
   // The two process roles.
   ['api', 'worker'],
   // What starts a process: the service's entry files, and the command-line client (src/cli/).
@@ -136,8 +138,10 @@ describe('one adapter per outside library', () => {
     '@electric-sql/pglite': { min: 1, max: 1 },
     // The Redis store and BullMQ's connection, through one shared connection policy.
     ioredis: { min: 1, max: 2 },
-    // Preprocessing and upload validation.
-    sharp: { min: 1, max: 2 },
+    // Preprocessing and upload validation, and the page images of documents.
+    sharp: { min: 1, max: 3 },
+    '@hyzyla/pdfium': { min: 1, max: 1 },
+    'pdf-lib': { min: 1, max: 1 },
     // The command-line client's argument parser, progress bar and glob expansion.
     cac: { min: 1, max: 1 },
     'cli-progress': { min: 1, max: 1 },

@@ -11,7 +11,7 @@ describe('loadConfig', () => {
       queue: { kind: 'memory', maxAttempts: 3 },
       store: { kind: 'memory', resultTtlSeconds: 86_400 },
       ocr: { concurrency: os.availableParallelism(), preloadLanguageSets: ['eng'], maxLanguageSets: 4, jobTimeoutMs: 60_000 },
-      limits: { maxUploadBytes: 20 * 1024 * 1024, maxImagePixels: 40_000_000 },
+      limits: { maxUploadBytes: 20 * 1024 * 1024, maxImagePixels: 40_000_000, maxPages: 200, pdfRenderDpi: 300 },
     });
   });
 

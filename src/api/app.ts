@@ -28,6 +28,10 @@ export interface AppDependencies {
   maxUploadBytes: number;
   /** Largest accepted image, in pixels (width × height). */
   maxImagePixels: number;
+  /** MAX_PAGES: the most pages of a document read in one upload. */
+  maxPages: number;
+  /** PDF_RENDER_DPI: what the upload's check of a PDF's page sizes assumes. */
+  pdfRenderDpi: number;
   /** No keys: the service is open to anyone who reaches it. */
   apiKeys: readonly ApiKey[];
   /** Uploads per window per API key (or per client address when open); counted in Redis when given, so every API instance shares them. */
@@ -85,7 +89,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(openApi, { callbacksEnabled: callbacks.enabled });
 
-  await app.register(uploadRoutes, { queue, store, catalog, maxImagePixels, authenticate, callbacks });
+  const documents = { maxPages: deps.maxPages, renderDpi: deps.pdfRenderDpi };
+  await app.register(uploadRoutes, { queue, store, catalog, maxImagePixels, documents, authenticate, callbacks });
   await app.register(resultRoutes, { store, archive: deps.archive, authenticate });
   await app.register(archiveRoutes, { archive: deps.archive, authenticate });
   await app.register(languageRoutes, { catalog });

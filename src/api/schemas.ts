@@ -80,7 +80,8 @@ const jobBodySchema = {
         rotation: {
           type: 'integer',
           enum: [0, 90, 180, 270],
-          description: 'Degrees the image was turned clockwise to read it upright: not 0 for a page scanned sideways or upside down.',
+          description:
+            'Degrees the image was turned clockwise to read it upright: not 0 for a page scanned sideways or upside down (a document gives it per page).',
         },
         psm: { type: 'integer', description: 'The page segmentation mode the page was read with.' },
         timings: {
@@ -89,6 +90,28 @@ const jobBodySchema = {
           properties: { queued_ms: { type: 'integer' }, recognition_ms: { type: 'integer' } },
         },
         ...Object.fromEntries(RESULT_FIELD_NAMES.map((name) => [name, OUTPUT_FORMATS[name].schema])),
+        pages: {
+          type: 'array',
+          description: 'Documents only: each page read, in the order of the original; result.text joins their texts with form feeds.',
+          items: {
+            type: 'object',
+            required: ['page', 'text', 'confidence', 'source'],
+            properties: {
+              page: { type: 'integer', description: '1-based page number of the original document.' },
+              text: { type: 'string' },
+              confidence: { type: 'number', description: '0 to 100; 100 for a text layer.' },
+              source: { type: 'string', enum: ['text-layer', 'ocr'], description: "text-layer: the PDF page's own text; ocr: read from its image." },
+              lang: { type: 'string', description: 'OCR pages: the language set the page was read with.' },
+              rotation: {
+                type: 'integer',
+                enum: [0, 90, 180, 270],
+                description: 'OCR pages: degrees the page was turned clockwise to read it upright.',
+              },
+              words: OUTPUT_FORMATS.words.schema,
+              lines: OUTPUT_FORMATS.lines.schema,
+            },
+          },
+        },
         formats: {
           type: 'array',
           items: { type: 'string', enum: RENDITION_NAMES },

@@ -18,7 +18,11 @@ const outputDescription =
  * none, so the form on /docs works as it loads.
  */
 const uploadFormFields = {
-  file: { type: 'string', format: 'binary', description: `The image: ${ACCEPTED_IMAGE_TYPES}.` },
+  file: {
+    type: 'string',
+    format: 'binary',
+    description: `The image (${ACCEPTED_IMAGE_TYPES}) or document: a PDF, or a TIFF, GIF or WebP of several pages, each page read.`,
+  },
   lang: {
     type: 'string',
     default: DEFAULT_LANGUAGE,
@@ -39,6 +43,18 @@ const uploadFormFields = {
   },
   output: { type: 'string', default: 'text', description: outputDescription },
   preprocess: { type: 'boolean', default: true, description: 'false sends the image to tesseract exactly as uploaded.' },
+  pages: {
+    type: 'string',
+    // An example Swagger UI can send as it is: every page, for a document or an image alike.
+    example: '1-',
+    description:
+      'Documents (PDF, multi-page TIFF, GIF or WebP): the pages to read, such as 1-3,7 or 2- (page 2 to the end). Leave it out to read every page.',
+  },
+  force_ocr: {
+    type: 'boolean',
+    default: false,
+    description: 'Documents: true reads every PDF page with OCR, even a page whose own text layer would be used as it is.',
+  },
   callback_url: {
     type: 'string',
     format: 'uri',
@@ -78,9 +94,9 @@ function parseOutputs(value: string): OutputFormat[] {
   return OUTPUT_FORMAT_NAMES.filter((name) => name !== 'text' && names.includes(name));
 }
 
-function parsePreprocess(value: string): boolean {
+function parseBoolean(name: string, value: string): boolean {
   const parsed = BOOLEANS[value.trim().toLowerCase()];
-  if (parsed === undefined) throw new AppError('INVALID_PARAMETER', `preprocess must be true or false; got ${JSON.stringify(value)}.`);
+  if (parsed === undefined) throw new AppError('INVALID_PARAMETER', `${name} must be true or false; got ${JSON.stringify(value)}.`);
   return parsed;
 }
 
@@ -108,7 +124,7 @@ export function refuseQueryOptions(query: Record<string, unknown>): void {
   }
 }
 
-/** Reads `lang`, `psm`, `output` and `preprocess` from the upload's form fields, refusing any field the form does not take. */
+/** Reads `lang`, `psm`, `output`, `preprocess` and `force_ocr` from the upload's form fields, refusing any field the form does not take. */
 export function parseUploadOptions(catalog: LanguageCatalog, fields: Record<string, string>): OcrOptions {
   refuseUnknownFields(fields);
   const read = (name: string) => (fields[name] === '' ? undefined : fields[name]);
@@ -119,6 +135,8 @@ export function parseUploadOptions(catalog: LanguageCatalog, fields: Record<stri
   const outputs = output === undefined ? [] : parseOutputs(output);
   if (outputs.length > 0) options.outputs = outputs;
   const preprocess = read('preprocess');
-  if (preprocess !== undefined) options.preprocess = parsePreprocess(preprocess);
+  if (preprocess !== undefined) options.preprocess = parseBoolean('preprocess', preprocess);
+  const forceOcr = read('force_ocr');
+  if (forceOcr !== undefined && parseBoolean('force_ocr', forceOcr)) options.forceOcr = true;
   return options;
 }

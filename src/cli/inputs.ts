@@ -3,8 +3,8 @@ import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { UsageError } from './args.js';
 
-/** File name endings of the images a folder is searched for; a file named on the command line is read whatever its name. */
-const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'bmp', 'tif', 'tiff', 'gif', 'avif', 'pbm', 'pgm', 'ppm'];
+/** File name endings of the images and documents a folder is searched for; a file named on the command line is read whatever its name. */
+const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'bmp', 'tif', 'tiff', 'gif', 'avif', 'pbm', 'pgm', 'ppm', 'pdf'];
 const IMAGES_IN_FOLDER = `**/*.{${IMAGE_EXTENSIONS.join(',')}}`;
 
 async function expandOne(input: string): Promise<string[]> {

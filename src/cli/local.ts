@@ -9,12 +9,22 @@ import { createLanguageIdentifier } from '../ocr/language-identification.js';
 import { createOcrPipeline } from '../ocr/pipeline.js';
 import { createTesseractEngine } from '../ocr/tesseract-engine.js';
 import { requireImageType, validateImage } from '../ocr/validate-image.js';
+import { inspectDocument } from '../documents/inspect.js';
+import { createMetrics } from '../metrics.js';
+import { createMemoryQueue } from '../queue/memory.js';
+import { createMemoryStore } from '../store/memory.js';
+import { createOutageGuard } from '../worker/outage-guard.js';
+import { createJobProcessor } from '../worker/process-job.js';
 import { UsageError, type CliFormat } from './args.js';
 import type { Recognizer } from './recognizer.js';
 
 /** The service's defaults for MAX_IMAGE_PIXELS and JOB_TIMEOUT_MS: the same image is refused or read the same way. */
 const MAX_IMAGE_PIXELS = 40_000_000;
 const JOB_TIMEOUT_MS = 60_000;
+/** The service's defaults for documents: MAX_PAGES and PDF_RENDER_DPI. */
+const DOCUMENT_LIMITS = { maxPages: 200, maxPixels: MAX_IMAGE_PIXELS, renderDpi: 300 };
+/** How long one document may take in this process. */
+const DOCUMENT_TIMEOUT_MS = 3_600_000;
 
 export interface LocalOptions {
   lang: string;
@@ -27,7 +37,8 @@ export interface LocalOptions {
 /**
  * Reads files in this process with the service's own pipeline (the embedded mode without HTTP): the upload's
  * checks, then preprocessing and the warm tesseract.js workers, with the language data from the installed packages.
- * The JSON it prints has the shape of `GET /result`. Throws UsageError for a language that is not installed.
+ * Documents (PDF, multi-page TIFF) are split into pages and read as the service reads them. The JSON it prints
+ * has the shape of `GET /result`. Throws UsageError for a language that is not installed.
  */
 export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalOptions): Recognizer {
   const catalog = createLanguageCatalog();
@@ -49,6 +60,32 @@ export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalO
   const pipeline = createOcrPipeline({ engine, maxPixels: MAX_IMAGE_PIXELS, identifyLanguage: createLanguageIdentifier(catalog.installed) });
   const outputs: OutputFormat[] = format === 'text' || format === 'json' ? [] : [format];
 
+  // Documents are read as the service reads them, by its own document and page jobs, on the in-process queue and
+  // store (started at the first document).
+  const store = createMemoryStore({ resultTtlSeconds: DOCUMENT_TIMEOUT_MS / 1000 });
+  const queue = createMemoryQueue({ maxAttempts: 1 });
+  let consuming: Promise<void> | undefined;
+  const startConsuming = () => {
+    const processor = createJobProcessor({
+      store,
+      pipeline,
+      outages: createOutageGuard({ logger }),
+      logger,
+      metrics: createMetrics(),
+      queue,
+      documents: DOCUMENT_LIMITS,
+    });
+    return queue.consume(processor.handle, { concurrency, onDeadLetter: processor.recordDeadLetter });
+  };
+  const readDocument = async (record: JobRecord, image: Buffer, document: { mediaType: string; pages: number[] }): Promise<JobRecord> => {
+    consuming ??= startConsuming();
+    await consuming;
+    const options = { ...record.options, pages: document.pages };
+    await store.create({ id: record.id, options, mediaType: document.mediaType, createdAt: record.createdAt });
+    await queue.publish({ id: record.id, image, mediaType: document.mediaType, options });
+    return (await store.waitFor(record.id, DOCUMENT_TIMEOUT_MS))!;
+  };
+
   return {
     async recognize(_file, image) {
       const record: JobRecord = {
@@ -60,6 +97,15 @@ export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalO
         attempts: 1,
       };
       try {
+        const document = await inspectDocument(image, undefined, DOCUMENT_LIMITS);
+        if (document) {
+          const done = await readDocument(record, image, document);
+          if (done.status !== 'completed' || !done.result) {
+            const info = done.error ?? toErrorInfo(undefined);
+            return { ok: false, error: info, body: toJobBody({ ...done, status: 'failed', error: info }) };
+          }
+          return { ok: true, body: toJobBody(done), ...(format !== 'json' && { rendition: renditionBody(done.result, format) }) };
+        }
         const type = requireImageType(image);
         await validateImage(image, type, { maxPixels: MAX_IMAGE_PIXELS });
         record.startedAt = new Date().toISOString();
@@ -79,6 +125,10 @@ export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalO
       }
     },
 
-    close: () => engine.close(),
+    async close() {
+      await queue.close();
+      await store.close();
+      await engine.close();
+    },
   };
 }

@@ -26,7 +26,7 @@ const unreadable = (cause?: unknown) =>
 /** The image type of an upload, told from its bytes; throws UNSUPPORTED_MEDIA_TYPE when it is none we read. */
 export function requireImageType(bytes: Buffer): ImageType {
   const type = detectImageType(bytes);
-  if (!type) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The file is not an image we can read. Send ${ACCEPTED_IMAGE_TYPES}.`);
+  if (!type) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The file is not an image we can read. Send ${ACCEPTED_IMAGE_TYPES}, or a PDF.`);
   return type;
 }
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { isTerminal, type JobRecord } from '../job.js';
+import { isTerminal, type JobRecord, type PageResult } from '../job.js';
 import type { IdempotencyClaim, ResultStore } from './result-store.js';
 
 export interface MemoryStoreOptions {
@@ -13,6 +13,7 @@ export function createMemoryStore({ resultTtlSeconds, now = Date.now }: MemorySt
   const idempotencyKeys = new Map<string, { claim: IdempotencyClaim; expiresAt: number }>();
   // Insertion order is the outbox's order; a Set also keeps a task added twice (a redelivery) in it once.
   const archiveOutbox = new Set<string>();
+  const documents = new Map<string, { total: number; pages: Map<number, PageResult> }>();
   const finished = new EventEmitter();
   finished.setMaxListeners(0);
   const ttlMs = resultTtlSeconds * 1000;
@@ -91,6 +92,7 @@ export function createMemoryStore({ resultTtlSeconds, now = Date.now }: MemorySt
     async delete(id) {
       const existed = read(id) !== undefined;
       jobs.delete(id);
+      documents.delete(id);
       return existed;
     },
     async waitFor(id, timeoutMs) {
@@ -134,9 +136,29 @@ export function createMemoryStore({ resultTtlSeconds, now = Date.now }: MemorySt
     async removeFromArchiveOutbox(ids) {
       for (const id of ids) archiveOutbox.delete(id);
     },
+    async beginDocument(id, pageCount) {
+      const record = read(id);
+      if (record && !isTerminal(record.status) && !documents.has(id)) documents.set(id, { total: pageCount, pages: new Map() });
+    },
+    async recordPage(id, page) {
+      const record = read(id);
+      const document = documents.get(id);
+      if (!record || isTerminal(record.status) || !document) return undefined;
+      if (!document.pages.has(page.page)) document.pages.set(page.page, structuredClone(page));
+      const done = document.pages.size;
+      write({ ...record, progress: Math.round((done / document.total) * 100) / 100 });
+      return { done, total: document.total };
+    },
+    async listPages(id) {
+      return [...(documents.get(id)?.pages.values() ?? [])].map((page) => structuredClone(page));
+    },
+    async discardPages(id) {
+      documents.delete(id);
+    },
     async ping() {},
     async close() {
       jobs.clear();
+      documents.clear();
       idempotencyKeys.clear();
       archiveOutbox.clear();
       finished.removeAllListeners();

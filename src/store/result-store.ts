@@ -1,5 +1,5 @@
 import type { ErrorInfo } from '../errors.js';
-import type { CallbackDelivery, JobRecord, OcrOptions, OcrResult } from '../job.js';
+import type { CallbackDelivery, JobRecord, OcrOptions, OcrResult, PageResult } from '../job.js';
 
 export interface NewJob {
   id: string;
@@ -19,6 +19,12 @@ export interface IdempotencyClaim {
   fingerprint: string;
   /** True once the task's job is known to be in the queue; until then a retry finishes the upload. */
   queued?: boolean;
+}
+
+/** How far a document is: pages recorded of pages to read. */
+export interface PageCount {
+  done: number;
+  total: number;
 }
 
 /**
@@ -70,6 +76,21 @@ export interface ResultStore {
   /** Up to `limit` task ids of the outbox, oldest first; they stay in it until removed. */
   listArchiveOutbox(limit: number): Promise<string[]>;
   removeFromArchiveOutbox(ids: string[]): Promise<void>;
+  /**
+   * Documents: records how many pages the task reads, before any page is recorded. The first call counts; a
+   * redelivered document job changes nothing. A finished or deleted task is left alone.
+   */
+  beginDocument(id: string, pageCount: number): Promise<void>;
+  /**
+   * Records one page's result and the document's progress in one atomic step, each page once (a page read twice
+   * keeps its first result). Answers the pages done of the total, or undefined when the task is gone or finished.
+   * Whoever sees `done === total` completes the document; `complete()` lets only one of them win.
+   */
+  recordPage(id: string, page: PageResult): Promise<PageCount | undefined>;
+  /** The recorded pages of a document, in no particular order. */
+  listPages(id: string): Promise<PageResult[]>;
+  /** Drops the recorded pages of a document once its result holds them. */
+  discardPages(id: string): Promise<void>;
   /** Throws when the store cannot be reached (for readiness checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -49,7 +49,8 @@ function toArchiveRecord(task: JobRecord | undefined): ArchiveRecord | undefined
     createdAt: task.createdAt,
     finishedAt: task.finishedAt,
     text: result.text,
-    pages: [{ number: 1, text: result.text }],
+    // A document keeps its pages as numbered in the original; an image is one page.
+    pages: result.pages?.map(({ page, text }) => ({ number: page, text })) ?? [{ number: 1, text: result.text }],
   };
 }
 

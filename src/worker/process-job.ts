@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
 import { isAppError, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { toStoredOutputs } from '../formats.js';
-import { isTerminal } from '../job.js';
+import { isTerminal, type OcrResult } from '../job.js';
 import { toJobBody } from '../job-body.js';
 import type { OcrPipeline, PipelineResult } from '../ocr/pipeline.js';
 import type { Metrics } from '../metrics.js';
-import type { DeadLetterHandler, JobHandler } from '../queue/job-queue.js';
+import type { DeadLetterHandler, JobHandler, JobQueue } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { WebhookSender } from '../webhook/sender.js';
 import type { Archiver } from './archiver.js';
+import { createDocumentJobs, pageFailure, type DocumentRenderLimits, type FailedAttemptSettler, type TaskStarter } from './document-jobs.js';
 import type { OutageGuard } from './outage-guard.js';
 
 /** Progress is written only in steps this large, so a page costs a handful of store writes, not hundreds. */
@@ -25,6 +26,10 @@ export interface JobProcessorDependencies {
   metrics: Metrics;
   /** Archives completed texts off the OCR path; absent when ARCHIVE=off. */
   archiver?: Pick<Archiver, 'enqueue'>;
+  /** Where a document's page jobs are published: the queue the document came from. */
+  queue: Pick<JobQueue, 'publish'>;
+  /** How document pages are rendered (PDF_RENDER_DPI, MAX_IMAGE_PIXELS). */
+  documents: DocumentRenderLimits;
 }
 
 export interface JobProcessor {
@@ -41,7 +46,8 @@ export interface JobProcessor {
  * the store holds the result or a permanent failure; faults are thrown back for a bounded retry. Store
  * writes wait out an outage of the store, so an outage never spends an attempt nor loses an outcome.
  */
-export function createJobProcessor({ store, pipeline, outages, logger, webhooks, metrics, archiver }: JobProcessorDependencies): JobProcessor {
+export function createJobProcessor(dependencies: JobProcessorDependencies): JobProcessor {
+  const { store, pipeline, outages, logger, webhooks, metrics, archiver } = dependencies;
   /**
    * Sends the callback of a finished job that has not had one yet. It runs before the job is acknowledged,
    * so a worker that dies between storing the result and calling back leaves the callback to the redelivery.
@@ -65,15 +71,68 @@ export function createJobProcessor({ store, pipeline, outages, logger, webhooks,
     return failed;
   };
 
-  const handle: JobHandler = async (job, { attempt, finalAttempt }) => {
-    const log = logger.child({ task_id: job.id, attempt });
-    const record = await outages.retry(() => store.markProcessing(job.id), log);
+  /**
+   * Stores a task's result and calls back. Another delivery of the same job (after a worker died) may have
+   * finished it first: only one result counts.
+   */
+  const storeResult = async (id: string, result: OcrResult, log: Logger, details: object = {}): Promise<void> => {
+    await archiver?.enqueue(id, log);
+    const stored = await outages.retry(() => store.complete(id, result), log);
+    if (stored) {
+      const { recognitionMs, queuedMs } = result.timings;
+      log.info({ recognition_ms: recognitionMs, confidence: result.confidence, ...details }, 'job completed');
+      metrics.jobs.labels('completed', '').inc();
+      metrics.recognitionSeconds.observe(recognitionMs / 1000);
+      metrics.queueWaitSeconds.observe(queuedMs / 1000);
+    } else {
+      log.info('job was finished by another delivery or deleted meanwhile; this result is discarded');
+    }
+    await notify(id, log);
+  };
+
+  const settleFailure: FailedAttemptSettler = async (taskId, error, info, { finalAttempt, log, requeue }) => {
+    if ((isAppError(error) && error.permanent) || finalAttempt) {
+      await finishFailed(taskId, info, log);
+      return;
+    }
+    if (requeue) await outages.retry(() => store.requeue(taskId, info), log);
+    log.warn({ err: error, code: info.code }, 'job attempt failed; handing it back for a retry');
+    metrics.jobs.labels('retried', info.code).inc();
+    throw error;
+  };
+
+  const startTask: TaskStarter = async (id, attempt) => {
+    const log = logger.child({ task_id: id, attempt });
+    const record = await outages.retry(() => store.markProcessing(id), log);
     if (!record) {
       log.info('job was deleted or has already finished; acknowledging it without work');
       metrics.jobs.labels('skipped', '').inc();
-      await notify(job.id, log);
-      return;
+      await notify(id, log);
+      return undefined;
     }
+    return { record, log };
+  };
+
+  const documentJobs = createDocumentJobs({
+    store,
+    pipeline,
+    outages,
+    logger,
+    queue: dependencies.queue,
+    limits: dependencies.documents,
+    startTask,
+    complete: storeResult,
+    settleFailure,
+  });
+
+  const handle: JobHandler = async (job, delivery) => {
+    // A document is read as one job that splits it, then one job per page, on the same queue.
+    if (job.options.part) return documentJobs.readPage(job, delivery);
+    if (job.options.pages) return documentJobs.split(job, delivery);
+    const { attempt, finalAttempt } = delivery;
+    const started = await startTask(job.id, attempt);
+    if (!started) return;
+    const { record, log } = started;
     log.info({ lang: job.options.lang }, 'job started');
 
     let reported = 0;
@@ -93,49 +152,34 @@ export function createJobProcessor({ store, pipeline, outages, logger, webhooks,
       recognition = await pipeline.run({ image: job.image, lang, psm, preprocess, outputs, onProgress });
     } catch (error) {
       await progressWrites;
-      const info = toErrorInfo(error);
-      if ((isAppError(error) && error.permanent) || finalAttempt) {
-        await finishFailed(job.id, info, log);
-        return;
-      }
-      await outages.retry(() => store.requeue(job.id, info), log);
-      log.warn({ err: error, code: info.code }, 'job attempt failed; handing it back for a retry');
-      metrics.jobs.labels('retried', info.code).inc();
-      throw error;
+      await settleFailure(job.id, error, toErrorInfo(error), { finalAttempt, log, requeue: true });
+      return;
     }
     await progressWrites;
 
     const queuedMs = Date.parse(record.startedAt!) - Date.parse(record.createdAt);
     const { recognitionMs, confidence, preprocessing } = recognition;
-    await archiver?.enqueue(job.id, log);
-    const stored = await outages.retry(
-      () =>
-        store.complete(job.id, {
-          ...toStoredOutputs(recognition),
-          confidence,
-          lang: recognition.lang,
-          rotation: recognition.rotation,
-          psm: recognition.psm,
-          timings: { queuedMs, recognitionMs },
-        }),
+    await storeResult(
+      job.id,
+      {
+        ...toStoredOutputs(recognition),
+        confidence,
+        lang: recognition.lang,
+        rotation: recognition.rotation,
+        psm: recognition.psm,
+        timings: { queuedMs, recognitionMs },
+      },
       log,
+      { preprocessing },
     );
-    // Another delivery of the same job (after a worker died) may have finished it first: only one result counts.
-    if (stored) {
-      log.info({ recognition_ms: recognitionMs, confidence, preprocessing }, 'job completed');
-      metrics.jobs.labels('completed', '').inc();
-      metrics.recognitionSeconds.observe(recognitionMs / 1000);
-      metrics.queueWaitSeconds.observe(queuedMs / 1000);
-    } else {
-      log.info('job was finished by another delivery or deleted meanwhile; this result is discarded');
-    }
-    await notify(job.id, log);
   };
 
   return {
     handle,
     recordDeadLetter: async (job, error) => {
-      await finishFailed(job.id, toErrorInfo(error), logger.child({ task_id: job.id }));
+      const taskId = job.options.part?.task ?? job.id;
+      const info = job.options.part ? pageFailure(job.options.part.page, toErrorInfo(error)) : toErrorInfo(error);
+      await finishFailed(taskId, info, logger.child({ task_id: taskId }));
     },
     recordLost: (id, error) => finishFailed(id, error, logger.child({ task_id: id })),
   };

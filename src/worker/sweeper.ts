@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { ErrorInfo } from '../errors.js';
+import type { JobRecord } from '../job.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
+import { pageJobId } from './document-jobs.js';
 
 export interface SweeperOptions {
   store: ResultStore;
@@ -40,6 +42,14 @@ export function startSweeper({ store, queue, staleAfterMs, intervalMs, recordLos
   let storeAnsweredLastPass = false;
   let running: Promise<number> | undefined;
 
+  /** A document's task lives on in its page jobs once its document job is done: it is lost only when none is held. */
+  const heldAnywhere = async ({ id, options }: JobRecord): Promise<boolean> => {
+    for (const jobId of [id, ...(options.pages ?? []).map((page) => pageJobId(id, page))]) {
+      if ((await queue.holds(jobId)) !== false) return true;
+    }
+    return false;
+  };
+
   const pass = async (): Promise<number> => {
     let idle;
     try {
@@ -55,7 +65,7 @@ export function startSweeper({ store, queue, staleAfterMs, intervalMs, recordLos
     }
     let failed = 0;
     for (const record of idle) {
-      if ((await queue.holds(record.id)) !== false) continue;
+      if (await heldAnywhere(record)) continue;
       if (await recordLost(record.id, LOST)) {
         failed += 1;
         log.error({ task_id: record.id, status: record.status }, 'task whose job the queue no longer holds failed as lost');

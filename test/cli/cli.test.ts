@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOCS_DIR, expectedPages } from '../helpers/documents.js';
 import { characterErrorRate } from '../helpers/error-rate.js';
 import { freePort, ROOT, startService, type RunningService } from '../helpers/service.js';
 
@@ -58,6 +59,14 @@ describe('the image-ocr command', () => {
     const run = await imageOcr([SCAN]);
     expect(run.code, run.stderr).toBe(0);
     expect(characterErrorRate(SCAN_TEXT, run.stdout.toString())).toBeLessThanOrEqual(0.02);
+  });
+
+  it('reads a PDF in its own process, pages separated by form feeds', { timeout: 120_000 }, async () => {
+    const run = await imageOcr([path.join(DOCS_DIR, 'mixed2.pdf')]);
+    expect(run.code, run.stderr).toBe(0);
+    const pages = run.stdout.toString().split('\f');
+    expect(pages).toHaveLength(2);
+    expectedPages('mixed2').forEach((expected, index) => expect(characterErrorRate(expected, pages[index]!)).toBeLessThanOrEqual(0.02));
   });
 
   it.each([

@@ -30,6 +30,8 @@ export async function buildTestApi(overrides: Partial<AppDependencies> = {}): Pr
     logger: pino({ level: 'silent' }),
     maxUploadBytes: 5 * 1024 * 1024,
     maxImagePixels: 40_000_000,
+    maxPages: 200,
+    pdfRenderDpi: 300,
     apiKeys: [],
     rateLimit: { max: 1000, windowMs: 60_000 },
     callbacks: { enabled: false, allowPrivate: false },

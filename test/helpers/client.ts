@@ -21,6 +21,9 @@ export interface UploadFields {
   output?: string;
   preprocess?: string;
   callback_url?: string;
+  /** Documents: the pages to read (`2-3`), and whether to OCR pages that have a text layer. */
+  pages?: string;
+  force_ocr?: string;
   filename?: string;
   contentType?: string;
 }

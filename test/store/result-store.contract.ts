@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OcrResult } from '../../src/job.js';
+import type { OcrResult, PageResult } from '../../src/job.js';
 import type { NewJob, ResultStore } from '../../src/store/result-store.js';
 
 export interface StoreBackend {
@@ -23,6 +23,8 @@ const result: OcrResult = {
   psm: 6,
   timings: { queuedMs: 12, recognitionMs: 340 },
 };
+
+const pageResult = (page: number, text = `page ${page}`): PageResult => ({ page, text, confidence: 90, source: 'ocr', recognitionMs: 5 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -286,6 +288,55 @@ export function describeResultStoreContract(backend: StoreBackend): void {
       expect(await store.listArchiveOutbox(10)).toEqual(['c']);
       await store.removeFromArchiveOutbox([]);
       expect(await store.listArchiveOutbox(10)).toEqual(['c']);
+    });
+    describe('page accounting of documents', () => {
+      /** A task being read as a document of `pages` pages. */
+      const startDocument = async (store: ResultStore, pages: number) => {
+        const job = newJob();
+        await store.create(job);
+        await store.markProcessing(job.id);
+        await store.beginDocument(job.id, pages);
+        return job;
+      };
+
+      it('counts each page once and reports the last one, with progress in pages', async () => {
+        const store = await open();
+        const job = await startDocument(store, 3);
+        await store.beginDocument(job.id, 99); // a redelivered document job keeps the first count
+        expect(await store.recordPage(job.id, pageResult(2))).toEqual({ done: 1, total: 3 });
+        expect(await store.recordPage(job.id, pageResult(2, 'read again'))).toEqual({ done: 1, total: 3 });
+        expect((await store.get(job.id))?.progress).toBeCloseTo(0.33, 2);
+        expect(await store.recordPage(job.id, pageResult(1))).toEqual({ done: 2, total: 3 });
+        expect(await store.recordPage(job.id, pageResult(3))).toEqual({ done: 3, total: 3 });
+        const pages = (await store.listPages(job.id)).sort((a, b) => a.page - b.page);
+        expect(pages.map((page) => page.text)).toEqual(['page 1', 'page 2', 'page 3']);
+      });
+
+      it('lets exactly one of many concurrent last pages see the document done', async () => {
+        const store = await open();
+        const job = await startDocument(store, 20);
+        const counts = await Promise.all(Array.from({ length: 20 }, (_, i) => store.recordPage(job.id, pageResult(i + 1))));
+        expect(counts.filter((count) => count?.done === 20)).toHaveLength(1);
+        expect(new Set(counts.map((count) => count?.done))).toEqual(new Set(Array.from({ length: 20 }, (_, i) => i + 1)));
+      });
+
+      it('records no page of a finished or deleted task, and drops pages with the task', async () => {
+        const store = await open();
+        const finished = await startDocument(store, 2);
+        await store.recordPage(finished.id, pageResult(1));
+        expect(await store.complete(finished.id, result)).toBe(true);
+        expect(await store.recordPage(finished.id, pageResult(2))).toBeUndefined();
+        await store.discardPages(finished.id);
+        expect(await store.listPages(finished.id)).toEqual([]);
+
+        const deleted = await startDocument(store, 2);
+        await store.recordPage(deleted.id, pageResult(1));
+        await store.delete(deleted.id);
+        expect(await store.listPages(deleted.id)).toEqual([]);
+        expect(await store.recordPage(deleted.id, pageResult(2))).toBeUndefined();
+        await store.beginDocument(deleted.id, 2);
+        expect(await store.get(deleted.id)).toBeUndefined();
+      });
     });
   });
 }

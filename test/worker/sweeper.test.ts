@@ -49,6 +49,22 @@ describe('the sweep for jobs the queue lost', () => {
     expect(await store.get(waiting.id)).toMatchObject({ status: 'queued' });
   });
 
+  it('leaves a document whose page jobs the queue still holds, after its document job is done', async () => {
+    const { store, queue, sweeper } = setup();
+    const document = makeJob();
+    await store.create({
+      id: document.id,
+      options: { lang: 'eng', pages: [1, 2] },
+      mediaType: 'application/pdf',
+      createdAt: new Date().toISOString(),
+    });
+    await queue.publish({ ...makeJob(), id: `${document.id}.p2`, options: { lang: 'eng', part: { task: document.id, page: 2 } } });
+    await sleep(150);
+    await sweeper.sweep();
+    expect(await sweeper.sweep()).toBe(0);
+    expect(await store.get(document.id)).toMatchObject({ status: 'queued' });
+  });
+
   it('leaves tasks that changed recently alone', async () => {
     const { store, sweeper } = setup();
     const orphan = makeJob();

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../../errors.js';
-import { IMAGE_TYPES } from '../../ocr/image-type.js';
 import type { LanguageCatalog } from '../../ocr/languages.js';
-import { requireImageType, validateImage } from '../../ocr/validate-image.js';
 import type { JobQueue } from '../../queue/job-queue.js';
 import { checkCallbackUrl } from '../../webhook/address-policy.js';
 import { fingerprintUpload, readIdempotencyKey, scopeIdempotencyKey } from '../idempotency.js';
 import type { ResultStore } from '../../store/result-store.js';
-import { parseUploadOptions, refuseQueryOptions } from '../upload-options.js';
+import { refuseQueryOptions } from '../upload-options.js';
+import { checkUpload } from '../check-upload.js';
 import { acceptedResponseSchema, errorResponse, keyRequired } from '../schemas.js';
 
 export interface UploadRouteDependencies {
@@ -17,6 +16,8 @@ export interface UploadRouteDependencies {
   catalog: LanguageCatalog;
   /** Largest accepted width × height, checked from the image header before anything is queued. */
   maxImagePixels: number;
+  /** Documents: MAX_PAGES, and PDF_RENDER_DPI (a page that cannot be rendered within maxImagePixels is refused). */
+  documents: { maxPages: number; renderDpi: number };
   authenticate: (request: FastifyRequest) => Promise<void>;
   /** Whether uploads may ask for a callback (a signing secret is set), and where callbacks may go. */
   callbacks: { enabled: boolean; allowPrivate: boolean };
@@ -55,9 +56,13 @@ const uploadErrorResponses = {
   400: errorResponse('The form is malformed, has no file, or an option is invalid (INVALID_PARAMETER names it).'),
   401: errorResponse('API keys are on and the request has no valid one.'),
   409: errorResponse('The Idempotency-Key was used before for a different upload.'),
-  413: errorResponse('The file is over MAX_UPLOAD_BYTES, or its header declares more than MAX_IMAGE_PIXELS pixels.'),
-  415: errorResponse('The bytes are not an image type the service reads.'),
-  422: errorResponse('The image is truncated, corrupt, or smaller than 3 pixels a side.'),
+  413: errorResponse(
+    'The file is over MAX_UPLOAD_BYTES, its header declares more than MAX_IMAGE_PIXELS pixels, a document has more than MAX_PAGES pages (TOO_MANY_PAGES), or a PDF page cannot be rendered at 100 dpi within MAX_IMAGE_PIXELS (PAGE_TOO_LARGE).',
+  ),
+  415: errorResponse('The bytes are neither an image type the service reads nor a PDF.'),
+  422: errorResponse(
+    'The image is truncated, corrupt, or smaller than 3 pixels a side; or the PDF is password-protected (DOCUMENT_ENCRYPTED) or cannot be parsed (DOCUMENT_UNREADABLE).',
+  ),
   429: errorResponse('Too many uploads for this key or address; retry after Retry-After seconds.'),
   503: errorResponse('The queue or the store cannot take the job now; nothing was queued, retry later.'),
 };
@@ -68,17 +73,17 @@ async function readCallbackUrl(value: string | undefined, { enabled, allowPrivat
   return (await checkCallbackUrl(value, allowPrivate)).href;
 }
 
-/** `POST /upload`: validates the image, records the job as queued, publishes it, answers 202. */
+/** `POST /upload`: checks the image or document, records the job as queued, publishes it, answers 202. */
 export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
   app,
-  { queue, store, catalog, maxImagePixels, authenticate, callbacks },
+  { queue, store, catalog, maxImagePixels, documents, authenticate, callbacks },
 ) => {
   app.post<{ Querystring: Record<string, string | undefined> }>(
     '/upload',
     {
       schema: {
         operationId: 'uploadImage',
-        summary: 'Submit an image for OCR',
+        summary: 'Submit an image or a document for OCR',
         description: 'Answers at once with a task id; fetch the text from status_url, with wait= to hold the request until it is ready.',
         consumes: ['multipart/form-data'],
         security: keyRequired,
@@ -98,9 +103,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       const { image, fileName, fields } = await readUploadForm(request);
       if (!image) throw new AppError('MISSING_FILE', 'No image received: send it as multipart/form-data in a field named "file".');
       if (image.length === 0) throw new AppError('EMPTY_FILE', 'The uploaded file is empty.');
-      const imageType = requireImageType(image);
-      const options = parseUploadOptions(catalog, fields);
-      await validateImage(image, imageType, { maxPixels: maxImagePixels });
+      const { mediaType, options } = await checkUpload(image, fields, catalog, { maxPixels: maxImagePixels, ...documents });
       const callbackUrl = await readCallbackUrl(fields.callback_url, callbacks);
       const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key']);
 
@@ -127,7 +130,6 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
         if (earlier) id = earlier.taskId;
       }
 
-      const { mediaType } = IMAGE_TYPES[imageType];
       const owned = {
         ...(request.owner ? { owner: request.owner } : {}),
         ...(callbackUrl ? { callbackUrl } : {}),

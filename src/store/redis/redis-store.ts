@@ -4,6 +4,7 @@ import { isTerminal, type JobRecord } from '../../job.js';
 import { createRedisConnection } from '../../redis-connection.js';
 import { withinTime } from '../../time-limit.js';
 import type { IdempotencyClaim, ResultStore } from '../result-store.js';
+import { createDocumentPages } from './document-pages.js';
 import { fromFields, pairsToFields, toFields } from './field-codec.js';
 import { withScripts, type ScriptArgs } from './scripts.js';
 import { storeUnavailable } from './unavailable.js';
@@ -32,6 +33,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
   const channel = `${keyPrefix}events`;
   const keyOf = (id: string) => `${keyPrefix}job:${id}`;
   const unfinishedKey = `${keyPrefix}unfinished`;
+  const pagesKey = (id: string) => `${keyPrefix}pages:${id}`;
   // Newest on the left (LPUSH), so the oldest entries are read from the right end.
   const archiveOutboxKey = `${keyPrefix}archive-outbox`;
 
@@ -136,8 +138,11 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
     },
 
     async delete(id) {
+      await call(() => client.del(pagesKey(id)));
       return (await call(() => client.ocrDelete(...args(id)))) > 0;
     },
+
+    ...createDocumentPages(client, { jobKey: keyOf, pagesKey, unfinishedKey, resultTtlSeconds }, call),
 
     async waitFor(id, timeoutMs) {
       const current = await get(id);

@@ -65,7 +65,7 @@ describe('the OpenAPI document', () => {
     const upload = document.paths['/upload'].post;
     expect((upload.parameters ?? []).filter((parameter: Document) => parameter.in === 'query')).toEqual([]);
     const form = upload.requestBody.content['multipart/form-data'].schema;
-    expect(Object.keys(form.properties)).toEqual(['file', 'lang', 'psm', 'output', 'preprocess']);
+    expect(Object.keys(form.properties)).toEqual(['file', 'lang', 'psm', 'output', 'preprocess', 'pages', 'force_ocr']);
     expect(form.properties.psm.type).toBe('integer');
     // What Swagger UI sends when only a file is chosen: each field's default or example.
     const prefilled = Object.fromEntries(

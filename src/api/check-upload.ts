@@ -1,0 +1,34 @@
+import { inspectDocument, type DocumentLimits } from '../documents/inspect.js';
+import { selectPages } from '../documents/page-selection.js';
+import type { OcrOptions } from '../job.js';
+import { IMAGE_TYPES } from '../ocr/image-type.js';
+import type { LanguageCatalog } from '../ocr/languages.js';
+import { requireImageType, validateImage } from '../ocr/validate-image.js';
+import { parseUploadOptions } from './upload-options.js';
+
+export interface CheckedUpload {
+  mediaType: string;
+  /** The options of the form; for a document, with the pages to read. */
+  options: OcrOptions;
+}
+
+/**
+ * Checks an upload before anything is queued, from its bytes: a document (a PDF, or a multi-page TIFF, GIF or
+ * WebP) from its structure, anything else as one image. Throws the typed error of the first problem found.
+ */
+export async function checkUpload(
+  bytes: Buffer,
+  fields: Record<string, string>,
+  catalog: LanguageCatalog,
+  limits: DocumentLimits,
+): Promise<CheckedUpload> {
+  const selection = fields.pages === '' ? undefined : fields.pages;
+  const document = await inspectDocument(bytes, selection, limits);
+  if (document) return { mediaType: document.mediaType, options: { ...parseUploadOptions(catalog, fields), pages: document.pages } };
+  const imageType = requireImageType(bytes);
+  const options = parseUploadOptions(catalog, fields);
+  // An image is a document of one page: a selection may name that page, and no other.
+  selectPages(selection, 1);
+  await validateImage(bytes, imageType, { maxPixels: limits.maxPixels });
+  return { mediaType: IMAGE_TYPES[imageType].mediaType, options };
+}

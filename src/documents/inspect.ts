@@ -1,0 +1,97 @@
+import { AppError } from '../errors.js';
+import { detectImageType, IMAGE_TYPES } from '../ocr/image-type.js';
+import { readFrameCount } from './page-images.js';
+import { selectPages } from './page-selection.js';
+import { openPdf, type PdfPageSize } from './pdfium.js';
+
+export const PDF_MEDIA_TYPE = 'application/pdf';
+
+/** Image types sharp reads page by page: a file of these with more than one page is a document. */
+const MULTI_PAGE_TYPES = new Set(['tiff', 'gif', 'webp']);
+
+/** Below this a page is refused rather than rendered smaller: text of a usual size stops being readable. */
+export const MIN_RENDER_DPI = 100;
+
+const POINTS_PER_INCH = 72;
+
+export interface DocumentLimits {
+  /** MAX_PAGES: the most pages one document may have read. */
+  maxPages: number;
+  /** MAX_IMAGE_PIXELS: no page is rendered larger. */
+  maxPixels: number;
+  /** PDF_RENDER_DPI: the resolution PDF pages are rendered at, lowered for a page that would pass maxPixels. */
+  renderDpi: number;
+}
+
+export interface InspectedDocument {
+  mediaType: string;
+  /** The 1-based pages to read, in order. */
+  pages: number[];
+}
+
+/**
+ * Whether the bytes are a PDF: its header may follow up to 1 KiB of anything, as readers allow, so an image (told by
+ * its own signature) whose first bytes happen to hold `%PDF-` stays an image.
+ */
+export function isPdf(bytes: Buffer): boolean {
+  return detectImageType(bytes) === undefined && bytes.subarray(0, 1024).includes('%PDF-');
+}
+
+/**
+ * The resolution a PDF page is rendered at: `renderDpi`, or the highest that keeps the page within `maxPixels`.
+ * Throws PAGE_TOO_LARGE when even MIN_RENDER_DPI would not fit (a 200-inch page).
+ */
+export function renderDpiFor({ widthPt, heightPt }: PdfPageSize, { maxPixels, renderDpi }: Pick<DocumentLimits, 'maxPixels' | 'renderDpi'>): number {
+  const squareInches = (widthPt / POINTS_PER_INCH) * (heightPt / POINTS_PER_INCH);
+  const fitting = Math.floor(Math.sqrt(maxPixels / squareInches));
+  if (fitting < MIN_RENDER_DPI) {
+    const inches = (points: number) => Math.round(points / POINTS_PER_INCH);
+    throw new AppError(
+      'PAGE_TOO_LARGE',
+      `A page is ${inches(widthPt)} × ${inches(heightPt)} inches: it cannot be rendered at ${MIN_RENDER_DPI} dpi within the limit of ${maxPixels} pixels.`,
+    );
+  }
+  return Math.min(renderDpi, fitting);
+}
+
+function checkPageCount(selected: number, { maxPages }: DocumentLimits): void {
+  if (selected > maxPages) {
+    throw new AppError(
+      'TOO_MANY_PAGES',
+      `The document has ${selected} pages to read, over the limit of ${maxPages}. Split it, or choose pages with pages= (such as 1-${maxPages}).`,
+    );
+  }
+}
+
+async function inspectPdf(bytes: Buffer, selection: string | undefined, limits: DocumentLimits): Promise<InspectedDocument> {
+  const pdf = await openPdf(bytes);
+  try {
+    const pages = selectPages(selection, pdf.pageCount);
+    if (pages.length === 0) throw new AppError('DOCUMENT_UNREADABLE', 'The PDF has no pages.');
+    checkPageCount(pages.length, limits);
+    for (const page of pages) renderDpiFor(pdf.pageSize(page), limits);
+    return { mediaType: PDF_MEDIA_TYPE, pages };
+  } finally {
+    pdf.close();
+  }
+}
+
+/**
+ * Checks a document at upload, from its structure alone (nothing is rendered): a PDF, or an image of a multi-page
+ * type with more than one page. Answers undefined for anything else, which is checked as an image. Throws
+ * TOO_MANY_PAGES, PAGE_TOO_LARGE, IMAGE_TOO_LARGE, DOCUMENT_ENCRYPTED, DOCUMENT_UNREADABLE, or INVALID_PARAMETER
+ * for a page selection the document does not have.
+ */
+export async function inspectDocument(bytes: Buffer, selection: string | undefined, limits: DocumentLimits): Promise<InspectedDocument | undefined> {
+  if (isPdf(bytes)) return inspectPdf(bytes, selection, limits);
+  const type = detectImageType(bytes);
+  if (!type || !MULTI_PAGE_TYPES.has(type)) return undefined;
+  const frames = await readFrameCount(bytes);
+  if (!frames || frames.pages < 2) return undefined;
+  const pages = selectPages(selection, frames.pages);
+  checkPageCount(pages.length, limits);
+  if (frames.width * frames.height > limits.maxPixels) {
+    throw new AppError('IMAGE_TOO_LARGE', `A page is ${frames.width} × ${frames.height} pixels, over the limit of ${limits.maxPixels} pixels.`);
+  }
+  return { mediaType: IMAGE_TYPES[type].mediaType, pages };
+}
