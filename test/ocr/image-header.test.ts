@@ -28,7 +28,7 @@ describe('readPngSize and readJpegSize', () => {
 
   it('leave a PNG whose IHDR checksum is wrong to sharp', () => {
     const bytes = Buffer.from(fixture('peer/simple-png.png'));
-    bytes[29] ^= 0xff;
+    bytes[29] = bytes[29]! ^ 0xff;
     expect(readPngSize(bytes)).toBeUndefined();
   });
 
