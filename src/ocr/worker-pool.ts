@@ -69,9 +69,8 @@ export function createWorkerPool<T extends PoolMember>(
   let nextGrowthCheck = recycle.growth?.warmJobs ?? Number.POSITIVE_INFINITY;
 
   /**
-   * True when the process has outgrown its warm size. A replacement for growth starts over: the size `warmJobs`
-   * jobs later is the new warm size, so memory that a fresh member does not give back (the allocator keeps
-   * it) cannot make the pool replace member after member.
+   * True when the process has outgrown its warm size. After a replacement for growth the next check waits
+   * `warmJobs` more jobs, so growth from anywhere else costs at most one fresh member per `warmJobs` jobs.
    */
   const outgrewWarmSize = (): boolean => {
     const { growth } = recycle;
@@ -81,7 +80,6 @@ export function createWorkerPool<T extends PoolMember>(
       return false;
     }
     if (growth.measure() <= warmSize * (1 + growth.maxRatio)) return false;
-    warmSize = undefined;
     nextGrowthCheck = jobsDone + growth.warmJobs;
     return true;
   };
