@@ -13,22 +13,8 @@ export interface RecyclePolicy {
   maxJobs: number;
   /** Asked after each job: true replaces the member that ran it (the process has grown too large, say). */
   overgrown?: () => boolean;
-  /**
-   * Replaces members as the process grows past its size once warm: tesseract's heap creeps up by kilobytes a job
-   * and never gives them back, so only a fresh member returns them.
-   */
-  growth?: GrowthBound;
   /** Told each time a member is replaced. */
   onRecycle?: (reason: 'jobs' | 'memory') => void;
-}
-
-export interface GrowthBound {
-  /** The process's size now: its resident memory. */
-  measure: () => number;
-  /** Jobs the pool runs before its size counts as warm, and at least between two replacements for growth. */
-  warmJobs: number;
-  /** Growth over the warm size that replaces a member, as a fraction: 0.05 for 5 %. */
-  maxRatio: number;
 }
 
 /** A fixed-size pool of identical warm members, created on demand and reused. */
@@ -44,7 +30,7 @@ export interface WorkerPool<T extends PoolMember> {
 
 /**
  * Creates a pool of at most `size` members, each made by `spawn` the first time it is needed. A member that has
- * run `recycle.maxJobs` jobs, or that leaves the process overgrown or grown past its warm size, is replaced: tesseract's WASM heap never shrinks,
+ * run `recycle.maxJobs` jobs, or that leaves the process overgrown, is replaced: tesseract's WASM heap never shrinks,
  * so only a fresh worker gives its memory back. The old member keeps serving until its replacement is warm, so no
  * job waits for a cold start.
  */
@@ -64,25 +50,6 @@ export function createWorkerPool<T extends PoolMember>(
   const dropOnRelease = new Set<T>();
   let starting = 0;
   let closed = false;
-  let jobsDone = 0;
-  let warmSize: number | undefined;
-  let nextGrowthCheck = recycle.growth?.warmJobs ?? Number.POSITIVE_INFINITY;
-
-  /**
-   * True when the process has outgrown its warm size. After a replacement for growth the next check waits
-   * `warmJobs` more jobs, so growth from anywhere else costs at most one fresh member per `warmJobs` jobs.
-   */
-  const outgrewWarmSize = (): boolean => {
-    const { growth } = recycle;
-    if (!growth || jobsDone < nextGrowthCheck) return false;
-    if (warmSize === undefined) {
-      warmSize = growth.measure();
-      return false;
-    }
-    if (growth.measure() <= warmSize * (1 + growth.maxRatio)) return false;
-    nextGrowthCheck = jobsDone + growth.warmJobs;
-    return true;
-  };
 
   const drop = (member: T): void => {
     jobsRun.delete(member);
@@ -155,12 +122,11 @@ export function createWorkerPool<T extends PoolMember>(
       } else {
         const jobs = (jobsRun.get(member) ?? 0) + 1;
         jobsRun.set(member, jobs);
-        jobsDone += 1;
         idle.push(member);
         if (!retiring.has(member) && !closed) {
           if (jobs >= recycle.maxJobs) replace(member, 'jobs');
           // One memory replacement at a time: the process shrinks only once the old worker is gone.
-          else if (retiring.size === 0 && (recycle.overgrown?.() || outgrewWarmSize())) replace(member, 'memory');
+          else if (retiring.size === 0 && recycle.overgrown?.()) replace(member, 'memory');
         }
       }
       serveNextWaiter();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkerPool, type GrowthBound, type PoolMember } from '../../src/ocr/worker-pool.js';
+import { createWorkerPool, type PoolMember } from '../../src/ocr/worker-pool.js';
 
 interface Member extends PoolMember {
   id: number;
@@ -9,7 +9,7 @@ interface Member extends PoolMember {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A pool of fake members that take `spawnMs` to start, numbered in the order they were made. */
-function setup(maxJobs: number, { spawnMs = 20, overgrown, growth }: { spawnMs?: number; overgrown?: () => boolean; growth?: GrowthBound } = {}) {
+function setup(maxJobs: number, { spawnMs = 20, overgrown }: { spawnMs?: number; overgrown?: () => boolean } = {}) {
   const made: Member[] = [];
   const recycled: string[] = [];
   const pool = createWorkerPool<Member>(
@@ -27,7 +27,7 @@ function setup(maxJobs: number, { spawnMs = 20, overgrown, growth }: { spawnMs?:
       made.push(member);
       return member;
     },
-    { maxJobs, overgrown, growth, onRecycle: (reason) => recycled.push(reason) },
+    { maxJobs, overgrown, onRecycle: (reason) => recycled.push(reason) },
   );
   const runJob = async () => {
     const member = await pool.acquire();
@@ -71,31 +71,6 @@ describe('the worker pool recycles its members', () => {
     expect(await runJob()).toBe(2);
     expect(made[0]!.terminated).toBe(true);
     expect(recycled).toEqual(['memory']);
-    await pool.close();
-  });
-
-  it('replaces a member once the process has grown past its warm size, then waits as many jobs before the next', async () => {
-    let rss = 100;
-    const { pool, made, recycled, runJob } = setup(1_000, { growth: { measure: () => rss, warmJobs: 3, maxRatio: 0.1 } });
-    // Warm after three jobs, at 100; growth within 10 % replaces nothing.
-    for (let job = 0; job < 3; job += 1) await runJob();
-    rss = 109;
-    expect(await runJob()).toBe(1);
-    await sleep(60);
-    expect(recycled).toEqual([]);
-    rss = 120;
-    expect(await runJob()).toBe(1);
-    await sleep(60);
-    expect(recycled).toEqual(['memory']);
-    expect(made[0]!.terminated).toBe(true);
-    // Still over the bound (the growth was not the member's): the next replacement waits three more jobs.
-    expect([await runJob(), await runJob()]).toEqual([2, 2]);
-    await sleep(60);
-    expect(recycled).toEqual(['memory']);
-    await runJob();
-    await sleep(60);
-    expect(recycled).toEqual(['memory', 'memory']);
-    expect(await runJob()).toBe(3);
     await pool.close();
   });
 
