@@ -8,7 +8,7 @@
  * - the distributed stack: API → RabbitMQ → one worker process → Redis;
  * - one dense A4 page at 300 dpi, raw and through the service;
  * - ingest: uploads per second of a 65 KB PNG by 64 concurrent clients to `MODE=api` on both transports, with
- *   every accepted upload counted in the queue;
+ *   every accepted upload counted in the queue, and the API's CPU time per upload (what a busy machine skews least);
  * - added latency: end to end minus the recognition time, one job at a time.
  *
  *   npm run bench                      # images from ../shared/corpus, or generated ones when it is absent
@@ -16,6 +16,7 @@
  *   BENCH_ONLY=ingest npm run bench    # one part: ocr, ingest or latency
  *   BENCH_ONLY=memory npm run bench    # the worker's memory over BENCH_MEMORY_JOBS (5,000) jobs, on its own
  *   BENCH_ONLY=documents npm run bench # pages per second of a scanned multi-page PDF (bench/documents.ts)
+ *   BENCH_ONLY=ingest BENCH_INGEST_QUEUES=rabbitmq BENCH_PROFILE_DIR=/tmp/prof npm run bench   # one transport, with a CPU profile of the API
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -193,11 +194,32 @@ interface IngestFigures {
   accepted: number;
   perSecond: number;
   p50Ms: number;
+  /** CPU time (user + system) the API process spent per accepted upload: the figure a busy machine skews least. */
+  apiCpuMsPerUpload: number;
   inQueue: number;
 }
 
+/** CPU time a process has used so far, in ms, from /proc (Linux); NaN elsewhere. */
+function cpuMsOf(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, fields 14 and 15 of the line, counted in clock ticks (100 a second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 async function runIngest(queue: 'rabbitmq' | 'bullmq', image: Buffer): Promise<IngestFigures> {
-  const stack = await startStack({ queue, workers: 0, env: { LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000' } });
+  // BENCH_PROFILE_DIR=/path writes a CPU profile of the API process there (node --cpu-prof).
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const stack = await startStack({
+    queue,
+    workers: 0,
+    env: { LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000' },
+    ...(profileDir && { apiArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, 'dist/main.js'] }),
+  });
+  const apiPid = stack.api.process.pid!;
   const form = new FormData();
   form.append('file', new Blob([image], { type: 'image/png' }), 'scan.png');
   const request = new Request('http://localhost/', { method: 'POST', body: form });
@@ -209,6 +231,7 @@ async function runIngest(queue: 'rabbitmq' | 'bullmq', image: Buffer): Promise<I
   try {
     const deadline = performance.now() + ingestSeconds * 1000;
     const started = performance.now();
+    const cpuBefore = cpuMsOf(apiPid);
     await Promise.all(
       Array.from({ length: INGEST_CLIENTS }, async () => {
         while (performance.now() < deadline) {
@@ -223,11 +246,13 @@ async function runIngest(queue: 'rabbitmq' | 'bullmq', image: Buffer): Promise<I
       }),
     );
     const elapsedS = (performance.now() - started) / 1000;
+    const apiCpuMs = cpuMsOf(apiPid) - cpuBefore;
     return {
       transport: queue,
       accepted,
       perSecond: accepted / elapsedS,
       p50Ms: percentile(latencies, 50),
+      apiCpuMsPerUpload: apiCpuMs / accepted,
       inQueue: await countQueued(queue, stack.env),
     };
   } finally {
@@ -350,12 +375,15 @@ if (runs('ocr')) {
 
 if (runs('ingest')) {
   const ingestImageBytes = await ingestImage();
-  const ingest = [await runIngest('rabbitmq', ingestImageBytes), await runIngest('bullmq', ingestImageBytes)];
+  const transports = (process.env.BENCH_INGEST_QUEUES ?? 'rabbitmq,bullmq').split(',') as Array<'rabbitmq' | 'bullmq'>;
+  const ingest: IngestFigures[] = [];
+  for (const transport of transports) ingest.push(await runIngest(transport, ingestImageBytes));
   console.table(
-    ingest.map(({ transport, accepted, perSecond: rate, p50Ms, inQueue }) => ({
+    ingest.map(({ transport, accepted, perSecond: rate, p50Ms, apiCpuMsPerUpload, inQueue }) => ({
       [`ingest (${Math.round(ingestImageBytes.length / 1024)} KB PNG, ${INGEST_CLIENTS} clients, ${ingestSeconds} s)`]: transport,
       'uploads/s': rate.toFixed(0),
       'p50 ms': p50Ms.toFixed(0),
+      'API CPU ms/upload': apiCpuMsPerUpload.toFixed(2),
       accepted,
       'in the queue': inQueue,
     })),

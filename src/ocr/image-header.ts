@@ -2,8 +2,10 @@
  * Header readers for the two formats sharp cannot open (BMP and Netpbm), which tesseract.js decodes itself
  * (BMP with bmp-js, Netpbm with Leptonica). They give the size the file declares and say what is wrong with a
  * file that does not hold the pixel data its header announces, so a truncated or corrupt file is refused at
- * upload instead of failing a worker on every attempt.
+ * upload instead of failing a worker on every attempt. PNG and JPEG sizes are read here too, where the header
+ * is plainly well formed: that spares each upload a round trip through sharp's thread pool.
  */
+import { crc32 } from 'node:zlib';
 
 export interface DeclaredImage {
   width: number;
@@ -171,4 +173,63 @@ export function readPnmHeader(bytes: Buffer): DeclaredImage | undefined {
   // and samples over 255 take two bytes.
   const dataBytes = kind === 4 ? Math.ceil(width / 8) * height : samples * (maxValue > 255 ? 2 : 1);
   return bytes.length >= position + 1 + dataBytes ? { width, height } : { width, height, defect: TRUNCATED };
+}
+
+const PNG_SIGNATURE_BYTES = 8;
+/** The bit depths PNG allows for each colour type. */
+const PNG_BIT_DEPTHS: Record<number, readonly number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+
+/**
+ * A PNG's size from its IHDR chunk, which must come first: undefined unless the chunk is whole, its checksum
+ * right and every field one PNG allows, so that anything unusual is left to sharp's own reading.
+ */
+export function readPngSize(bytes: Buffer): { width: number; height: number } | undefined {
+  const ihdr = PNG_SIGNATURE_BYTES;
+  if (bytes.length < ihdr + 25 || bytes.readUInt32BE(ihdr) !== 13 || bytes.toString('latin1', ihdr + 4, ihdr + 8) !== 'IHDR') return undefined;
+  if (crc32(bytes.subarray(ihdr + 4, ihdr + 21)) !== bytes.readUInt32BE(ihdr + 21)) return undefined;
+  const width = bytes.readUInt32BE(ihdr + 8);
+  const height = bytes.readUInt32BE(ihdr + 12);
+  const [bitDepth, colourType, compression, filter, interlace] = bytes.subarray(ihdr + 16, ihdr + 21);
+  const wellFormed =
+    width > 0 &&
+    height > 0 &&
+    width <= 0x7fffffff &&
+    height <= 0x7fffffff &&
+    (PNG_BIT_DEPTHS[colourType!]?.includes(bitDepth!) ?? false) &&
+    compression === 0 &&
+    filter === 0 &&
+    interlace! <= 1;
+  return wellFormed ? { width, height } : undefined;
+}
+
+/** Start-of-frame markers: SOF0 to SOF15 but DHT (C4), JPG (C8) and DAC (CC), which share the range. */
+const isStartOfFrame = (marker: number) => marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+
+/**
+ * A JPEG's size from its first start-of-frame segment, walking the segments before it: undefined when that
+ * walk meets anything but well-formed segments, or a frame without a size, so that sharp reads it instead.
+ */
+export function readJpegSize(bytes: Buffer): { width: number; height: number } | undefined {
+  let position = 2;
+  while (position + 4 <= bytes.length) {
+    if (bytes[position] !== 0xff) return undefined;
+    const marker = bytes[position + 1]!;
+    // Fill bytes before a marker.
+    if (marker === 0xff) {
+      position += 1;
+      continue;
+    }
+    // Markers without a length (TEM, RSTn, SOI, EOI), or the start of scan before any frame: nothing to trust.
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xda)) return undefined;
+    const length = bytes.readUInt16BE(position + 2);
+    if (length < 2 || position + 2 + length > bytes.length) return undefined;
+    if (isStartOfFrame(marker)) {
+      if (length < 8) return undefined;
+      const height = bytes.readUInt16BE(position + 5);
+      const width = bytes.readUInt16BE(position + 7);
+      return width > 0 && height > 0 ? { width, height } : undefined;
+    }
+    position += 2 + length;
+  }
+  return undefined;
 }

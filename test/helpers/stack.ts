@@ -11,6 +11,8 @@ export interface StackOptions {
   redisUrl?: string;
   /** Settings for every process of the stack. */
   env?: Record<string, string>;
+  /** Node's arguments for the API process (a benchmark adds `--cpu-prof`); `dist/main.js` by default. */
+  apiArgs?: string[];
 }
 
 export interface Stack {
@@ -26,7 +28,7 @@ export interface Stack {
  * The distributed stack as separate processes: one `MODE=api` and N `MODE=worker`, on the real Redis and
  * RabbitMQ (or BullMQ), with a queue name and key prefix of their own. Workers run one job at a time.
  */
-export async function startStack({ queue, workers = 2, amqpUrl = AMQP_URL, redisUrl = REDIS_URL, env = {} }: StackOptions): Promise<Stack> {
+export async function startStack({ queue, workers = 2, amqpUrl = AMQP_URL, redisUrl = REDIS_URL, env = {}, apiArgs }: StackOptions): Promise<Stack> {
   const name = uniqueName('e2e');
   const common: Record<string, string> = {
     QUEUE: queue,
@@ -46,7 +48,7 @@ export async function startStack({ queue, workers = 2, amqpUrl = AMQP_URL, redis
   };
   const outcomes = await Promise.allSettled(
     [{ ...common, MODE: 'api' }, ...Array.from({ length: workers }, () => ({ ...common, MODE: 'worker' }))].map((settings) =>
-      startService(settings).then((service) => {
+      startService(settings, settings.MODE === 'api' && apiArgs ? { args: apiArgs } : {}).then((service) => {
         started.push(service);
         return service;
       }),

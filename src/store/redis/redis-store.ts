@@ -34,6 +34,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
   const keyOf = (id: string) => `${keyPrefix}job:${id}`;
   const unfinishedKey = `${keyPrefix}unfinished`;
   const pagesKey = (id: string) => `${keyPrefix}pages:${id}`;
+  const idempotencyKeyOf = (key: string) => `${keyPrefix}idempotency:${key}`;
   // Newest on the left (LPUSH), so the oldest entries are read from the right end.
   const archiveOutboxKey = `${keyPrefix}archive-outbox`;
 
@@ -155,27 +156,17 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
     },
 
     async claimIdempotencyKey(key, claim) {
-      const stored = `${keyPrefix}idempotency:${key}`;
-      // SET NX either makes this the first claim or leaves the earlier one to read; the earlier one may
-      // expire in between, so try twice.
-      for (let tries = 0; tries < 2; tries += 1) {
-        const set = await call(() => client.set(stored, JSON.stringify(claim), 'EX', resultTtlSeconds, 'NX'));
-        if (set === 'OK') return undefined;
-        const existing = await call(() => client.get(stored));
-        if (existing) return JSON.parse(existing) as IdempotencyClaim;
-      }
-      throw storeUnavailable(new Error('an idempotency key kept changing'));
+      // One round trip: SET NX GET either makes this the first claim or answers the earlier one, atomically.
+      const earlier = await call(() => client.set(idempotencyKeyOf(key), JSON.stringify(claim), 'EX', resultTtlSeconds, 'NX', 'GET'));
+      return earlier ? (JSON.parse(earlier) as IdempotencyClaim) : undefined;
     },
 
     async releaseIdempotencyKey(key) {
-      await call(() => client.del(`${keyPrefix}idempotency:${key}`));
+      await call(() => client.del(idempotencyKeyOf(key)));
     },
 
     async confirmIdempotencyKey(key) {
-      const stored = `${keyPrefix}idempotency:${key}`;
-      const claim = await call(() => client.get(stored));
-      if (!claim) return;
-      await call(() => client.set(stored, JSON.stringify({ ...(JSON.parse(claim) as IdempotencyClaim), queued: true }), 'KEEPTTL', 'XX'));
+      await call(() => client.ocrConfirmClaim(idempotencyKeyOf(key)));
     },
 
     async addToArchiveOutbox(id) {

@@ -67,6 +67,18 @@ if removed > 0 then redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' deleted') end
 return removed`,
 } as const;
 
+/** Scripts on one key of their own rather than a job's. */
+const KEY_SCRIPTS = {
+  /** Marks an idempotency claim (JSON under KEYS[1]) as queued, keeping its expiry; a released claim stays released. */
+  ocrConfirmClaim: `
+local claim = redis.call('GET', KEYS[1])
+if not claim then return 0 end
+local decoded = cjson.decode(claim)
+decoded.queued = true
+redis.call('SET', KEYS[1], cjson.encode(decoded), 'KEEPTTL')
+return 1`,
+} as const;
+
 export type ScriptArgs = [key: string, unfinishedKey: string, ttl: number, channel: string, id: string, nowMs: number, ...rest: string[]];
 
 export type StoreClient = Redis & {
@@ -77,10 +89,12 @@ export type StoreClient = Redis & {
   ocrFinish(...args: ScriptArgs): Promise<number | null>;
   ocrRecordCallback(...args: ScriptArgs): Promise<number>;
   ocrDelete(...args: ScriptArgs): Promise<number>;
+  ocrConfirmClaim(key: string): Promise<number>;
 };
 
 /** `client` with every script defined as a command of its own (sent by hash, loaded on first use). */
 export function withScripts(client: Redis): StoreClient {
   for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 2, lua });
+  for (const [name, lua] of Object.entries(KEY_SCRIPTS)) client.defineCommand(name, { numberOfKeys: 1, lua });
   return client as StoreClient;
 }
