@@ -40,9 +40,7 @@ export function createMemoryQueue({
     if (isOutage(error)) {
       // Back at the head, same attempt; deliveries pause a while instead of spinning through the outage.
       pending.unshift({ job, attempt });
-      const pause = outagePauses.next();
-      pausedUntil = Date.now() + pause;
-      setTimeout(pump, pause).unref();
+      pausedUntil = Date.now() + outagePauses.next();
       return;
     }
     outagePauses.reset();
@@ -61,8 +59,19 @@ export function createMemoryQueue({
     else await recordDeadLetter(onDeadLetter, job, error, { stopping: stopping.signal });
   };
 
+  let wakeUp: NodeJS.Timeout | undefined;
   const pump = (): void => {
-    while (consumer && inFlight.size < consumer.concurrency && pending.length > 0 && Date.now() >= pausedUntil) {
+    const pausedForMs = pausedUntil - Date.now();
+    if (pausedForMs > 0) {
+      // A timer can fire a little before Date.now() reaches its end (the event loop's clock is read once per turn):
+      // each wake-up that comes early waits out the rest, so a paused queue always resumes.
+      wakeUp ??= setTimeout(() => {
+        wakeUp = undefined;
+        pump();
+      }, Math.ceil(pausedForMs)).unref();
+      return;
+    }
+    while (consumer && inFlight.size < consumer.concurrency && pending.length > 0) {
       const next = pending.shift()!;
       const { handler, onDeadLetter } = consumer;
       const run = handler(next.job, { attempt: next.attempt, finalAttempt: next.attempt >= maxAttempts })
@@ -107,6 +116,7 @@ export function createMemoryQueue({
       closed = true;
       consumer = undefined;
       stopping.abort();
+      clearTimeout(wakeUp);
       for (const timer of retrying.keys()) clearTimeout(timer);
       retrying.clear();
       await drain();
