@@ -15,9 +15,6 @@ const TRAINEDDATA_FLAVOUR = '4.0.0_best_int';
 /** `lang=auto`: the service finds the page's language among the installed ones (src/ocr/language-identification.ts). */
 export const AUTO_LANGUAGE = 'auto';
 
-/** Data packs that are no language to read with: orientation and script detection. */
-const NOT_LANGUAGES = new Set(['osd']);
-
 export interface LanguageCatalog {
   /** Installed language codes, sorted. */
   installed: readonly string[];
@@ -34,7 +31,7 @@ function findTraineddataFiles(): Map<string, string> {
   const files = new Map<string, string>();
   for (const lang of fs.readdirSync(scopeDir)) {
     const file = path.join(scopeDir, lang, TRAINEDDATA_FLAVOUR, `${lang}.traineddata.gz`);
-    if (fs.existsSync(file) && !NOT_LANGUAGES.has(lang)) files.set(lang, file);
+    if (fs.existsSync(file)) files.set(lang, file);
   }
   return files;
 }
