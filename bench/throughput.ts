@@ -299,6 +299,13 @@ async function runAddedLatency(image: Buffer, jobs = 40): Promise<{ p50: number;
 /** The process's resident memory, as its own `/metrics` reports it. */
 async function residentBytes(baseUrl: string): Promise<number> {
   const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+  if (process.env.BENCH_MEMORY_TRACE)
+    console.log(
+      metrics
+        .split('\n')
+        .filter((line) => /^ocr_(process_resident|nodejs_heap_size_used|nodejs_external)/.test(line))
+        .join(' | '),
+    );
   return Number(/^ocr_process_resident_memory_bytes (\S+)$/m.exec(metrics)?.[1] ?? NaN);
 }
 

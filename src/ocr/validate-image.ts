@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { AppError } from '../errors.js';
 import { readJpegSize, readPngSize, type DeclaredImage } from './image-header.js';
+import { checkPngPixelData } from './png-pixel-data.js';
 import { ACCEPTED_IMAGE_TYPES, detectImageType, IMAGE_TYPES, type ImageType } from './image-type.js';
 
 /** No text fits in an image narrower or lower than this; tesseract would only return nothing, slowly. */
@@ -52,7 +53,7 @@ async function readDeclaredSize(bytes: Buffer, type: ImageType): Promise<Declare
 /**
  * Checks an upload before it is queued: its declared size against the limits from the header alone, then that
  * its pixel data decodes to the end: for types sharp reads, by streaming them through sharp's decoder so memory
- * stays small; for the others, by measuring the pixel data their header announces against the file.
+ * stays small (a small plain PNG by inflating its rows in JavaScript, cheaper than a decoder's set-up); for the others, by measuring the pixel data their header announces against the file.
  * Throws IMAGE_TOO_LARGE, IMAGE_TOO_SMALL or IMAGE_UNREADABLE.
  */
 export async function validateImage(bytes: Buffer, type: ImageType, { maxPixels }: ImageLimits): Promise<ValidatedImage> {
@@ -72,7 +73,8 @@ export async function validateImage(bytes: Buffer, type: ImageType, { maxPixels 
       `The ${IMAGE_TYPES[type].name} image cannot be decoded: ${defect}. Check the file, or save it as PNG, and upload it again.`,
     );
   }
-  if (IMAGE_TYPES[type].sharp) {
+  // A plain PNG proven whole in JavaScript needs no decode; anything it is unsure of gets sharp's.
+  if (IMAGE_TYPES[type].sharp && !(type === 'png' && checkPngPixelData(bytes) === 'complete')) {
     try {
       await decodeToTheEnd(bytes, type, height, maxPixels);
     } catch (error) {
