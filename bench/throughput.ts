@@ -28,11 +28,11 @@ import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { createScheduler, createWorker, OEM } from 'tesseract.js';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { createLanguageCatalog } from '../src/ocr/languages.js';
 import { runDocumentsBench } from './documents.js';
 import { PSM_AUTO } from '../src/ocr/page-segmentation.js';
-import { upload, waitForResult } from '../test/helpers/client.js';
+import { multipart, upload, waitForResult } from '../test/helpers/client.js';
 import { characterErrorRate } from '../test/helpers/error-rate.js';
 import { renderTextImage } from '../test/helpers/images.js';
 import { AMQP_URL, REDIS_URL } from '../test/helpers/servers.js';
@@ -194,8 +194,12 @@ interface IngestFigures {
   accepted: number;
   perSecond: number;
   p50Ms: number;
-  /** CPU time (user + system) the API process spent per accepted upload: the figure a busy machine skews least. */
-  apiCpuMsPerUpload: number;
+  /**
+   * CPU time (user + system) per accepted upload, of the API process, of the servers it writes to (RabbitMQ and
+   * Redis, or Redis alone for BullMQ) and of this load generator: the figures a busy machine skews least, and
+   * together what bounds the rate the machine can sustain.
+   */
+  cpuMsPerUpload: { api: number; servers: number; client: number };
   inQueue: number;
 }
 
@@ -210,6 +214,31 @@ function cpuMsOf(pid: number): number {
   }
 }
 
+/** The processes named `command` (as /proc/<pid>/comm gives it), on Linux; none elsewhere. */
+function pidsOf(command: string): number[] {
+  try {
+    return fs
+      .readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === command;
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+const cpuMsOfAll = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+const ownCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
 async function runIngest(queue: 'rabbitmq' | 'bullmq', image: Buffer): Promise<IngestFigures> {
   // BENCH_PROFILE_DIR=/path writes a CPU profile of the API process there (node --cpu-prof).
   const profileDir = process.env.BENCH_PROFILE_DIR;
@@ -220,18 +249,15 @@ async function runIngest(queue: 'rabbitmq' | 'bullmq', image: Buffer): Promise<I
     ...(profileDir && { apiArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, 'dist/main.js'] }),
   });
   const apiPid = stack.api.process.pid!;
-  const form = new FormData();
-  form.append('file', new Blob([image], { type: 'image/png' }), 'scan.png');
-  const request = new Request('http://localhost/', { method: 'POST', body: form });
-  const body = Buffer.from(await request.arrayBuffer());
-  const headers = { 'content-type': request.headers.get('content-type')! };
+  const { payload: body, headers } = await multipart({ file: new Blob([image], { type: 'image/png' }) });
   const pool = new Pool(stack.api.url, { connections: INGEST_CLIENTS });
   const latencies: number[] = [];
   let accepted = 0;
   try {
     const deadline = performance.now() + ingestSeconds * 1000;
     const started = performance.now();
-    const cpuBefore = cpuMsOf(apiPid);
+    const serverPids = [...pidsOf('redis-server'), ...(queue === 'rabbitmq' ? pidsOf('beam.smp') : [])];
+    const cpuBefore = { api: cpuMsOf(apiPid), servers: cpuMsOfAll(serverPids), client: ownCpuMs() };
     await Promise.all(
       Array.from({ length: INGEST_CLIENTS }, async () => {
         while (performance.now() < deadline) {
@@ -246,13 +272,17 @@ async function runIngest(queue: 'rabbitmq' | 'bullmq', image: Buffer): Promise<I
       }),
     );
     const elapsedS = (performance.now() - started) / 1000;
-    const apiCpuMs = cpuMsOf(apiPid) - cpuBefore;
+    const perUpload = (ms: number) => ms / accepted;
     return {
       transport: queue,
       accepted,
       perSecond: accepted / elapsedS,
       p50Ms: percentile(latencies, 50),
-      apiCpuMsPerUpload: apiCpuMs / accepted,
+      cpuMsPerUpload: {
+        api: perUpload(cpuMsOf(apiPid) - cpuBefore.api),
+        servers: perUpload(cpuMsOfAll(serverPids) - cpuBefore.servers),
+        client: perUpload(ownCpuMs() - cpuBefore.client),
+      },
       inQueue: await countQueued(queue, stack.env),
     };
   } finally {
@@ -279,18 +309,41 @@ async function countQueued(queue: 'rabbitmq' | 'bullmq', env: Record<string, str
   }
 }
 
-/** End to end minus the reported recognition time, one job at a time, with `preprocess=false`. */
-async function runAddedLatency(image: Buffer, jobs = 40): Promise<{ p50: number; p99: number }> {
+/** Jobs of a small blank page that warm a fresh process before latency is measured: a server in service is warm. */
+const LATENCY_WARM_UP_JOBS = 300;
+
+/**
+ * End to end minus the reported recognition time, one job at a time, with `preprocess=false`: the upload, then
+ * `GET /result/:id?wait=` until it ends, over one kept-alive connection with the form encoded once, so the figure
+ * is the service's and not the client library's. A fresh process runs its code unoptimised at first (V8 compiles
+ * what runs often), so a few hundred jobs of a blank page go through the whole path before it is measured.
+ */
+async function runAddedLatency(image: Buffer, jobs = 100): Promise<{ p50: number; p99: number }> {
   const service = await startService({ OCR_CONCURRENCY: String(workers), LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' });
+  const client = new Pool(service.url, { connections: 1 });
+  const readJson = async (answer: Dispatcher.ResponseData) => (await answer.body.json()) as Record<string, any>;
+  const oneJob = async ({ payload, headers }: { payload: Buffer; headers: Record<string, string> }): Promise<number> => {
+    const sent = performance.now();
+    const { task_id: taskId } = await readJson(await client.request({ method: 'POST', path: '/upload', body: payload, headers }));
+    for (;;) {
+      const body = await readJson(await client.request({ method: 'GET', path: `/result/${taskId as string}?wait=20` }));
+      if (body.status === 'completed') return performance.now() - sent - (body.result.timings.recognition_ms as number);
+      if (body.status === 'failed') throw new Error(`latency job failed: ${JSON.stringify(body.error)}`);
+    }
+  };
+  const formOf = async (bytes: Buffer) => multipart({ preprocess: 'false', file: new Blob([bytes], { type: 'image/png' }) });
   const added: number[] = [];
   try {
-    for (let i = 0; i < jobs; i += 1) {
-      const sent = performance.now();
-      const { body } = await upload(service.url, image, { preprocess: 'false' });
-      const done = await waitForResult(service.url, body.task_id as string);
-      added.push(performance.now() - sent - (done.result.timings.recognition_ms as number));
-    }
+    const blank = await formOf(
+      await sharp({ create: { width: 64, height: 32, channels: 3, background: '#ffffff' } })
+        .png()
+        .toBuffer(),
+    );
+    for (let i = 0; i < LATENCY_WARM_UP_JOBS; i += 1) await oneJob(blank);
+    const form = await formOf(image);
+    for (let i = 0; i < jobs; i += 1) added.push(await oneJob(form));
   } finally {
+    await client.close();
     await service.stop();
   }
   return { p50: percentile(added, 50), p99: percentile(added, 99) };
@@ -386,11 +439,15 @@ if (runs('ingest')) {
   const ingest: IngestFigures[] = [];
   for (const transport of transports) ingest.push(await runIngest(transport, ingestImageBytes));
   console.table(
-    ingest.map(({ transport, accepted, perSecond: rate, p50Ms, apiCpuMsPerUpload, inQueue }) => ({
+    ingest.map(({ transport, accepted, perSecond: rate, p50Ms, cpuMsPerUpload: cpu, inQueue }) => ({
       [`ingest (${Math.round(ingestImageBytes.length / 1024)} KB PNG, ${INGEST_CLIENTS} clients, ${ingestSeconds} s)`]: transport,
       'uploads/s': rate.toFixed(0),
       'p50 ms': p50Ms.toFixed(0),
-      'API CPU ms/upload': apiCpuMsPerUpload.toFixed(2),
+      'CPU ms/upload: API': cpu.api.toFixed(2),
+      'broker, Redis': cpu.servers.toFixed(2),
+      'load generator': cpu.client.toFixed(2),
+      // The machine's CPU time in a second, over the time all three spend on one upload: the rate it could sustain.
+      'cores allow': ((os.availableParallelism() * 1000) / (cpu.api + cpu.servers + cpu.client)).toFixed(0),
       accepted,
       'in the queue': inQueue,
     })),

@@ -54,10 +54,4 @@ export async function buildTestApi(overrides: Partial<AppDependencies> = {}): Pr
   };
 }
 
-/** A multipart form as `app.inject()` takes it: the encoded body and its content type with the boundary. */
-export async function multipart(fields: Record<string, string | Blob>): Promise<{ payload: Buffer; headers: Record<string, string> }> {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  const request = new Request('http://localhost/', { method: 'POST', body: form });
-  return { payload: Buffer.from(await request.arrayBuffer()), headers: { 'content-type': request.headers.get('content-type')! } };
-}
+export { multipart } from './client.js';

@@ -40,6 +40,17 @@ export async function upload(
   return requestJson(`${baseUrl}/upload`, { method: 'POST', body: form, ...(headers ? { headers } : {}) });
 }
 
+/**
+ * A multipart form encoded once, as `app.inject()` and a raw HTTP client take it: the body and its content type
+ * with the boundary.
+ */
+export async function multipart(fields: Record<string, string | Blob>): Promise<{ payload: Buffer; headers: Record<string, string> }> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  const request = new Request('http://localhost/', { method: 'POST', body: form });
+  return { payload: Buffer.from(await request.arrayBuffer()), headers: { 'content-type': request.headers.get('content-type')! } };
+}
+
 export function getResult(baseUrl: string, taskId: string, waitSeconds = 0): Promise<JsonAnswer> {
   return requestJson(`${baseUrl}/result/${taskId}${waitSeconds ? `?wait=${waitSeconds}` : ''}`);
 }
