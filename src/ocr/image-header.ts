@@ -175,15 +175,24 @@ export function readPnmHeader(bytes: Buffer): DeclaredImage | undefined {
   return bytes.length >= position + 1 + dataBytes ? { width, height } : { width, height, defect: TRUNCATED };
 }
 
-const PNG_SIGNATURE_BYTES = 8;
+export const PNG_SIGNATURE_BYTES = 8;
 /** The bit depths PNG allows for each colour type. */
 const PNG_BIT_DEPTHS: Record<number, readonly number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
 
+/** What a PNG's IHDR chunk declares. */
+export interface PngHeader {
+  width: number;
+  height: number;
+  bitDepth: number;
+  colourType: number;
+  interlaced: boolean;
+}
+
 /**
- * A PNG's size from its IHDR chunk, which must come first: undefined unless the chunk is whole, its checksum
- * right and every field one PNG allows, so that anything unusual is left to sharp's own reading.
+ * A PNG's IHDR chunk, which must come first: undefined unless the chunk is whole, its checksum right and every
+ * field one PNG allows, so that anything unusual is left to sharp's own reading.
  */
-export function readPngSize(bytes: Buffer): { width: number; height: number } | undefined {
+export function readPngHeader(bytes: Buffer): PngHeader | undefined {
   const ihdr = PNG_SIGNATURE_BYTES;
   if (bytes.length < ihdr + 25 || bytes.readUInt32BE(ihdr) !== 13 || bytes.toString('latin1', ihdr + 4, ihdr + 8) !== 'IHDR') return undefined;
   if (crc32(bytes.subarray(ihdr + 4, ihdr + 21)) !== bytes.readUInt32BE(ihdr + 21)) return undefined;
@@ -199,7 +208,13 @@ export function readPngSize(bytes: Buffer): { width: number; height: number } | 
     compression === 0 &&
     filter === 0 &&
     interlace! <= 1;
-  return wellFormed ? { width, height } : undefined;
+  return wellFormed ? { width, height, bitDepth: bitDepth!, colourType: colourType!, interlaced: interlace === 1 } : undefined;
+}
+
+/** A PNG's size from its IHDR chunk (`readPngHeader`). */
+export function readPngSize(bytes: Buffer): { width: number; height: number } | undefined {
+  const header = readPngHeader(bytes);
+  return header && { width: header.width, height: header.height };
 }
 
 /** Start-of-frame markers: SOF0 to SOF15 but DHT (C4), JPG (C8) and DAC (CC), which share the range. */

@@ -5,12 +5,11 @@
  * sharp's full decode and its verdict. So it can make validation cheaper, never looser or stricter.
  */
 import { crc32, inflateSync } from 'node:zlib';
-import { readPngSize } from './image-header.js';
+import { PNG_SIGNATURE_BYTES, readPngHeader } from './image-header.js';
+import { detectImageType } from './image-type.js';
 
 export type PngPixelData = 'complete' | 'unsure';
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const SIGNATURE_BYTES = SIGNATURE.length;
 /** Length, type and checksum around each chunk's data. */
 const CHUNK_OVERHEAD = 12;
 /** The critical chunks a decoder must understand; any other critical chunk is one we leave to libpng. */
@@ -30,23 +29,22 @@ const isChunkType = (type: string) => /^[A-Za-z]{2}[A-Z][A-Za-z]$/.test(type);
 const isCritical = (type: string) => type.charCodeAt(0) < 0x61;
 
 /**
- * `complete` when the file is a PNG signature and then a sequence of whole chunks with right checksums, IHDR first and IEND last, with
+ * `complete` when the file is a PNG of whole chunks with right checksums, IHDR first and IEND last, with
  * one run of IDAT chunks whose zlib stream inflates (its own Adler-32 checked by zlib) to exactly the rows the
  * header announces, each starting with a valid filter type.
  */
 export function checkPngPixelData(bytes: Buffer): PngPixelData {
-  const size = bytes.subarray(0, SIGNATURE_BYTES).equals(SIGNATURE) ? readPngSize(bytes) : undefined;
-  if (!size) return 'unsure';
-  const { width, height } = size;
-  const bitDepth = bytes[SIGNATURE_BYTES + 16]!;
-  const colourType = bytes[SIGNATURE_BYTES + 17]!;
-  const interlaced = bytes[SIGNATURE_BYTES + 20] !== 0;
-  const samples = SAMPLES_PER_PIXEL[colourType];
-  if (samples === undefined || interlaced) return 'unsure';
+  const header = detectImageType(bytes) === 'png' ? readPngHeader(bytes) : undefined;
+  const samples = header && SAMPLES_PER_PIXEL[header.colourType];
+  if (!header || samples === undefined || header.interlaced) return 'unsure';
+  // Decided from the header alone, before any checksum: a large image goes to sharp without a pass over its bytes.
+  const rowBytes = 1 + Math.ceil((header.width * samples * header.bitDepth) / 8);
+  const expected = rowBytes * header.height;
+  if (expected > MAX_INLINE_ROW_BYTES) return 'unsure';
 
   const idat: Buffer[] = [];
   let idatEnded = false;
-  let position = SIGNATURE_BYTES;
+  let position = PNG_SIGNATURE_BYTES;
   for (;;) {
     if (position + CHUNK_OVERHEAD > bytes.length) return 'unsure';
     const length = bytes.readUInt32BE(position);
@@ -55,7 +53,7 @@ export function checkPngPixelData(bytes: Buffer): PngPixelData {
     const type = bytes.toString('latin1', position + 4, position + 8);
     if (!isChunkType(type) || crc32(bytes.subarray(position + 4, end - 4)) !== bytes.readUInt32BE(end - 4)) return 'unsure';
     if (isCritical(type) && !KNOWN_CRITICAL.has(type)) return 'unsure';
-    if ((type === 'IHDR') !== (position === SIGNATURE_BYTES)) return 'unsure';
+    if ((type === 'IHDR') !== (position === PNG_SIGNATURE_BYTES)) return 'unsure';
     if (type === 'IDAT') {
       if (idatEnded) return 'unsure';
       idat.push(bytes.subarray(position + 8, end - 4));
@@ -67,9 +65,6 @@ export function checkPngPixelData(bytes: Buffer): PngPixelData {
   }
   if (position !== bytes.length || idat.length === 0) return 'unsure';
 
-  const rowBytes = 1 + Math.ceil((width * samples * bitDepth) / 8);
-  const expected = rowBytes * height;
-  if (expected > MAX_INLINE_ROW_BYTES) return 'unsure';
   let rows: Buffer;
   try {
     // One byte over the rows bounds the work (a stream that inflates to more is not one we call complete), and an

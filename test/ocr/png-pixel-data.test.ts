@@ -100,6 +100,14 @@ describe('checkPngPixelData', () => {
     ['fewer rows than the header says', () => Promise.resolve(grayPng(20, 10, { rows: 9 }))],
     ['more rows than the header says', () => Promise.resolve(grayPng(20, 10, { rows: 11 }))],
     ['an unknown critical chunk', () => Promise.resolve(grayPng(20, 10, { chunksBeforeEnd: [chunk('ABCD', Buffer.from('x'))] }))],
+    [
+      'an image with more than 2 MB of rows, left to the decoder in its thread pool',
+      () =>
+        sharp({ create: { width: 1500, height: 1500, channels: 3, background: '#fff' } })
+          .grayscale()
+          .png()
+          .toBuffer(),
+    ],
     ['bytes after IEND', async () => Buffer.concat([await renderTextImage('Tail'), Buffer.from('tail')])],
   ])('is unsure of %s', async (_kind, make) => {
     expect(checkPngPixelData(await make())).toBe('unsure');
