@@ -15,6 +15,7 @@
  *   CORPUS_DIR=/path BENCH_IMAGES=30 npm run bench
  *   BENCH_ONLY=ingest npm run bench    # one part: ocr, ingest or latency
  *   BENCH_ONLY=memory npm run bench    # the worker's memory over BENCH_MEMORY_JOBS (5,000) jobs, on its own
+ *   BENCH_ONLY=memory BENCH_MEMORY_TRACE=1 npm run bench   # also prints the JavaScript heap beside each reading
  *   BENCH_ONLY=documents npm run bench # pages per second of a scanned multi-page PDF (bench/documents.ts)
  *   BENCH_ONLY=ingest BENCH_INGEST_QUEUES=rabbitmq BENCH_PROFILE_DIR=/tmp/prof npm run bench   # one transport, with a CPU profile of the API
  */
