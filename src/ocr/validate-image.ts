@@ -53,7 +53,8 @@ async function readDeclaredSize(bytes: Buffer, type: ImageType): Promise<Declare
 /**
  * Checks an upload before it is queued: its declared size against the limits from the header alone, then that
  * its pixel data decodes to the end: for types sharp reads, by streaming them through sharp's decoder so memory
- * stays small (a small plain PNG by inflating its rows in JavaScript, cheaper than a decoder's set-up); for the others, by measuring the pixel data their header announces against the file.
+ * stays small (a small plain PNG by inflating its rows in JavaScript, cheaper than a decoder's set-up); for the
+ * others, by measuring the pixel data their header announces against the file.
  * Throws IMAGE_TOO_LARGE, IMAGE_TOO_SMALL or IMAGE_UNREADABLE.
  */
 export async function validateImage(bytes: Buffer, type: ImageType, { maxPixels }: ImageLimits): Promise<ValidatedImage> {
