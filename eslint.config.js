@@ -22,6 +22,11 @@ export default tseslint.config(
     },
   },
   {
+    // The tesseract threads' script is plain JavaScript, started by Node from its own file: linted without types.
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
     // Tests read JSON answers as a client does, loosely typed, and assert on them.
     files: ['test/**', 'bench/**'],
     rules: {

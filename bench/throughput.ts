@@ -37,7 +37,7 @@ import { multipart, upload, waitForResult } from '../test/helpers/client.js';
 import { characterErrorRate } from '../test/helpers/error-rate.js';
 import { renderTextImage } from '../test/helpers/images.js';
 import { AMQP_URL, REDIS_URL } from '../test/helpers/servers.js';
-import { ROOT, startService } from '../test/helpers/service.js';
+import { ROOT, SERVICE_ARGS, startService } from '../test/helpers/service.js';
 import { startStack } from '../test/helpers/stack.js';
 
 interface Sample {
@@ -263,7 +263,7 @@ async function runIngest(queue: 'rabbitmq' | 'bullmq', image: Buffer): Promise<I
     queue,
     workers: 0,
     env: { LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000' },
-    ...(profileDir && { apiArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, 'dist/main.js'] }),
+    ...(profileDir && { apiArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...SERVICE_ARGS] }),
   });
   const apiPid = stack.api.process.pid!;
   const { payload: body, headers } = await multipart({ file: new Blob([image], { type: 'image/png' }) });

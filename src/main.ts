@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
+import sharp from 'sharp';
 import { buildApp } from './api/app.js';
 import { createArchive } from './archive/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -57,6 +58,9 @@ async function main(): Promise<void> {
   const config = readConfig(catalog);
   const logger = createLogger(config.logLevel, config.mode);
   const metrics = createMetrics();
+  // libvips's operation cache (up to 50 MB) serves a repeat of the same operation on the same input, which never
+  // happens here: every upload is new. Kept on, it made a worker swing by 40 MB and creep (README: worker memory).
+  sharp.cache(false);
 
   const store = await createResultStore(config, logger);
   const queue = await createJobQueue(config, logger);

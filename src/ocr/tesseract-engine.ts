@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import type { Worker as Thread } from 'node:worker_threads';
 import { createWorker as createTesseractWorker, OEM, type Block, type OutputFormats, type Worker } from 'tesseract.js';
 import type { Logger } from 'pino';
@@ -11,6 +12,9 @@ import { PSM_SINGLE_BLOCK } from './page-segmentation.js';
 import { keepRealParagraphBreaks, linesOfTsv } from './line-breaks.js';
 import { hocrDocument, tsvDocument } from './tesseract-documents.js';
 import { createWorkerPool, type PoolMember, type WorkerPool } from './worker-pool.js';
+
+/** The worker threads' script: tesseract.js's own with a periodic full collection (see the file). */
+const THREAD_SCRIPT = fileURLToPath(new URL('./tesseract-thread.mjs', import.meta.url));
 
 /** Parameters a job may change; each job sets all of them, so none leaks from one job into the next. */
 const DEFAULT_PARAMETERS = { thresholding_method: '0', user_defined_dpi: '0' } as const;
@@ -83,6 +87,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
     } as PooledWorker;
     pooled.worker = await createWorker(lang.split('+'), OEM.LSTM_ONLY, {
       langPath: catalog.langPath,
+      workerPath: THREAD_SCRIPT,
       gzip: true,
       cacheMethod: 'none',
       logger: (message) => {

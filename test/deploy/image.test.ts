@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upload, waitForResult } from '../helpers/client.js';
 import { buildWithoutDocker, isIgnored, type BuiltImage } from '../helpers/dockerfile.js';
 import { renderTextImage } from '../helpers/images.js';
-import { ROOT, startService, type RunningService } from '../helpers/service.js';
+import { ROOT, SERVICE_ARGS, startService, type RunningService } from '../helpers/service.js';
 
 /**
  * What `docker build` would produce, built the same way in a temp folder: the same COPY lines (so a file the
@@ -45,6 +45,12 @@ describe('the Dockerfile, built without Docker', () => {
     for (const excluded of ['node_modules/fastify/package.json', 'dist/main.js', 'test/fixtures/scan.png', '.git/HEAD', 'docker-compose.yml']) {
       expect(isIgnored(excluded, dockerignore), excluded).toBe(true);
     }
+  });
+
+  it('runs node with the arguments npm start and the tests use', () => {
+    expect(image.cmd).toEqual(['node', ...SERVICE_ARGS]);
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    for (const name of ['start', 'start:api', 'start:worker']) expect(scripts[name], name).toMatch(new RegExp(`node ${SERVICE_ARGS.join(' ')}$`));
   });
 
   it('has only production dependencies and the compiled code in the runtime stage', () => {

@@ -44,20 +44,23 @@ function inheritedEnvironment(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Node's arguments for the service, as `npm start` and the Dockerfile's CMD give them (a test holds the three together). */
+export const SERVICE_ARGS = ['--max-semi-space-size=8', 'dist/main.js'];
+
 export interface StartOptions {
   healthPath?: boolean;
-  /** Where to run node, and with what arguments: the project's `dist/main.js` unless said otherwise. */
+  /** Where to run node, and with what arguments: SERVICE_ARGS unless said otherwise. */
   cwd?: string;
   args?: string[];
 }
 
 /**
- * Runs the built service (`node dist/main.js`, what `npm start` runs) on a free port. A `MODE=worker`
+ * Runs the built service (`node dist/main.js` with SERVICE_ARGS, what `npm start` runs) on a free port. A `MODE=worker`
  * process serves no API: its free port is WORKER_HEALTH_PORT, and `url` points at its health checks.
  */
 export async function startService(
   env: Record<string, string> = {},
-  { healthPath = true, cwd = ROOT, args = ['dist/main.js'] }: StartOptions = {},
+  { healthPath = true, cwd = ROOT, args = SERVICE_ARGS }: StartOptions = {},
 ): Promise<RunningService> {
   const portVariable = env.MODE === 'worker' ? 'WORKER_HEALTH_PORT' : 'PORT';
   const port = Number(env[portVariable] ?? (await freePort()));
