@@ -130,10 +130,12 @@ async function benchCorpus(corpusDir: string, pipeline: OcrPipeline, readRaw: Ra
   for (const sample of samples) {
     let started = performance.now();
     const rawText = await readRaw(sample);
-    elapsedMs.raw += performance.now() - started;
+    const rawMs = performance.now() - started;
     started = performance.now();
     const result = await pipeline.run({ image: sample.image, lang: sample.lang, preprocess: true, outputs: [] });
-    elapsedMs.service += performance.now() - started;
+    const serviceMs = performance.now() - started;
+    elapsedMs.raw += rawMs;
+    elapsedMs.service += serviceMs;
     const [raw, service] = [score(sample.text, rawText), score(sample.text, result.text)];
     blank.raw += blankLines(rawText);
     blank.service += blankLines(result.text);
@@ -160,7 +162,8 @@ async function benchCorpus(corpusDir: string, pipeline: OcrPipeline, readRaw: Ra
           `line ${lineHeight}px x${scale.toFixed(2)} noise ${impulseNoise.toFixed(4)}${denoised ? ' (median)' : ''} grain ${backgroundGrain.toFixed(3)} ` +
           `background spread ${backgroundSpread}${inverted ? ' inverted' : ''}${columns > 1 ? ` ${columns} columns` : ''} ` +
           `psm ${result.psm} thresholding_method ${thresholding_method} deskew ${((deskewRadians * 180) / Math.PI).toFixed(1)}° ` +
-          `turned ${result.rotation}° lang ${result.lang} confidence ${result.confidence.toFixed(0)}`,
+          `turned ${result.rotation}° lang ${result.lang} confidence ${result.confidence.toFixed(0)} ` +
+          `time raw ${rawMs.toFixed(0)} ms service ${serviceMs.toFixed(0)} ms`,
       );
     }
   }

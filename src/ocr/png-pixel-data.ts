@@ -4,7 +4,8 @@
  * it says `complete` only where every row is certain to decode, and `unsure` for anything else, which then goes to
  * sharp's full decode and its verdict. So it can make validation cheaper, never looser or stricter.
  */
-import { crc32, inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, inflate } from 'node:zlib';
 import { PNG_SIGNATURE_BYTES, readPngHeader } from './image-header.js';
 import { detectImageType } from './image-type.js';
 
@@ -19,10 +20,13 @@ const SAMPLES_PER_PIXEL: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 /** The largest filter type a row may name (None, Sub, Up, Average, Paeth). */
 const LAST_FILTER_TYPE = 4;
 /**
- * Rows inflated on the main thread at most: about a millisecond of zlib. A larger image is left to sharp, whose
- * decode runs in its thread pool, so one large upload never holds up the requests of others.
+ * Rows inflated at most (an A4 page at 300 dpi in gray has 8.7 MB): the rows are held whole while they are checked,
+ * so a larger image is left to sharp, whose decode streams.
  */
-const MAX_INLINE_ROW_BYTES = 2 * 1024 * 1024;
+const MAX_CHECKED_ROW_BYTES = 16 * 1024 * 1024;
+
+/** zlib's inflate in libuv's thread pool: the main thread stays free for other requests meanwhile. */
+const inflateInPool = promisify(inflate);
 
 /** Four letters, the third upper case: libpng refuses a chunk with that reserved bit set. */
 const isChunkType = (type: string) => /^[A-Za-z]{2}[A-Z][A-Za-z]$/.test(type);
@@ -33,14 +37,14 @@ const isCritical = (type: string) => type.charCodeAt(0) < 0x61;
  * one run of IDAT chunks whose zlib stream inflates (its own Adler-32 checked by zlib) to exactly the rows the
  * header announces, each starting with a valid filter type.
  */
-export function checkPngPixelData(bytes: Buffer): PngPixelData {
+export async function checkPngPixelData(bytes: Buffer): Promise<PngPixelData> {
   const header = detectImageType(bytes) === 'png' ? readPngHeader(bytes) : undefined;
   const samples = header && SAMPLES_PER_PIXEL[header.colourType];
   if (!header || samples === undefined || header.interlaced) return 'unsure';
   // Decided from the header alone, before any checksum: a large image goes to sharp without a pass over its bytes.
   const rowBytes = 1 + Math.ceil((header.width * samples * header.bitDepth) / 8);
   const expected = rowBytes * header.height;
-  if (expected > MAX_INLINE_ROW_BYTES) return 'unsure';
+  if (expected > MAX_CHECKED_ROW_BYTES) return 'unsure';
 
   const idat: Buffer[] = [];
   let idatEnded = false;
@@ -69,7 +73,10 @@ export function checkPngPixelData(bytes: Buffer): PngPixelData {
   try {
     // One byte over the rows bounds the work (a stream that inflates to more is not one we call complete), and an
     // output chunk that size takes the rows in one piece instead of 16 KB pieces joined after.
-    rows = inflateSync(idat.length === 1 ? idat[0]! : Buffer.concat(idat), { maxOutputLength: expected + 1, chunkSize: Math.max(expected + 1, 64) });
+    rows = await inflateInPool(idat.length === 1 ? idat[0]! : Buffer.concat(idat), {
+      maxOutputLength: expected + 1,
+      chunkSize: Math.max(expected + 1, 64),
+    });
   } catch {
     return 'unsure';
   }

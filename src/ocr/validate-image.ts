@@ -75,7 +75,7 @@ export async function validateImage(bytes: Buffer, type: ImageType, { maxPixels 
     );
   }
   // A plain PNG proven whole in JavaScript needs no decode; anything it is unsure of gets sharp's.
-  if (IMAGE_TYPES[type].sharp && !(type === 'png' && checkPngPixelData(bytes) === 'complete')) {
+  if (IMAGE_TYPES[type].sharp && !(type === 'png' && (await checkPngPixelData(bytes)) === 'complete')) {
     try {
       await decodeToTheEnd(bytes, type, height, maxPixels);
     } catch (error) {
