@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
-import sharp from 'sharp';
 import { buildApp } from './api/app.js';
 import { createArchive } from './archive/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -9,6 +8,7 @@ import { createMetrics } from './metrics.js';
 import { createLanguageCatalog, type LanguageCatalog } from './ocr/languages.js';
 import { createLanguageIdentifier } from './ocr/language-identification.js';
 import { createOcrPipeline } from './ocr/pipeline.js';
+import { disableImageOperationCache } from './ocr/preprocess.js';
 import { createTesseractEngine } from './ocr/tesseract-engine.js';
 import { createJobQueue } from './queue/index.js';
 import { createResultStore } from './store/index.js';
@@ -58,9 +58,7 @@ async function main(): Promise<void> {
   const config = readConfig(catalog);
   const logger = createLogger(config.logLevel, config.mode);
   const metrics = createMetrics();
-  // libvips's operation cache (up to 50 MB) serves a repeat of the same operation on the same input, which never
-  // happens here: every upload is new. Kept on, it made a worker swing by 40 MB and creep (README: worker memory).
-  sharp.cache(false);
+  disableImageOperationCache();
 
   const store = await createResultStore(config, logger);
   const queue = await createJobQueue(config, logger);

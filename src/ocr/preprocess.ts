@@ -87,6 +87,15 @@ function chooseScale({ lineHeight }: PageAnalysis, noisy: boolean, width: number
 }
 
 /**
+ * Turns off libvips's operation cache (up to 50 MB), for the whole process: it serves a repeat of the same operation
+ * on the same input, which never comes here (every upload is new), and kept on it made a worker swing by 35 MB and
+ * creep (README: worker memory). The service calls it once at start.
+ */
+export function disableImageOperationCache(): void {
+  sharp.cache(false);
+}
+
+/**
  * Turns any image sharp reads into what tesseract reads best, deciding each step from measurements
  * of the page: EXIF orientation applied, turned by `rotation` (a page found sideways), grayscale, light-on-dark
  * inverted, salt-and-pepper noise removed, small text upscaled, huge pages reduced. Locally adaptive binarisation

@@ -14,7 +14,8 @@ const FULL_GC_EVERY_JOBS = 100;
 
 createRequire(import.meta.url)('tesseract.js/src/worker-script/node/index.js');
 
-// A gc() of this thread's own, for a process not started with --expose-gc.
+// A gc() for this thread, in a process not started with --expose-gc (the flag is process-wide: it only puts gc() in
+// contexts made after it, like this one).
 v8.setFlagsFromString('--expose-gc');
 const collectGarbage = vm.runInNewContext('gc');
 
@@ -22,6 +23,6 @@ let recognitions = 0;
 parentPort?.on('message', (packet) => {
   if (packet?.action !== 'recognize') return;
   recognitions += 1;
-  // After the job's own handler: a timer runs once the recognition has answered.
+  // Queued behind tesseract.js's own handler of this message, so it runs between recognitions, not inside one.
   if (recognitions % FULL_GC_EVERY_JOBS === 0) setImmediate(collectGarbage);
 });
