@@ -58,14 +58,12 @@ function median(values: number[]): number {
 }
 
 /**
- * The gray level at `fraction` of the way through `levels` once sorted (what `sorted[floor(n × fraction)]` picks),
- * counted instead of sorted: gray levels are bytes, and a page has millions of them.
+ * The gray level at `fraction` of the way through the `count` levels a histogram holds, once sorted (what
+ * `sorted[floor(count × fraction)]` picks): gray levels are bytes, and a page has millions of them to count, not sort.
  */
-function grayPercentile(levels: ArrayLike<number>, fraction: number): number {
-  if (levels.length === 0) return 0;
-  const histogram = new Uint32Array(256);
-  for (let index = 0; index < levels.length; index += 1) histogram[levels[index]!]! += 1;
-  const rank = Math.floor(levels.length * fraction);
+function histogramPercentile(histogram: Uint32Array, count: number, fraction: number): number {
+  if (count === 0) return 0;
+  const rank = Math.floor(count * fraction);
   let seen = 0;
   for (let level = 0; level < 256; level += 1) {
     seen += histogram[level]!;
@@ -124,11 +122,18 @@ function countLoneDots(ink: Uint8Array, width: number, height: number): number {
 const GRAIN_LEVELS = 16;
 
 function measureBackgroundGrain(data: Uint8Array, ink: Uint8Array): number {
-  const background: number[] = [];
+  const histogram = new Uint32Array(256);
+  let count = 0;
   // Every 7th pixel is plenty to estimate a share, and keeps this pass cheap on large pages.
-  for (let index = 0; index < data.length; index += 7) if (ink[index] === 0) background.push(data[index]!);
-  const typical = grayPercentile(background, 0.5);
-  return background.filter((value) => Math.abs(value - typical) > GRAIN_LEVELS).length / Math.max(1, background.length);
+  for (let index = 0; index < data.length; index += 7) {
+    if (ink[index] !== 0) continue;
+    histogram[data[index]!]! += 1;
+    count += 1;
+  }
+  const typical = histogramPercentile(histogram, count, 0.5);
+  let grain = 0;
+  for (let level = 0; level < 256; level += 1) if (Math.abs(level - typical) > GRAIN_LEVELS) grain += histogram[level]!;
+  return grain / Math.max(1, count);
 }
 
 /** Tiles for the background estimate: large enough to always hold some background between letters. */
@@ -138,15 +143,20 @@ function measureBackgroundSpread({ data, width, height }: GrayImage, darkBackgro
   const levels: number[] = [];
   const tileWidth = Math.ceil(width / BACKGROUND_TILES);
   const tileHeight = Math.ceil(height / BACKGROUND_TILES);
+  const histogram = new Uint32Array(256);
   for (let top = 0; top < height; top += tileHeight) {
     for (let left = 0; left < width; left += tileWidth) {
-      const values: number[] = [];
+      histogram.fill(0);
+      let count = 0;
       for (let y = top; y < Math.min(height, top + tileHeight); y += 2) {
-        for (let x = left; x < Math.min(width, left + tileWidth); x += 2) values.push(data[y * width + x]!);
+        for (let x = left; x < Math.min(width, left + tileWidth); x += 2) {
+          histogram[data[y * width + x]!]! += 1;
+          count += 1;
+        }
       }
-      if (values.length === 0) continue;
+      if (count === 0) continue;
       // The background is the bulk of a tile; the 80th percentile (20th when dark) skips the letters.
-      levels.push(grayPercentile(values, darkBackground ? 0.2 : 0.8));
+      levels.push(histogramPercentile(histogram, count, darkBackground ? 0.2 : 0.8));
     }
   }
   return levels.length === 0 ? 0 : Math.max(...levels) - Math.min(...levels);
