@@ -64,6 +64,9 @@ export interface JobMessage {
   options: OcrOptions;
 }
 
+/** What a job is, without its image: all that recording its fate needs. */
+export type QueuedJob = Omit<JobMessage, 'image'>;
+
 export interface OcrTimings {
   /** Time spent waiting in the queue before a worker took the job. */
   queuedMs: number;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { retryWithBackoff, type Backoff } from '../backoff.js';
-import type { JobMessage } from '../job.js';
+import type { QueuedJob } from '../job.js';
 import type { DeadLetterHandler } from './job-queue.js';
 
 /**
@@ -10,7 +10,7 @@ import type { DeadLetterHandler } from './job-queue.js';
  */
 export async function recordDeadLetter(
   onDeadLetter: DeadLetterHandler | undefined,
-  job: JobMessage,
+  job: QueuedJob,
   error: unknown,
   { stopping, backoff = { initialMs: 200, maxMs: 5_000 }, log }: { stopping: AbortSignal; backoff?: Backoff; log?: Logger },
 ): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import type { JobMessage } from '../job.js';
+import type { JobMessage, QueuedJob } from '../job.js';
 
 export interface Delivery {
   /** 1 on the first delivery, counting up with each retry. */
@@ -20,7 +20,7 @@ export type JobHandler = (job: JobMessage, delivery: Delivery) => Promise<void>;
  * awaits it before the job leaves: when it throws, the job stays in the queue and comes back to it later,
  * so nothing reaches the dead letters unrecorded.
  */
-export type DeadLetterHandler = (job: JobMessage, error: unknown) => Promise<void>;
+export type DeadLetterHandler = (job: QueuedJob, error: unknown) => Promise<void>;
 
 export interface ConsumeOptions {
   /** How many jobs this consumer runs at once. */

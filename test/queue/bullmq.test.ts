@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { QueuedJob } from '../../src/job.js';
 import type { Delivery, JobQueue } from '../../src/queue/job-queue.js';
 import { createBullQueue } from '../../src/queue/bullmq.js';
 import { makeJob } from '../contract/job-queue.contract.js';
@@ -12,6 +14,8 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
   let keyPrefix = `${uniqueName('bullmq')}:`;
   let proxy: TcpProxy;
   let proxiedUrl: string;
+  const redis = new Redis(REDIS_URL);
+  const jobKey = (id: string) => `${keyPrefix}bull:jobs:${id}`;
   const opened: JobQueue[] = [];
   const open = async (options: Partial<Parameters<typeof createBullQueue>[0]> = {}) => {
     const queue = await createBullQueue({
@@ -30,7 +34,10 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
     proxy = await startTcpProxy(REDIS_URL);
     proxiedUrl = proxy.url;
   });
-  afterAll(() => proxy.close());
+  afterAll(async () => {
+    redis.disconnect();
+    await proxy.close();
+  });
   afterEach(async () => {
     await proxy.restore();
     await Promise.all(opened.splice(0).map((queue) => queue.close()));
@@ -65,5 +72,52 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
     await eventually(() => deliveries.length === 1, 'the job on the other worker', 20_000);
     expect(deliveries[0]).toEqual({ attempt: 2, finalAttempt: false });
     hanging.release();
+  });
+
+  it("keeps the image out of the job's JSON, as binary beside the job, until the job completed", async () => {
+    const queue = await open();
+    const job = makeJob({ image: Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256)) });
+    await queue.publish(job);
+    expect(Object.keys(JSON.parse((await redis.hget(jobKey(job.id), 'data'))!) as object).sort()).toEqual(['mediaType', 'options']);
+    expect(Buffer.compare((await redis.getBuffer(`${jobKey(job.id)}:image`))!, job.image)).toBe(0);
+
+    const received: Buffer[] = [];
+    await queue.consume(async (delivered) => void received.push(delivered.image), { concurrency: 1 });
+    await eventually(async () => (await redis.exists(jobKey(job.id), `${jobKey(job.id)}:image`)) === 0, 'the job and its image gone');
+    expect(received).toHaveLength(1);
+    expect(Buffer.compare(received[0]!, job.image)).toBe(0);
+  });
+
+  it('dead-letters a job whose image was lost with JOB_LOST, never running it without one', async () => {
+    const queue = await open();
+    const job = makeJob();
+    await queue.publish(job);
+    await redis.del(`${jobKey(job.id)}:image`);
+    let handled = 0;
+    const deadLetters: { job: QueuedJob; error: unknown }[] = [];
+    await queue.consume(async () => void (handled += 1), {
+      concurrency: 1,
+      onDeadLetter: async (dead, error) => void deadLetters.push({ job: dead, error }),
+    });
+    await eventually(() => deadLetters.length === 1, 'the dead letter');
+    expect(handled).toBe(0);
+    expect(deadLetters[0]!.job).toEqual({ id: job.id, mediaType: job.mediaType, options: job.options });
+    expect(deadLetters[0]!.error).toMatchObject({ code: 'JOB_LOST' });
+  });
+
+  it('keeps the image beside a job in the failed set, which can still be retried from there', async () => {
+    const queue = await open({ maxAttempts: 1 });
+    const job = makeJob();
+    const deadLetters: string[] = [];
+    await queue.consume(
+      async () => {
+        throw new Error('the engine crashed');
+      },
+      { concurrency: 1, onDeadLetter: async (dead) => void deadLetters.push(dead.id) },
+    );
+    await queue.publish(job);
+    await eventually(() => deadLetters.length === 1, 'the dead letter');
+    expect(await redis.zscore(`${keyPrefix}bull:jobs:failed`, job.id)).not.toBeNull();
+    expect(Buffer.compare((await redis.getBuffer(`${jobKey(job.id)}:image`))!, job.image)).toBe(0);
   });
 });
