@@ -43,6 +43,8 @@ const UNFINISHED_STATES = new Set(['waiting', 'delayed', 'active', 'prioritized'
 interface JobData {
   mediaType: string;
   options: OcrOptions;
+  /** The image in base64, as versions before 2026-12 queued it: such jobs are still read after an upgrade. */
+  image?: string;
 }
 
 const toQueuedJob = (job: Job<JobData>): QueuedJob => ({ id: job.id!, mediaType: job.data.mediaType, options: job.data.options });
@@ -129,7 +131,7 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
       const inFlight = new Set<Promise<void>>();
       const stopping = new AbortController();
       const toMessage = async (job: Job<JobData>): Promise<JobMessage> => {
-        const image = await connection.getBuffer(imageKey(job.id!));
+        const image = job.data.image === undefined ? await connection.getBuffer(imageKey(job.id!)) : Buffer.from(job.data.image, 'base64');
         if (!image) throw new AppError('JOB_LOST', "The job's image is no longer in the queue (Redis lost it), so it cannot be read.");
         return { ...toQueuedJob(job), image };
       };

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { QueuedJob } from '../../src/job.js';
+import { Queue } from 'bullmq';
+import type { JobMessage, QueuedJob } from '../../src/job.js';
 import type { Delivery, JobQueue } from '../../src/queue/job-queue.js';
 import { createBullQueue } from '../../src/queue/bullmq.js';
 import { makeJob } from '../contract/job-queue.contract.js';
@@ -86,6 +87,20 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
     await eventually(async () => (await redis.exists(jobKey(job.id), `${jobKey(job.id)}:image`)) === 0, 'the job and its image gone');
     expect(received).toHaveLength(1);
     expect(Buffer.compare(received[0]!, job.image)).toBe(0);
+  });
+
+  it('still reads a job queued by an earlier version, with its image as base64 in its JSON', async () => {
+    const queue = await open();
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const earlier = new Queue('jobs', { connection, prefix: `${keyPrefix}bull` });
+    const job = makeJob();
+    await earlier.add('ocr', { image: job.image.toString('base64'), mediaType: job.mediaType, options: job.options }, { jobId: job.id });
+    await earlier.close();
+    await connection.quit();
+    const received: JobMessage[] = [];
+    await queue.consume(async (delivered) => void received.push(delivered), { concurrency: 1 });
+    await eventually(() => received.length === 1, 'the job');
+    expect(received[0]).toEqual(job);
   });
 
   it('dead-letters a job whose image was lost with JOB_LOST, never running it without one', async () => {
