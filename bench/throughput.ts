@@ -13,6 +13,7 @@
  *
  *   npm run bench                      # images from ../shared/corpus, or generated ones when it is absent
  *   CORPUS_DIR=/path BENCH_IMAGES=30 npm run bench
+ *   BENCH_ROUNDS=1 npm run bench       # each OCR row reads the images once instead of three times (quicker, noisier)
  *   BENCH_ONLY=ingest npm run bench    # one part: ocr, ingest or latency
  *   BENCH_ONLY=memory npm run bench    # the worker's memory over BENCH_MEMORY_JOBS (5,000) jobs, on its own
  *   BENCH_ONLY=memory BENCH_MEMORY_TRACE=1 npm run bench   # also prints the JavaScript heap beside each reading
@@ -57,6 +58,11 @@ const workers = Number(process.env.OCR_CONCURRENCY ?? os.availableParallelism())
 const corpusDir = process.env.CORPUS_DIR ?? path.resolve(ROOT, '../shared/corpus');
 const densePage = path.resolve(ROOT, '../shared/corpus2/docs/dense1.png');
 const limit = Number(process.env.BENCH_IMAGES ?? 50);
+/**
+ * Times each OCR row reads the images: one pass of the corpus is 4 to 7 seconds, whose share of raw moved by five
+ * points from run to run (the machine's drift, and the last slow page finishing on one thread alone).
+ */
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const denseCopies = Number(process.env.BENCH_DENSE_PAGES ?? 4);
 const ingestSeconds = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
 const INGEST_CLIENTS = 64;
@@ -417,19 +423,21 @@ const meanCer = (truths: string[], texts: string[]) =>
 
 const samples = await loadSamples();
 const images = samples.map((sample) => sample.image);
-const truths = samples.map((sample) => sample.text);
+const timedSamples = Array.from({ length: rounds }, () => samples).flat();
+const timedImages = timedSamples.map((sample) => sample.image);
+const truths = timedSamples.map((sample) => sample.text);
 console.log(
-  `${os.availableParallelism()} cores; ${samples.length} images from ${fs.existsSync(corpusDir) ? corpusDir : 'generated pages'}; ${workers} OCR workers everywhere`,
+  `${os.availableParallelism()} cores; ${samples.length} images from ${fs.existsSync(corpusDir) ? corpusDir : 'generated pages'}, each OCR row reading them ${rounds} times; ${workers} OCR workers everywhere`,
 );
 
 if (runs('ocr')) {
-  const native = await runNativeCli(samples);
+  const native = await runNativeCli(timedSamples);
   if (!native) console.log('native tesseract CLI: not installed (apt-get install tesseract-ocr), row skipped');
   const warmUp = images.slice(0, WARM_UP_IMAGES);
-  const raw = await runRaw(images, `raw tesseract.js, ${workers} warm workers, PSM 3`, 'images', warmUp);
-  const pipeline = await runService('the service, MODE=all, default pipeline', 'images', images, warmUp);
-  const untouched = await runService('the service, preprocess=false', 'images', images, warmUp, { preprocess: 'false' });
-  const stack = await runStack(images, warmUp);
+  const raw = await runRaw(timedImages, `raw tesseract.js, ${workers} warm workers, PSM 3`, 'images', warmUp);
+  const pipeline = await runService('the service, MODE=all, default pipeline', 'images', timedImages, warmUp);
+  const untouched = await runService('the service, preprocess=false', 'images', timedImages, warmUp, { preprocess: 'false' });
+  const stack = await runStack(timedImages, warmUp);
   const dense = fs.existsSync(densePage) ? Array.from({ length: denseCopies }, () => fs.readFileSync(densePage)) : [];
   const denseTruth = fs.existsSync(densePage) ? fs.readFileSync(densePage.replace(/\.png$/, '.txt'), 'utf8') : '';
   const denseRaw = dense.length > 0 ? await runRaw(dense, 'dense A4 page at 300 dpi, raw tesseract.js', 'pages', warmUp) : undefined;
