@@ -63,7 +63,7 @@ const limit = Number(process.env.BENCH_IMAGES ?? 50);
  * points from run to run (the machine's drift, and the last slow page finishing on one thread alone).
  */
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const denseCopies = Number(process.env.BENCH_DENSE_PAGES ?? 4);
+const denseCopies = Number(process.env.BENCH_DENSE_PAGES ?? workers);
 const ingestSeconds = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
 const INGEST_CLIENTS = 64;
 const only = process.env.BENCH_ONLY;
@@ -107,26 +107,57 @@ async function inParallel<T, R>(items: T[], concurrency: number, task: (item: T)
   return answers;
 }
 
-async function timed(label: string, unit: OcrRun['unit'], count: number, work: () => Promise<string[]>): Promise<OcrRun> {
-  const started = performance.now();
-  const texts = await work();
-  return { label, unit, count, wallMs: performance.now() - started, texts };
+/**
+ * One way of reading the images, set up and warm, which the benchmark times pass after pass. Every OCR run, raw
+ * tesseract.js and the service alike, reads WARM_UP_IMAGES before it is timed.
+ */
+interface Reader {
+  label: string;
+  unit: OcrRun['unit'];
+  /** Reads the reader's images once, answering their texts in order. */
+  pass(): Promise<string[]>;
+  close(): Promise<void>;
 }
 
-async function runNativeCli(samples: Sample[]): Promise<OcrRun | undefined> {
+/**
+ * Times the readers in turn, one pass each per round: the machine's speed drifts over minutes, and in turns the
+ * drift falls on every reader alike instead of on whichever ran last.
+ */
+async function timeInTurns(readers: Reader[], count: number): Promise<Map<Reader, OcrRun>> {
+  const runs = new Map<Reader, OcrRun>(readers.map(({ label, unit }, index) => [readers[index]!, { label, unit, count: 0, wallMs: 0, texts: [] }]));
+  try {
+    for (let round = 0; round < rounds; round += 1) {
+      for (const [reader, run] of runs) {
+        const started = performance.now();
+        const texts = await reader.pass();
+        run.wallMs += performance.now() - started;
+        run.count += count;
+        run.texts.push(...texts);
+      }
+    }
+    return runs;
+  } finally {
+    await Promise.all(readers.map((reader) => reader.close()));
+  }
+}
+
+async function openNativeCli(images: Buffer[]): Promise<Reader | undefined> {
   const found = await promisify(execFile)('which', ['tesseract']).catch(() => undefined);
   if (!found) return undefined;
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'ocr-bench-'));
-  const files = samples.map((sample, i) => {
+  const files = images.map((image, i) => {
     const file = path.join(folder, `${i}.png`);
-    fs.writeFileSync(file, sample.image);
+    fs.writeFileSync(file, image);
     return file;
   });
   // One thread per process, or each process would take every core.
   const env = { ...process.env, OMP_THREAD_LIMIT: '1' };
-  return timed(`native tesseract CLI, ${workers} processes`, 'images', samples.length, () =>
-    inParallel(files, workers, async (file) => (await promisify(execFile)('tesseract', [file, 'stdout', '--psm', '3'], { env })).stdout),
-  );
+  return {
+    label: `native tesseract CLI, ${workers} processes`,
+    unit: 'images',
+    pass: () => inParallel(files, workers, async (file) => (await promisify(execFile)('tesseract', [file, 'stdout', '--psm', '3'], { env })).stdout),
+    close: async () => fs.rmSync(folder, { recursive: true, force: true }),
+  };
 }
 
 /**
@@ -136,7 +167,7 @@ async function runNativeCli(samples: Sample[]): Promise<OcrRun | undefined> {
  */
 const WARM_UP_IMAGES = 8;
 
-async function runRaw(images: Buffer[], label: string, unit: OcrRun['unit'], warmUp: Buffer[]): Promise<OcrRun> {
+async function openRaw(images: Buffer[], label: string, unit: OcrRun['unit'], warmUp: Buffer[]): Promise<Reader> {
   const { langPath } = createLanguageCatalog();
   const scheduler = createScheduler();
   for (let i = 0; i < workers; i += 1) {
@@ -146,32 +177,39 @@ async function runRaw(images: Buffer[], label: string, unit: OcrRun['unit'], war
   }
   const read = (batch: Buffer[]) =>
     Promise.all(batch.map(async (image) => ((await scheduler.addJob('recognize', image)) as { data: { text: string } }).data.text));
-  try {
-    await read(warmUp);
-    return await timed(label, unit, images.length, () => read(images));
-  } finally {
-    await scheduler.terminate();
-  }
+  await read(warmUp);
+  return { label, unit, pass: () => read(images), close: () => scheduler.terminate() };
 }
 
-/** Uploads every image at once (the queue keeps the workers busy) and waits for each text. */
-function throughService(baseUrl: string, images: Buffer[], fields: Record<string, string> = {}): Promise<string[]> {
-  return Promise.all(
-    images.map(async (image) => {
-      const { body } = await upload(baseUrl, image, fields);
-      return ((await waitForResult(baseUrl, body.task_id as string, 600_000)).result?.text as string | undefined) ?? '';
-    }),
-  );
+/**
+ * Uploads every image at once (the queue keeps the workers busy) and waits for each text. The forms are encoded
+ * once, ahead, and sent over kept-alive connections, so the load generator takes as little of the cores it
+ * shares with the service as it can.
+ */
+async function serviceReader(baseUrl: string, images: Buffer[], warmUp: Buffer[], fields: Record<string, string> = {}) {
+  const pool = new Pool(baseUrl, { connections: 64 });
+  const encode = (batch: Buffer[]) => Promise.all(batch.map((image) => multipart({ ...fields, file: new Blob([image], { type: 'image/png' }) })));
+  const read = (forms: Awaited<ReturnType<typeof encode>>) =>
+    Promise.all(
+      forms.map(async ({ payload: body, headers }) => {
+        const answer = await pool.request({ method: 'POST', path: '/upload', body, headers });
+        const { task_id: taskId } = (await answer.body.json()) as { task_id: string };
+        return ((await waitForResult(baseUrl, taskId, 600_000)).result?.text as string | undefined) ?? '';
+      }),
+    );
+  await read(await encode(warmUp));
+  const forms = await encode(images);
+  return { pass: () => read(forms), close: () => pool.close() };
 }
 
 /** The service as `npm start` runs it, with its embedded archive (PGlite) writing every text. */
-async function runService(
+async function openService(
+  images: Buffer[],
   label: string,
   unit: OcrRun['unit'],
-  images: Buffer[],
   warmUp: Buffer[],
   fields: Record<string, string> = {},
-): Promise<OcrRun> {
+): Promise<Reader> {
   const archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocr-bench-archive-'));
   const service = await startService({
     OCR_CONCURRENCY: String(workers),
@@ -180,29 +218,35 @@ async function runService(
     ARCHIVE: 'pglite',
     ARCHIVE_DIR: archiveDir,
   });
-  try {
-    await throughService(service.url, warmUp, fields);
-    return await timed(label, unit, images.length, () => throughService(service.url, images, fields));
-  } finally {
-    await service.stop();
-    fs.rmSync(archiveDir, { recursive: true, force: true });
-  }
+  const reader = await serviceReader(service.url, images, warmUp, fields);
+  return {
+    label,
+    unit,
+    pass: reader.pass,
+    async close() {
+      await reader.close();
+      await service.stop();
+      fs.rmSync(archiveDir, { recursive: true, force: true });
+    },
+  };
 }
 
-async function runStack(images: Buffer[], warmUp: Buffer[]): Promise<OcrRun> {
+async function openStack(images: Buffer[], warmUp: Buffer[]): Promise<Reader> {
   const stack = await startStack({
     queue: 'rabbitmq',
     workers: 1,
     env: { OCR_CONCURRENCY: String(workers), LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' },
   });
-  try {
-    await throughService(stack.api.url, warmUp);
-    return await timed(`API → RabbitMQ → 1 worker process (${workers} slots) → Redis`, 'images', images.length, () =>
-      throughService(stack.api.url, images),
-    );
-  } finally {
-    await stack.stop();
-  }
+  const reader = await serviceReader(stack.api.url, images, warmUp);
+  return {
+    label: `API → RabbitMQ → 1 worker process (${workers} slots) → Redis`,
+    unit: 'images',
+    pass: reader.pass,
+    async close() {
+      await reader.close();
+      await stack.stop();
+    },
+  };
 }
 
 /** A 65 KB PNG of noise: it decodes like a photo and compresses like one. */
@@ -423,39 +467,46 @@ const meanCer = (truths: string[], texts: string[]) =>
 
 const samples = await loadSamples();
 const images = samples.map((sample) => sample.image);
-const timedSamples = Array.from({ length: rounds }, () => samples).flat();
-const timedImages = timedSamples.map((sample) => sample.image);
-const truths = timedSamples.map((sample) => sample.text);
+/** The texts of every round's pass, in order. */
+const truths = Array.from({ length: rounds }, () => samples.map((sample) => sample.text)).flat();
 console.log(
   `${os.availableParallelism()} cores; ${samples.length} images from ${fs.existsSync(corpusDir) ? corpusDir : 'generated pages'}, each OCR row reading them ${rounds} times; ${workers} OCR workers everywhere`,
 );
 
 if (runs('ocr')) {
-  const native = await runNativeCli(timedSamples);
-  if (!native) console.log('native tesseract CLI: not installed (apt-get install tesseract-ocr), row skipped');
   const warmUp = images.slice(0, WARM_UP_IMAGES);
-  const raw = await runRaw(timedImages, `raw tesseract.js, ${workers} warm workers, PSM 3`, 'images', warmUp);
-  const pipeline = await runService('the service, MODE=all, default pipeline', 'images', timedImages, warmUp);
-  const untouched = await runService('the service, preprocess=false', 'images', timedImages, warmUp, { preprocess: 'false' });
-  const stack = await runStack(timedImages, warmUp);
-  const dense = fs.existsSync(densePage) ? Array.from({ length: denseCopies }, () => fs.readFileSync(densePage)) : [];
+  const nativeReader = await openNativeCli(images);
+  if (!nativeReader) console.log('native tesseract CLI: not installed (apt-get install tesseract-ocr), row skipped');
+  const rawReader = await openRaw(images, `raw tesseract.js, ${workers} warm workers, PSM 3`, 'images', warmUp);
+  const pipelineReader = await openService(images, 'the service, MODE=all, default pipeline', 'images', warmUp);
+  const untouchedReader = await openService(images, 'the service, preprocess=false', 'images', warmUp, { preprocess: 'false' });
+  const stackReader = await openStack(images, warmUp);
+  const corpusRuns = await timeInTurns(
+    [nativeReader, rawReader, pipelineReader, untouchedReader, stackReader].filter((reader) => reader !== undefined),
+    images.length,
+  );
+  const [raw, pipeline, stack] = [rawReader, pipelineReader, stackReader].map((reader) => corpusRuns.get(reader)!);
+
+  let denseRuns: OcrRun[] = [];
+  if (fs.existsSync(densePage)) {
+    const dense = Array.from({ length: denseCopies }, () => fs.readFileSync(densePage));
+    const denseRawReader = await openRaw(dense, 'dense A4 page at 300 dpi, raw tesseract.js', 'pages', warmUp);
+    const denseServiceReader = await openService(dense, 'dense A4 page at 300 dpi, the service', 'pages', warmUp);
+    denseRuns = [...(await timeInTurns([denseRawReader, denseServiceReader], dense.length)).values()];
+  }
   const denseTruth = fs.existsSync(densePage) ? fs.readFileSync(densePage.replace(/\.png$/, '.txt'), 'utf8') : '';
-  const denseRaw = dense.length > 0 ? await runRaw(dense, 'dense A4 page at 300 dpi, raw tesseract.js', 'pages', warmUp) : undefined;
-  const denseService = dense.length > 0 ? await runService('dense A4 page at 300 dpi, the service', 'pages', dense, warmUp) : undefined;
 
   const perSecond = (run: OcrRun) => run.count / (run.wallMs / 1000);
-  const rows = [native, raw, pipeline, untouched, stack, denseRaw, denseService]
-    .filter((run): run is OcrRun => run !== undefined)
-    .map((run) => {
-      const base = run.unit === 'pages' ? denseRaw! : run === stack ? pipeline : raw;
-      const reference = run.unit === 'pages' ? run.texts.map(() => denseTruth) : truths;
-      return {
-        run: run.label,
-        [`per second`]: `${perSecond(run).toFixed(2)} ${run.unit}`,
-        share: `${((perSecond(run) / perSecond(base)) * 100).toFixed(0)} % of ${base === pipeline ? 'MODE=all' : 'raw'}`,
-        'mean CER': `${(meanCer(reference, run.texts) * 100).toFixed(1)} %`,
-      };
-    });
+  const rows = [...corpusRuns.values(), ...denseRuns].map((run) => {
+    const base = run.unit === 'pages' ? denseRuns[0]! : run === stack ? pipeline! : raw!;
+    const reference = run.unit === 'pages' ? run.texts.map(() => denseTruth) : truths;
+    return {
+      run: run.label,
+      [`per second`]: `${perSecond(run).toFixed(2)} ${run.unit}`,
+      share: `${((perSecond(run) / perSecond(base)) * 100).toFixed(0)} % of ${base === pipeline ? 'MODE=all' : 'raw'}`,
+      'mean CER': `${(meanCer(reference, run.texts) * 100).toFixed(1)} %`,
+    };
+  });
   console.table(rows);
 }
 
