@@ -34,6 +34,8 @@ describe.skipIf(missing)('documents on the distributed stack: one API, two worke
       expect(body.status, JSON.stringify(body.error)).toBe('completed');
       expectPagesRead(body.result, 'scan3', [1, 2, 3], 0.02);
 
+      // The workers' logs reach this process through pipes, which the result's answer may overtake.
+      await eventually(() => linesOf(stack!.workers, taskId, 'page read').flat().length >= 3, 'every page read in the worker logs');
       const pagesRead = linesOf(stack.workers, taskId, 'page read');
       expect(
         pagesRead
