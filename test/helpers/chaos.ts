@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { renderTextImage } from './images.js';
-import { AMQP_URL, REDIS_URL } from './servers.js';
+import { AMQP_URL, countRedisKeys, REDIS_URL, redisPatternLiteral } from './servers.js';
 import { logRecords, startService, type RunningService } from './service.js';
 import { startStack } from './stack.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
@@ -50,6 +50,11 @@ export interface ChaosFigures {
   retried: number;
   workersKilled: number;
   seconds: number;
+  /**
+   * BullMQ only: job images still in Redis once every task ended. A failed job keeps its image; a worker killed
+   * between a job's completion and the deletion of its image leaves that one behind.
+   */
+  imagesLeft?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -213,6 +218,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     retried: results.filter(({ body }) => body?.status === 'completed' && body.attempts > 1).length,
     workersKilled,
     seconds: Math.round((performance.now() - started) / 100) / 10,
+    ...(queue === 'bullmq' && {
+      imagesLeft: await countRedisKeys(`${redisPatternLiteral(`${stack.env.REDIS_KEY_PREFIX}bull:${stack.env.QUEUE_NAME}:`)}*:image`),
+    }),
   };
   await stack.stop();
   await Promise.all(allWorkers.map((worker) => worker.stop('SIGKILL')));

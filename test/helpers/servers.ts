@@ -59,20 +59,35 @@ export function uniqueName(label: string): string {
   return `test-${label}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** Deletes every Redis key under the prefix (what a store or BullMQ queue of one test left behind). */
-export async function deleteRedisKeys(prefix: string): Promise<void> {
+/** Runs `each` on every batch of the keys that match the pattern (Redis's SCAN MATCH, `*` any run of characters). */
+async function scanRedisKeys(pattern: string, each: (keys: string[], redis: import('ioredis').Redis) => Promise<unknown>): Promise<void> {
   const { Redis } = await import('ioredis');
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 500);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
       cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
+      if (keys.length > 0) await each(keys, redis);
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
   }
+}
+
+/** Escapes a literal for a SCAN MATCH pattern. */
+export const redisPatternLiteral = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
+/** Deletes every Redis key under the prefix (what a store or BullMQ queue of one test left behind). */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  await scanRedisKeys(`${redisPatternLiteral(prefix)}*`, (keys, redis) => redis.del(...keys));
+}
+
+/** How many Redis keys match the SCAN MATCH pattern. */
+export async function countRedisKeys(pattern: string): Promise<number> {
+  let count = 0;
+  await scanRedisKeys(pattern, async (keys) => void (count += keys.length));
+  return count;
 }
 
 export interface TestDatabase {
