@@ -51,6 +51,8 @@ interface OcrRun {
   unit: 'images' | 'pages';
   count: number;
   wallMs: number;
+  /** CPU time of every process the reading used: this one (the engine, or the load generator) and the reader's. */
+  cpuMs: number;
   texts: string[];
 }
 
@@ -116,6 +118,8 @@ interface Reader {
   unit: OcrRun['unit'];
   /** Reads the reader's images once, answering their texts in order. */
   pass(): Promise<string[]>;
+  /** The processes besides this one that the reading runs in (the service's, the broker's), for their CPU time. */
+  pids: number[];
   close(): Promise<void>;
 }
 
@@ -124,13 +128,17 @@ interface Reader {
  * drift falls on every reader alike instead of on whichever ran last.
  */
 async function timeInTurns(readers: Reader[], count: number): Promise<Map<Reader, OcrRun>> {
-  const runs = new Map<Reader, OcrRun>(readers.map(({ label, unit }, index) => [readers[index]!, { label, unit, count: 0, wallMs: 0, texts: [] }]));
+  const runs = new Map<Reader, OcrRun>(
+    readers.map(({ label, unit }, index) => [readers[index]!, { label, unit, count: 0, wallMs: 0, cpuMs: 0, texts: [] }]),
+  );
   try {
     for (let round = 0; round < rounds; round += 1) {
       for (const [reader, run] of runs) {
-        const started = performance.now();
+        const cpuUsed = () => benchCpuMs() + cpuMsOfAll(reader.pids);
+        const [started, cpuBefore] = [performance.now(), cpuUsed()];
         const texts = await reader.pass();
         run.wallMs += performance.now() - started;
+        run.cpuMs += cpuUsed() - cpuBefore;
         run.count += count;
         run.texts.push(...texts);
       }
@@ -156,6 +164,7 @@ async function openNativeCli(images: Buffer[]): Promise<Reader | undefined> {
     label: `native tesseract CLI, ${workers} processes`,
     unit: 'images',
     pass: () => inParallel(files, workers, async (file) => (await promisify(execFile)('tesseract', [file, 'stdout', '--psm', '3'], { env })).stdout),
+    pids: [],
     close: async () => fs.rmSync(folder, { recursive: true, force: true }),
   };
 }
@@ -178,23 +187,27 @@ async function openRaw(images: Buffer[], label: string, unit: OcrRun['unit'], wa
   const read = (batch: Buffer[]) =>
     Promise.all(batch.map(async (image) => ((await scheduler.addJob('recognize', image)) as { data: { text: string } }).data.text));
   await read(warmUp);
-  return { label, unit, pass: () => read(images), close: () => scheduler.terminate() };
+  return { label, unit, pass: () => read(images), pids: [], close: () => scheduler.terminate() };
 }
 
 /**
- * Uploads every image at once (the queue keeps the workers busy) and waits for each text. The forms are encoded
- * once, ahead, and sent over kept-alive connections, so the load generator takes as little of the cores it
- * shares with the service as it can.
+ * Uploads every image at once (the queue keeps the workers busy) and waits for each text, long-polling. The forms
+ * are encoded once, ahead, and every request goes over kept-alive connections of one pool, so the load generator
+ * takes as little of the cores it shares with the service as it can.
  */
 async function serviceReader(baseUrl: string, images: Buffer[], warmUp: Buffer[], fields: Record<string, string> = {}) {
-  const pool = new Pool(baseUrl, { connections: 64 });
+  const pool = new Pool(baseUrl, { connections: 256 });
   const encode = (batch: Buffer[]) => Promise.all(batch.map((image) => multipart({ ...fields, file: new Blob([image], { type: 'image/png' }) })));
   const read = (forms: Awaited<ReturnType<typeof encode>>) =>
     Promise.all(
       forms.map(async ({ payload: body, headers }) => {
         const answer = await pool.request({ method: 'POST', path: '/upload', body, headers });
         const { task_id: taskId } = (await answer.body.json()) as { task_id: string };
-        return ((await waitForResult(baseUrl, taskId, 600_000)).result?.text as string | undefined) ?? '';
+        for (;;) {
+          const poll = await pool.request({ method: 'GET', path: `/result/${taskId}?wait=20` });
+          const task = (await poll.body.json()) as { status: string; result?: { text: string } };
+          if (task.status === 'completed' || task.status === 'failed') return task.result?.text ?? '';
+        }
       }),
     );
   await read(await encode(warmUp));
@@ -223,6 +236,7 @@ async function openService(
     label,
     unit,
     pass: reader.pass,
+    pids: [service.process.pid!],
     async close() {
       await reader.close();
       await service.stop();
@@ -242,6 +256,7 @@ async function openStack(images: Buffer[], warmUp: Buffer[]): Promise<Reader> {
     label: `API → RabbitMQ → 1 worker process (${workers} slots) → Redis`,
     unit: 'images',
     pass: reader.pass,
+    pids: [stack.api, ...stack.workers].map((service) => service.process.pid!).concat(pidsOf('redis-server'), pidsOf('beam.smp')),
     async close() {
       await reader.close();
       await stack.stop();
@@ -301,6 +316,12 @@ function pidsOf(command: string): number[] {
 }
 
 const cpuMsOfAll = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+/** This process's CPU time with that of the children it waited for (the native CLI's processes), from /proc. */
+function benchCpuMs(): number {
+  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  // utime, stime, cutime and cstime: fields 14 to 17, in clock ticks.
+  return ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+}
 const ownCpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
@@ -504,6 +525,8 @@ if (runs('ocr')) {
       run: run.label,
       [`per second`]: `${perSecond(run).toFixed(2)} ${run.unit}`,
       share: `${((perSecond(run) / perSecond(base)) * 100).toFixed(0)} % of ${base === pipeline ? 'MODE=all' : 'raw'}`,
+      'CPU ms each': (run.cpuMs / run.count).toFixed(0),
+      'CPU share': `${((base.cpuMs / base.count / (run.cpuMs / run.count)) * 100).toFixed(0)} %`,
       'mean CER': `${(meanCer(reference, run.texts) * 100).toFixed(1)} %`,
     };
   });

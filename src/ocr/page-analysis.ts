@@ -26,10 +26,15 @@ export interface PageAnalysis {
   skewRadians: number;
 }
 
-/** Otsu's threshold: the gray level that best separates the histogram into two classes. */
-function otsuThreshold(data: Uint8Array): number {
+/** How many pixels there are of each gray level. */
+function grayHistogram(data: Uint8Array): Uint32Array {
   const histogram = new Uint32Array(256);
   for (let index = 0; index < data.length; index += 1) histogram[data[index]!]! += 1;
+  return histogram;
+}
+
+/** Otsu's threshold: the gray level that best separates the histogram (of `count` pixels) into two classes. */
+function otsuThreshold(histogram: Uint32Array, count: number): number {
   let total = 0;
   for (let level = 0; level < 256; level += 1) total += level * histogram[level]!;
   let below = 0;
@@ -39,7 +44,7 @@ function otsuThreshold(data: Uint8Array): number {
   for (let level = 0; level < 256; level += 1) {
     below += histogram[level]!;
     if (below === 0) continue;
-    const above = data.length - below;
+    const above = count - below;
     if (above === 0) break;
     belowSum += level * histogram[level]!;
     const between = below * above * (belowSum / below - (total - belowSum) / above) ** 2;
@@ -208,14 +213,18 @@ function joinRuns(runs: Array<[number, number]>, gap: number): Array<[number, nu
 function countTextColumns(ink: Uint8Array, width: number, height: number, lineHeight: number): number {
   if (lineHeight === 0) return 1;
   const rowInk = new Uint32Array(height);
-  for (let y = 0; y < height; y += 1) for (let x = 0; x < width; x += 1) rowInk[y]! += ink[y * width + x]!;
+  for (let y = 0, row = 0; y < height; y += 1, row += width) {
+    let sum = 0;
+    for (let x = 0; x < width; x += 1) sum += ink[row + x]!;
+    rowInk[y] = sum;
+  }
   const rows = inkedRuns(0, height - 1, (y) => rowInk[y]! > width * BLANK_SHARE);
   const sections = joinRuns(rows, MIN_SECTION_GAP_LINE_HEIGHTS * lineHeight);
   let most = 1;
   for (const [top, bottom] of sections) {
     const sectionHeight = bottom - top + 1;
     const columnInk = new Uint32Array(width);
-    for (let y = top; y <= bottom; y += 1) for (let x = 0; x < width; x += 1) columnInk[x]! += ink[y * width + x]!;
+    for (let row = top * width; row <= bottom * width; row += width) for (let x = 0; x < width; x += 1) columnInk[x]! += ink[row + x]!;
     const blocks = joinRuns(
       inkedRuns(0, width - 1, (x) => columnInk[x]! > sectionHeight * BLANK_SHARE),
       MIN_GUTTER_LINE_HEIGHTS * lineHeight,
@@ -244,24 +253,30 @@ const MIN_SKEW_INK = 200;
 function measureSkew(ink: Uint8Array, width: number, height: number, inked: number): number {
   if (inked < MIN_SKEW_INK) return 0;
   const step = Math.max(1, Math.floor(inked / SKEW_SAMPLE));
-  const xs: number[] = [];
-  const ys: number[] = [];
+  const xs = new Float64Array(Math.ceil(inked / step));
+  const ys = new Float64Array(xs.length);
+  let sampled = 0;
   for (let index = 0, seen = 0; index < ink.length; index += 1) {
     if (ink[index] !== 1) continue;
     if (seen++ % step === 0) {
-      xs.push(index % width);
-      ys.push(Math.floor(index / width));
+      xs[sampled] = index % width;
+      ys[sampled] = Math.floor(index / width);
+      sampled += 1;
     }
   }
   const offset = width * Math.sin((MAX_SKEW_DEGREES * Math.PI) / 180) + 1;
-  const rows = new Float64Array(Math.ceil(height + 2 * offset) + 2);
+  const rows = new Int32Array(Math.ceil(height + 2 * offset) + 2);
   const sharpness = (angle: number): number => {
     rows.fill(0);
     const sin = Math.sin(angle);
     const cos = Math.cos(angle);
-    for (let i = 0; i < xs.length; i += 1) rows[Math.round(ys[i]! * cos + xs[i]! * sin + offset)]! += 1;
+    // The offset keeps every position positive, where adding a half and truncating rounds as Math.round does.
+    for (let i = 0; i < sampled; i += 1) rows[(ys[i]! * cos + xs[i]! * sin + offset + 0.5) | 0]! += 1;
     let sum = 0;
-    for (let row = 1; row < rows.length; row += 1) sum += (rows[row]! - rows[row - 1]!) ** 2;
+    for (let row = 1; row < rows.length; row += 1) {
+      const change = rows[row]! - rows[row - 1]!;
+      sum += change * change;
+    }
     return sum;
   };
   const best = (from: number, to: number, by: number, start: number): number => {
@@ -286,12 +301,16 @@ function measureSkew(ink: Uint8Array, width: number, height: number, inked: numb
  */
 export function analysePage(image: GrayImage): PageAnalysis {
   const { data, width, height } = image;
-  const threshold = otsuThreshold(data);
+  const histogram = grayHistogram(data);
+  const threshold = otsuThreshold(histogram, data.length);
   let darkPixels = 0;
-  for (let index = 0; index < data.length; index += 1) if (data[index]! <= threshold) darkPixels += 1;
+  for (let level = 0; level <= threshold; level += 1) darkPixels += histogram[level]!;
   const darkBackground = darkPixels > data.length / 2;
+  // Ink is whichever side of the threshold the background is not: one lookup per pixel.
+  const inkOfLevel = new Uint8Array(256);
+  for (let level = 0; level < 256; level += 1) inkOfLevel[level] = level <= threshold !== darkBackground ? 1 : 0;
   const ink = new Uint8Array(data.length);
-  for (let index = 0; index < data.length; index += 1) ink[index] = data[index]! <= threshold !== darkBackground ? 1 : 0;
+  for (let index = 0; index < data.length; index += 1) ink[index] = inkOfLevel[data[index]!]!;
   const inked = darkBackground ? data.length - darkPixels : darkPixels;
 
   const lineHeight = measureLineHeight(ink, width, height);
