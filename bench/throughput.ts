@@ -65,7 +65,7 @@ const limit = Number(process.env.BENCH_IMAGES ?? 50);
  * points from run to run (the machine's drift, and the last slow page finishing on one thread alone).
  */
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const denseCopies = Number(process.env.BENCH_DENSE_PAGES ?? workers);
+const denseCopies = Number(process.env.BENCH_DENSE_PAGES ?? 2 * workers);
 const ingestSeconds = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
 const INGEST_CLIENTS = 64;
 const only = process.env.BENCH_ONLY;
