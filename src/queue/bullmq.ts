@@ -32,6 +32,9 @@ export interface BullQueueOptions {
 /** The name of our back-off strategy, which the worker's `backoffStrategy` setting implements. */
 const RETRY_BACKOFF = 'jittered-exponential';
 
+/** How long the image of a publish reported failed is kept, for a job that reached the queue after all. */
+const UNPUBLISHED_IMAGE_TTL_SECONDS = 86_400;
+
 /** Job states in which the queue still has the job to run. */
 const UNFINISHED_STATES = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children', 'paused']);
 
@@ -116,8 +119,8 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
       try {
         await withinTime(add(), publishTimeoutMs, () => queueUnavailable('The job queue did not answer in time; try again shortly.'));
       } catch (error) {
-        // The publish is reported failed, so its task is dropped: a job that lands late meets no image and fails.
-        void producerConnection.del(imageKey(job.id)).catch(() => undefined);
+        // The add may still land (an answer that came too late): its image stays for such a job, then expires.
+        void producerConnection.expire(imageKey(job.id), UNPUBLISHED_IMAGE_TTL_SECONDS).catch(() => undefined);
         throw isAppError(error) ? error : queueUnavailable('The job queue (Redis) cannot be reached; try again shortly.', error);
       }
     },

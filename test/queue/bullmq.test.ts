@@ -135,4 +135,20 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
     expect(await redis.zscore(`${keyPrefix}bull:jobs:failed`, job.id)).not.toBeNull();
     expect(Buffer.compare((await redis.getBuffer(`${jobKey(job.id)}:image`))!, job.image)).toBe(0);
   });
+
+  it('keeps the image of a publish whose answer came too late, for the job that reached the queue after all, for a day', async () => {
+    // A millisecond to answer, for 16 MB to write: the publish is reported failed while its commands still reach Redis.
+    const queue = await open({ publishTimeoutMs: 1 });
+    await queue.ping();
+    const job = makeJob({ image: Buffer.alloc(16 * 1024 * 1024, 7) });
+    await expect(queue.publish(job)).rejects.toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
+    await eventually(async () => (await redis.exists(jobKey(job.id))) === 1, 'the job that landed late');
+    await eventually(async () => (await redis.ttl(`${jobKey(job.id)}:image`)) > 0, 'the image with an expiry');
+    expect(await redis.ttl(`${jobKey(job.id)}:image`)).toBeLessThanOrEqual(86_400);
+
+    const received: JobMessage[] = [];
+    await queue.consume(async (delivered) => void received.push(delivered), { concurrency: 1 });
+    await eventually(() => received.length === 1, 'the late job, read with its image');
+    expect(Buffer.compare(received[0]!.image, job.image)).toBe(0);
+  });
 });
