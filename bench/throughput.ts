@@ -128,13 +128,13 @@ interface Reader {
  * drift falls on every reader alike instead of on whichever ran last.
  */
 async function timeInTurns(readers: Reader[], count: number): Promise<Map<Reader, OcrRun>> {
-  const runs = new Map<Reader, OcrRun>(
-    readers.map(({ label, unit }, index) => [readers[index]!, { label, unit, count: 0, wallMs: 0, cpuMs: 0, texts: [] }]),
+  const runs = new Map(
+    readers.map((reader): [Reader, OcrRun] => [reader, { label: reader.label, unit: reader.unit, count: 0, wallMs: 0, cpuMs: 0, texts: [] }]),
   );
   try {
     for (let round = 0; round < rounds; round += 1) {
       for (const [reader, run] of runs) {
-        const cpuUsed = () => benchCpuMs() + cpuMsOfAll(reader.pids);
+        const cpuUsed = () => cpuMsOf('self', { waitedChildren: true }) + cpuMsOfAll(reader.pids);
         const [started, cpuBefore] = [performance.now(), cpuUsed()];
         const texts = await reader.pass();
         run.wallMs += performance.now() - started;
@@ -285,12 +285,16 @@ interface IngestFigures {
   inQueue: number;
 }
 
-/** CPU time a process has used so far, in ms, from /proc (Linux); NaN elsewhere. */
-function cpuMsOf(pid: number): number {
+/**
+ * CPU time a process has used so far, in ms, from /proc (Linux); NaN elsewhere. With `waitedChildren`, also that of
+ * the children it has waited for (the native CLI's processes, for this one).
+ */
+function cpuMsOf(pid: number | 'self', { waitedChildren = false } = {}): number {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime, fields 14 and 15 of the line, counted in clock ticks (100 a second on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    // utime and stime, fields 14 and 15 of the line, then cutime and cstime, counted in clock ticks (100 a second on Linux).
+    const ticks = Number(fields[11]) + Number(fields[12]) + (waitedChildren ? Number(fields[13]) + Number(fields[14]) : 0);
+    return (ticks * 1000) / 100;
   } catch {
     return NaN;
   }
@@ -316,16 +320,6 @@ function pidsOf(command: string): number[] {
 }
 
 const cpuMsOfAll = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
-/** This process's CPU time with that of the children it waited for (the native CLI's processes), from /proc. */
-function benchCpuMs(): number {
-  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  // utime, stime, cutime and cstime: fields 14 to 17, in clock ticks.
-  return ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / 100;
-}
-const ownCpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
 
 async function runIngest(queue: 'rabbitmq' | 'bullmq', image: Buffer): Promise<IngestFigures> {
   // BENCH_PROFILE_DIR=/path writes a CPU profile of the API process there (node --cpu-prof).
@@ -345,7 +339,7 @@ async function runIngest(queue: 'rabbitmq' | 'bullmq', image: Buffer): Promise<I
     const deadline = performance.now() + ingestSeconds * 1000;
     const started = performance.now();
     const serverPids = [...pidsOf('redis-server'), ...(queue === 'rabbitmq' ? pidsOf('beam.smp') : [])];
-    const cpuBefore = { api: cpuMsOf(apiPid), servers: cpuMsOfAll(serverPids), client: ownCpuMs() };
+    const cpuBefore = { api: cpuMsOf(apiPid), servers: cpuMsOfAll(serverPids), client: cpuMsOf('self') };
     await Promise.all(
       Array.from({ length: INGEST_CLIENTS }, async () => {
         while (performance.now() < deadline) {
@@ -369,7 +363,7 @@ async function runIngest(queue: 'rabbitmq' | 'bullmq', image: Buffer): Promise<I
       cpuMsPerUpload: {
         api: perUpload(cpuMsOf(apiPid) - cpuBefore.api),
         servers: perUpload(cpuMsOfAll(serverPids) - cpuBefore.servers),
-        client: perUpload(ownCpuMs() - cpuBefore.client),
+        client: perUpload(cpuMsOf('self') - cpuBefore.client),
       },
       inQueue: await countQueued(queue, stack.env),
     };
