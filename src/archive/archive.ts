@@ -69,8 +69,11 @@ export interface SearchPage {
 export interface Archive {
   /** Brings the schema up to date; safe to call again (a failed start-up is retried by the next call). */
   migrate(): Promise<void>;
-  /** Records a completed task; false when it was archived before (a job completed twice is kept once). */
-  record(record: ArchiveRecord): Promise<boolean>;
+  /**
+   * Records completed tasks in one transaction: all of them or, when it throws, none. Answers for each whether it
+   * was written: false when it was archived before (a job completed twice is kept once).
+   */
+  recordAll(records: readonly ArchiveRecord[]): Promise<boolean[]>;
   search(query: SearchQuery): Promise<SearchPage>;
   get(taskId: string, owner: string | undefined): Promise<StoredArchiveRecord | undefined>;
   /** False when there was no such record of that owner. */

@@ -1,4 +1,4 @@
-import type { Archive, ArchiveRecord, SearchHit, StoredArchiveRecord } from './archive.js';
+import type { Archive, SearchHit, StoredArchiveRecord } from './archive.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -80,27 +80,34 @@ export function createSqlArchive(client: SqlClient): Archive {
   return {
     migrate: ready,
 
-    async record(record: ArchiveRecord) {
+    async recordAll(records) {
       await ready();
-      const configs = textSearchConfigs(record.lang);
-      const rows = await client.query(INSERT, [
-        record.taskId,
-        record.owner ?? null,
-        record.fileName ?? null,
-        record.mediaType,
-        record.sizeBytes ?? null,
-        record.lang,
-        record.confidence,
-        JSON.stringify(record.options),
-        JSON.stringify(record.timings),
-        record.createdAt,
-        record.finishedAt,
-        record.text,
-        JSON.stringify(record.pages),
-        configs[0],
-        configs,
-      ]);
-      return rows.length === 1;
+      // One transaction for the lot: a commit per text cost the embedded archive more than the inserts themselves.
+      return client.transaction(async (session) => {
+        const written: boolean[] = [];
+        for (const record of records) {
+          const configs = textSearchConfigs(record.lang);
+          const rows = await session.query(INSERT, [
+            record.taskId,
+            record.owner ?? null,
+            record.fileName ?? null,
+            record.mediaType,
+            record.sizeBytes ?? null,
+            record.lang,
+            record.confidence,
+            JSON.stringify(record.options),
+            JSON.stringify(record.timings),
+            record.createdAt,
+            record.finishedAt,
+            record.text,
+            JSON.stringify(record.pages),
+            configs[0],
+            configs,
+          ]);
+          written.push(rows.length === 1);
+        }
+        return written;
+      });
     },
 
     async search({ q, owner, lang, from, to, mediaType, limit, cursor }) {

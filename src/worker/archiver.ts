@@ -17,6 +17,11 @@ export interface ArchiverOptions {
   batchSize?: number;
   /** How often an idle archiver looks at the outbox: entries of other workers and of processes that died. */
   pollMs?: number;
+  /**
+   * How long a woken archiver waits for more completed tasks before it writes, so that a busy worker archives them
+   * a batch at a time in one transaction instead of one by one between its jobs.
+   */
+  gatherMs?: number;
   /** Waits between tries while the archive or the store cannot be reached. */
   backoff?: Backoff;
 }
@@ -28,9 +33,15 @@ export interface Archiver {
    * complete after all is dropped when it is read.
    */
   enqueue(id: string, log: Logger): Promise<void>;
-  /** Stops after the batch in hand; what is left stays in the outbox for the next start. Idempotent. */
+  /**
+   * Stops after the batch in hand and one more of the tasks completed since; what is left stays in the outbox for
+   * the next start. Idempotent.
+   */
   stop(): Promise<void>;
 }
+
+/** Half a second of texts goes to the archive in one transaction; search sees a text that much later. */
+const DEFAULT_GATHER_MS = 500;
 
 /** The archive's record of a completed task, or undefined when the task has no result to keep. */
 function toArchiveRecord(task: JobRecord | undefined): ArchiveRecord | undefined {
@@ -61,24 +72,35 @@ function toArchiveRecord(task: JobRecord | undefined): ArchiveRecord | undefined
  * same batch again, so an outage delays texts but never loses one; any worker drains any worker's entries.
  */
 export function startArchiver(options: ArchiverOptions): Archiver {
-  const { store, archive, outages, logger, metrics, batchSize = 50, pollMs = 1_000, backoff = { initialMs: 500, maxMs: 30_000 } } = options;
+  const {
+    store,
+    archive,
+    outages,
+    logger,
+    metrics,
+    batchSize = 50,
+    pollMs = 1_000,
+    gatherMs = DEFAULT_GATHER_MS,
+    backoff = { initialMs: 500, maxMs: 30_000 },
+  } = options;
   const stopped = new AbortController();
   let wake = new AbortController();
 
   /** Archives one batch; answers how many entries it took off the outbox. */
   const drainBatch = async (): Promise<number> => {
     const ids = await store.listArchiveOutbox(batchSize);
+    const records: ArchiveRecord[] = [];
     for (const id of ids) {
       const record = toArchiveRecord(await store.get(id));
-      if (!record) {
-        // Deleted, expired, failed, or not finished yet (then its next delivery adds it again).
-        metrics.archiveWrites.labels('gone').inc();
-        continue;
-      }
-      const written = await archive.record(record);
-      metrics.archiveWrites.labels(written ? 'archived' : 'duplicate').inc();
-      if (written) metrics.archiveLagSeconds.observe(Math.max(0, Date.now() - Date.parse(record.finishedAt)) / 1000);
+      // Deleted, expired, failed, or not finished yet (then its next delivery adds it again).
+      if (record) records.push(record);
+      else metrics.archiveWrites.labels('gone').inc();
     }
+    const written = records.length > 0 ? await archive.recordAll(records) : [];
+    records.forEach((record, i) => {
+      metrics.archiveWrites.labels(written[i] ? 'archived' : 'duplicate').inc();
+      if (written[i]) metrics.archiveLagSeconds.observe(Math.max(0, Date.now() - Date.parse(record.finishedAt)) / 1000);
+    });
     await store.removeFromArchiveOutbox(ids);
     return ids.length;
   };
@@ -86,12 +108,15 @@ export function startArchiver(options: ArchiverOptions): Archiver {
   const run = async () => {
     let failures = 0;
     while (!stopped.signal.aborted) {
+      // A task put in the outbox from here on wakes the next round.
+      wake = new AbortController();
       try {
         const taken = await drainBatch();
         if (failures > 0) logger.info('archive reachable again; catching up');
         failures = 0;
         if (taken === batchSize) continue;
         await sleep(pollMs, AbortSignal.any([stopped.signal, wake.signal]));
+        if (wake.signal.aborted) await sleep(gatherMs, stopped.signal);
       } catch (error) {
         failures += 1;
         metrics.archiveFailures.inc();
@@ -100,7 +125,12 @@ export function startArchiver(options: ArchiverOptions): Archiver {
         else logger.debug({ err: error, retry_in_ms: delay }, 'archive still unreachable');
         await sleep(delay, stopped.signal);
       }
-      if (wake.signal.aborted) wake = new AbortController();
+    }
+    // Tasks completed while it gathered are written before it stops: the in-process store's outbox ends with the process.
+    if (failures === 0 && wake.signal.aborted) {
+      await drainBatch().catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not archive the last completed tasks; they wait in the outbox'),
+      );
     }
   };
 

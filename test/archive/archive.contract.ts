@@ -50,19 +50,30 @@ export function describeArchiveContract(backend: ArchiveBackend): void {
 
     it('records a task once and reads it back, all its fields, scoped to its owner', async () => {
       const harper = record('The Harper invoice is due on Friday.', { owner: 'alice' });
-      expect(await archive.record(harper)).toBe(true);
-      expect(await archive.record({ ...harper, text: 'a second completion' })).toBe(false);
+      expect(await archive.recordAll([harper])).toEqual([true]);
+      expect(await archive.recordAll([{ ...harper, text: 'a second completion' }])).toEqual([false]);
       const stored = await archive.get(harper.taskId, 'alice');
       expect(stored).toMatchObject({ ...harper, archivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
       expect(await archive.get(harper.taskId, 'bob')).toBeUndefined();
       expect(await archive.get(harper.taskId, undefined)).toBeUndefined();
     });
 
+    it('records a batch in one transaction: each new task once, and nothing of a batch that fails', async () => {
+      const [first, second, third] = ['First batch text', 'Second batch text', 'Third batch text'].map((text) => record(text, { owner: 'jack' }));
+      expect(await archive.recordAll([first!, second!])).toEqual([true, true]);
+      expect(await archive.recordAll([second!, third!, { ...third!, text: 'the same task again' }])).toEqual([false, true, false]);
+      expect((await archive.get(third!.taskId, 'jack'))?.text).toBe('Third batch text');
+      const [kept, broken] = ['A text in a failing batch', 'A record the database refuses'].map((text) => record(text, { owner: 'jack' }));
+      await expect(archive.recordAll([kept!, { ...broken!, finishedAt: 'not a time' }])).rejects.toThrow();
+      expect(await archive.get(kept!.taskId, 'jack')).toBeUndefined();
+      expect(await archive.recordAll([kept!])).toEqual([true]);
+    });
+
     it('finds by stemmed words, best first, with a highlighted, escaped snippet, only for the owner', async () => {
       const best = record('Invoices, invoices: the Harper invoice <urgent> & the Harper reminder.', { owner: 'carol' });
       const other = record('Meeting notes: one invoice mentioned once among many other words here.', { owner: 'carol' });
       const foreign = record('The Harper invoice of another key.', { owner: 'dave' });
-      for (const r of [best, other, foreign]) await archive.record(r);
+      await archive.recordAll([best, other, foreign]);
       const page = await archive.search({ q: 'invoicing harper', owner: 'carol', limit: 10 });
       expect(page.results.map((hit) => hit.taskId)).toEqual([best.taskId]);
       const [hit] = page.results;
@@ -78,8 +89,7 @@ export function describeArchiveContract(backend: ArchiveBackend): void {
     it('stems German and French and ignores accents; lang narrows to that language set', async () => {
       const letter = record('Sehr geehrte Damen und Herren, die Rechnungen aus Köln liegen bei.', { lang: 'deu', owner: 'erin' });
       const french = record('Les élèves étudiaient les factures à Genève.', { lang: 'fra', owner: 'erin' });
-      await archive.record(letter);
-      await archive.record(french);
+      await archive.recordAll([letter, french]);
       const find = async (q: string, lang?: string) =>
         (await archive.search({ q, owner: 'erin', limit: 10, ...(lang && { lang }) })).results.map((hit) => hit.taskId);
       expect(await find('Rechnung')).toEqual([letter.taskId]);
@@ -99,7 +109,7 @@ export function describeArchiveContract(backend: ArchiveBackend): void {
           mediaType: day === 5 ? 'image/jpeg' : 'image/png',
         }),
       );
-      for (const r of made) await archive.record(r);
+      await archive.recordAll(made);
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
@@ -118,7 +128,7 @@ export function describeArchiveContract(backend: ArchiveBackend): void {
 
     it("deletes only the owner's record", async () => {
       const mine = record('Delete me, please', { owner: 'gina' });
-      await archive.record(mine);
+      await archive.recordAll([mine]);
       expect(await archive.delete(mine.taskId, 'hank')).toBe(false);
       expect(await archive.delete(mine.taskId, 'gina')).toBe(true);
       expect(await archive.get(mine.taskId, 'gina')).toBeUndefined();
@@ -128,8 +138,7 @@ export function describeArchiveContract(backend: ArchiveBackend): void {
     it('purges records finished longer ago than the retention', async () => {
       const old = record('An old scan', { owner: 'ivan', finishedAt: new Date(Date.now() - 40 * 86_400_000).toISOString() });
       const recent = record('A recent scan', { owner: 'ivan', finishedAt: new Date().toISOString() });
-      await archive.record(old);
-      await archive.record(recent);
+      await archive.recordAll([old, recent]);
       expect(await archive.purgeOlderThan(30)).toBeGreaterThanOrEqual(1);
       expect(await archive.get(old.taskId, 'ivan')).toBeUndefined();
       expect(await archive.get(recent.taskId, 'ivan')).toBeDefined();

@@ -1,0 +1,126 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Archive, ArchiveRecord } from '../../src/archive/archive.js';
+import { openPgliteClient } from '../../src/archive/pglite-client.js';
+import { createSqlArchive } from '../../src/archive/sql-archive.js';
+import { createMetrics } from '../../src/metrics.js';
+import { createMemoryStore } from '../../src/store/memory.js';
+import type { ResultStore } from '../../src/store/result-store.js';
+import { startArchiver, type Archiver } from '../../src/worker/archiver.js';
+import { createOutageGuard } from '../../src/worker/outage-guard.js';
+
+const logger = pino({ level: 'silent' });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('the archiver, writing completed texts in batches', () => {
+  let dir: string;
+  let archive: Archive;
+  let sequence = 0;
+  const archivers: Archiver[] = [];
+
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'archiver-test-'));
+    archive = createSqlArchive(await openPgliteClient(dir));
+    await archive.migrate();
+  });
+
+  afterAll(async () => {
+    await archive.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  afterEach(async () => {
+    await Promise.all(archivers.splice(0).map((archiver) => archiver.stop()));
+  });
+
+  /** The real archive, seen through: the batches it was given, and a number of batches to refuse first. */
+  const watched = (refuseFirst = 0) => {
+    const batches: string[][] = [];
+    let refusals = refuseFirst;
+    const view: Archive = {
+      ...archive,
+      async recordAll(records: readonly ArchiveRecord[]) {
+        if (refusals > 0) {
+          refusals -= 1;
+          throw new Error('connection refused');
+        }
+        batches.push(records.map((record) => record.taskId));
+        return archive.recordAll(records);
+      },
+    };
+    return { view, batches };
+  };
+
+  const start = (store: ResultStore, view: Archive, gatherMs: number) => {
+    const metrics = createMetrics();
+    const archiver = startArchiver({
+      store,
+      archive: view,
+      outages: createOutageGuard(),
+      logger,
+      metrics,
+      // Only a completion wakes it in these tests.
+      pollMs: 60_000,
+      gatherMs,
+      backoff: { initialMs: 20, maxMs: 40 },
+    });
+    archivers.push(archiver);
+    return { archiver, metrics };
+  };
+
+  /** A task completed with `text`, its id put in the outbox as a worker does. */
+  const complete = async (store: ResultStore, archiver: Archiver, text: string) => {
+    sequence += 1;
+    const id = `archiver-${process.pid}-${sequence}`;
+    await store.create({ id, options: { lang: 'eng' }, mediaType: 'image/png', createdAt: new Date().toISOString() });
+    await store.markProcessing(id);
+    await archiver.enqueue(id, logger);
+    await store.complete(id, { text, confidence: 90, lang: 'eng', psm: 6, timings: { queuedMs: 1, recognitionMs: 100 } });
+    return id;
+  };
+
+  const archivedText = async (id: string) => (await archive.get(id, undefined))?.text;
+
+  it('archives the tasks completed while it gathers in one batch, each text once', async () => {
+    const store = createMemoryStore({ resultTtlSeconds: 600 });
+    const { view, batches } = watched();
+    const { archiver, metrics } = start(store, view, 300);
+    await sleep(50);
+    const ids: string[] = [];
+    for (const text of ['alpha invoice', 'beta invoice', 'gamma invoice', 'delta invoice']) ids.push(await complete(store, archiver, text));
+    await expect.poll(() => batches.length, { timeout: 5_000 }).toBe(1);
+    expect(batches[0]).toEqual(ids);
+    expect(await Promise.all(ids.map(archivedText))).toEqual(['alpha invoice', 'beta invoice', 'gamma invoice', 'delta invoice']);
+    expect(await metrics.registry.getSingleMetricAsString('ocr_archive_writes_total')).toContain('ocr_archive_writes_total{outcome="archived"} 4');
+    expect(await store.listArchiveOutbox(10)).toEqual([]);
+  });
+
+  it('writes what it gathered when it stops, instead of leaving it to an outbox that ends with the process', async () => {
+    const store = createMemoryStore({ resultTtlSeconds: 600 });
+    const { view, batches } = watched();
+    const { archiver } = start(store, view, 60_000);
+    await sleep(50);
+    const ids = [await complete(store, archiver, 'first of the last'), await complete(store, archiver, 'second of the last')];
+    await archiver.stop();
+    expect(batches).toEqual([ids]);
+    expect(await Promise.all(ids.map(archivedText))).toEqual(['first of the last', 'second of the last']);
+  });
+
+  it('tries a refused batch again until the archive takes it, and skips a task deleted meanwhile', async () => {
+    const store = createMemoryStore({ resultTtlSeconds: 600 });
+    const { view, batches } = watched(2);
+    const { archiver, metrics } = start(store, view, 50);
+    await sleep(50);
+    const kept = await complete(store, archiver, 'kept through the outage');
+    const deleted = await complete(store, archiver, 'deleted before it was archived');
+    await store.delete(deleted);
+    await expect.poll(() => archivedText(kept), { timeout: 5_000 }).toBe('kept through the outage');
+    expect(batches).toEqual([[kept]]);
+    expect(await archivedText(deleted)).toBeUndefined();
+    expect(await metrics.registry.getSingleMetricAsString('ocr_archive_failures_total')).toContain('ocr_archive_failures_total 2');
+    expect(await store.listArchiveOutbox(10)).toEqual([]);
+  });
+});
