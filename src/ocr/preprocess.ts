@@ -1,4 +1,4 @@
-import sharp, { type Sharp } from 'sharp';
+import sharp from 'sharp';
 import { AppError } from '../errors.js';
 import { analysePage, type PageAnalysis } from './page-analysis.js';
 import { PSM_AUTO, PSM_SINGLE_BLOCK } from './page-segmentation.js';
@@ -72,10 +72,15 @@ export interface PreparedImage {
   analysis: PageAnalysis & { inverted: boolean; denoised: boolean };
 }
 
-async function measure(page: Sharp, width: number, height: number): Promise<PageAnalysis> {
+/** Measures the gray pixels of a page, on a reduced copy when the page is larger than the measurements need. */
+async function measure(gray: Buffer, width: number, height: number): Promise<PageAnalysis> {
   const reduction = Math.min(1, Math.sqrt(MAX_ANALYSIS_PIXELS / (width * height)));
-  const pipeline = reduction < 1 ? page.clone().resize(Math.max(1, Math.round(width * reduction))) : page.clone();
-  const { data, info } = await pipeline.grayscale().raw().toBuffer({ resolveWithObject: true });
+  if (reduction === 1) return analysePage({ data: gray, width, height });
+  const { data, info } = await sharp(gray, { raw: { width, height, channels: 1 } })
+    .resize(Math.max(1, Math.round(width * reduction)))
+    .grayscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const analysis = analysePage({ data, width: info.width, height: info.height });
   return { ...analysis, lineHeight: analysis.lineHeight / reduction };
 }
@@ -125,7 +130,7 @@ export async function preprocessImage(
           .raw()
           .toBuffer({ resolveWithObject: true });
   const { width, height } = info;
-  const measured = await measure(sharp(upright, { raw: { width, height, channels: 1 } }), width, height);
+  const measured = await measure(upright, width, height);
 
   const uneven = measured.backgroundSpread > UNEVEN_BACKGROUND;
   // Uneven lighting counts as grain too (the background is off-level everywhere), so grain is judged on even pages only.
