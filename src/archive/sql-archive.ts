@@ -82,7 +82,7 @@ export function createSqlArchive(client: SqlClient): Archive {
 
     async recordAll(records) {
       await ready();
-      // One transaction for the lot: a commit per text cost the embedded archive more than the inserts themselves.
+      // One commit for the batch instead of one a text, and all of it or none: the outbox keeps what is not written.
       return client.transaction(async (session) => {
         const written: boolean[] = [];
         for (const record of records) {
