@@ -12,8 +12,11 @@ export interface RecognizeRequest {
   /** Language set such as `eng` or `eng+deu`. */
   lang: string;
   psm?: number;
-  /** Let tesseract measure the skew of the text lines and straighten the page before reading it. */
-  deskew?: boolean;
+  /**
+   * Straightens a skewed page before reading it: turns it by this angle in radians (tesseract's sign), or by the
+   * angle tesseract's own line fit finds (`'fit'`, which costs it a layout analysis of the whole page first).
+   */
+  deskew?: number | 'fit';
   /** Tesseract parameters for this image only; every job sets them afresh on its warm worker. */
   parameters?: Record<string, string>;
   /** Outputs wanted besides the text, which every recognition returns. */

