@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { AppError } from '../errors.js';
 import { analysePage, type PageAnalysis } from './page-analysis.js';
 import { PSM_AUTO, PSM_SINGLE_BLOCK } from './page-segmentation.js';
+import { upscaleGray } from './upscale.js';
 import type { PageImage } from './searchable-pdf.js';
 
 /**
@@ -148,17 +149,20 @@ export async function preprocessImage(
   // Uneven lighting counts as grain too (the background is off-level everywhere), so grain is judged on even pages only.
   const noisy = measured.impulseNoise > SPECKLED || (!uneven && measured.backgroundGrain > GRAINY);
   const denoised = measured.impulseNoise > SPECKLED && measured.backgroundGrain < SALT_AND_PEPPER;
-  let pipeline = sharp(upright, { raw: { width, height, channels: 1 } }).grayscale();
-  if (denoised) pipeline = pipeline.median(3);
   const scale = chooseScale(measured, noisy, width, height);
-  if (scale !== 1) pipeline = pipeline.resize(Math.round(width * scale), Math.round(height * scale), { kernel: 'lanczos3' });
-  if (measured.darkBackground) pipeline = pipeline.negate();
-  // A page no step changed is sent as decoded.
-  const { data: pixels, info: out } =
-    !denoised && scale === 1 && !measured.darkBackground
-      ? { data: upright, info: { width, height } }
-      : await pipeline.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
-  const image = Buffer.concat([Buffer.from(`P5\n${out.width} ${out.height}\n255\n`), pixels]);
+  const outWidth = Math.round(width * scale);
+  const outHeight = Math.round(height * scale);
+  let pixels: Buffer = upright;
+  // libvips for the median and for reducing a huge page; enlarging, the common case, is cheaper done here (upscale.ts).
+  if (denoised || scale < 1) {
+    let pipeline = sharp(upright, { raw: { width, height, channels: 1 } }).grayscale();
+    if (denoised) pipeline = pipeline.median(3);
+    if (scale < 1) pipeline = pipeline.resize(outWidth, outHeight, { kernel: 'lanczos3' });
+    pixels = await pipeline.toColourspace('b-w').raw().toBuffer();
+  }
+  if (scale > 1) pixels = upscaleGray(pixels, width, height, outWidth, outHeight);
+  if (measured.darkBackground) for (let index = 0; index < pixels.length; index += 1) pixels[index] = 255 - pixels[index]!;
+  const image = Buffer.concat([Buffer.from(`P5\n${outWidth} ${outHeight}\n255\n`), pixels]);
 
   return {
     image,

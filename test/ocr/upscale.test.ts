@@ -1,0 +1,42 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { upscaleGray } from '../../src/ocr/upscale.js';
+import { renderTextImage } from '../helpers/images.js';
+
+async function grayPixels(image: Buffer) {
+  const { data, info } = await sharp(image).grayscale().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+describe('upscaleGray', () => {
+  it('keeps an even gray even, at the size asked for', () => {
+    const enlarged = upscaleGray(Buffer.alloc(7 * 5, 173), 7, 5, 16, 11);
+    expect(enlarged).toHaveLength(16 * 11);
+    expect(new Set(enlarged)).toEqual(new Set([173]));
+  });
+
+  it('stays within black and white at a sharp edge, where bicubic weights overshoot', () => {
+    const edge = Buffer.from([0, 0, 0, 255, 255, 255]);
+    const enlarged = upscaleGray(edge, 6, 1, 24, 1);
+    expect(Math.min(...enlarged)).toBe(0);
+    expect(Math.max(...enlarged)).toBe(255);
+    // Dark on the left, light on the right, with a ramp between.
+    expect(enlarged.subarray(0, 8).every((level) => level === 0)).toBe(true);
+    expect(enlarged.subarray(17).every((level) => level === 255)).toBe(true);
+  });
+
+  it.each([2, 1.83])('gives the pixels libvips gives when sharp enlarges a page of text %s×', async (scale) => {
+    const { data, width, height } = await grayPixels(await renderTextImage('Invoice 2041 for seventeen boxes', { dpi: 70 }));
+    const [outWidth, outHeight] = [Math.round(width * scale), Math.round(height * scale)];
+    const ours = upscaleGray(data, width, height, outWidth, outHeight);
+    const libvips = await sharp(data, { raw: { width, height, channels: 1 } })
+      .grayscale()
+      .resize(outWidth, outHeight, { kernel: 'lanczos3' })
+      .toColourspace('b-w')
+      .raw()
+      .toBuffer();
+    let difference = 0;
+    for (let index = 0; index < ours.length; index += 1) difference += Math.abs(ours[index]! - libvips[index]!);
+    expect(difference / ours.length).toBeLessThan(1);
+  });
+});
