@@ -2,7 +2,8 @@
  * `npm run bench`: throughput per core, in one run and one table, each OCR row against raw tesseract.js on the
  * same images with the same number of warm workers:
  * - the native `tesseract` CLI, one process per image (when it is installed);
- * - raw tesseract.js (PSM 3, its automatic layout, on the original image);
+ * - raw tesseract.js (PSM 3, its automatic layout, on the original image), and again reading each page as one block
+ *   (PSM 6, the service's mode for a page in one column), which costs tesseract more: it reads pages PSM 3 gives up on;
  * - the service (`MODE=all`, archiving every text in its embedded PGlite) with its default pipeline, and with
  *   `preprocess=false`;
  * - the distributed stack: API → RabbitMQ → one worker process → Redis;
@@ -13,7 +14,7 @@
  *
  *   npm run bench                      # images from ../shared/corpus, or generated ones when it is absent
  *   CORPUS_DIR=/path BENCH_IMAGES=30 npm run bench
- *   BENCH_ROUNDS=1 npm run bench       # each OCR row reads the images once instead of three times (quicker, noisier)
+ *   BENCH_ROUNDS=1 npm run bench       # each OCR row reads the images once instead of five times (quicker, noisier)
  *   BENCH_ONLY=ingest npm run bench    # one part: ocr, ingest or latency
  *   BENCH_ONLY=memory npm run bench    # the worker's memory over BENCH_MEMORY_JOBS (5,000) jobs, on its own
  *   BENCH_ONLY=memory BENCH_MEMORY_TRACE=1 npm run bench   # also prints the JavaScript heap beside each reading
@@ -33,7 +34,7 @@ import { createScheduler, createWorker, OEM } from 'tesseract.js';
 import { Pool, type Dispatcher } from 'undici';
 import { createLanguageCatalog } from '../src/ocr/languages.js';
 import { runDocumentsBench } from './documents.js';
-import { PSM_AUTO } from '../src/ocr/page-segmentation.js';
+import { PSM_AUTO, PSM_SINGLE_BLOCK } from '../src/ocr/page-segmentation.js';
 import { multipart, upload, waitForResult } from '../test/helpers/client.js';
 import { characterErrorRate } from '../test/helpers/error-rate.js';
 import { renderTextImage } from '../test/helpers/images.js';
@@ -61,10 +62,11 @@ const corpusDir = process.env.CORPUS_DIR ?? path.resolve(ROOT, '../shared/corpus
 const densePage = path.resolve(ROOT, '../shared/corpus2/docs/dense1.png');
 const limit = Number(process.env.BENCH_IMAGES ?? 50);
 /**
- * Times each OCR row reads the images: one pass of the corpus is 4 to 7 seconds, whose share of raw moved by five
- * points from run to run (the machine's drift, and the last slow page finishing on one thread alone).
+ * Times each OCR row reads the images: one pass of the corpus is 4 to 10 seconds, whose share of raw moved by five
+ * points and more from run to run (the machine's drift, and the last slow page finishing on one thread alone); on a
+ * slower machine one round read the default pipeline at 74 % of raw where three rounds read 61 %.
  */
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const denseCopies = Number(process.env.BENCH_DENSE_PAGES ?? 2 * workers);
 const ingestSeconds = Number(process.env.BENCH_INGEST_SECONDS ?? 10);
 const INGEST_CLIENTS = 64;
@@ -176,12 +178,12 @@ async function openNativeCli(images: Buffer[]): Promise<Reader | undefined> {
  */
 const WARM_UP_IMAGES = 8;
 
-async function openRaw(images: Buffer[], label: string, unit: OcrRun['unit'], warmUp: Buffer[]): Promise<Reader> {
+async function openRaw(images: Buffer[], label: string, unit: OcrRun['unit'], warmUp: Buffer[], psm = PSM_AUTO): Promise<Reader> {
   const { langPath } = createLanguageCatalog();
   const scheduler = createScheduler();
   for (let i = 0; i < workers; i += 1) {
     const worker = await createWorker('eng', OEM.LSTM_ONLY, { langPath, gzip: true, cacheMethod: 'none' });
-    await worker.setParameters({ tessedit_pageseg_mode: String(PSM_AUTO) as never });
+    await worker.setParameters({ tessedit_pageseg_mode: String(psm) as never });
     scheduler.addWorker(worker);
   }
   const read = (batch: Buffer[]) =>
@@ -493,11 +495,14 @@ if (runs('ocr')) {
   const nativeReader = await openNativeCli(images);
   if (!nativeReader) console.log('native tesseract CLI: not installed (apt-get install tesseract-ocr), row skipped');
   const rawReader = await openRaw(images, `raw tesseract.js, ${workers} warm workers, PSM 3`, 'images', warmUp);
+  // What tesseract.js costs reading each page as one block, the mode the service reads a page in one column with
+  // (and every page with preprocess=false): it reads pages that PSM 3 gives up on.
+  const rawBlockReader = await openRaw(images, `raw tesseract.js, ${workers} warm workers, PSM 6`, 'images', warmUp, PSM_SINGLE_BLOCK);
   const pipelineReader = await openService(images, 'the service, MODE=all, default pipeline', 'images', warmUp);
   const untouchedReader = await openService(images, 'the service, preprocess=false', 'images', warmUp, { preprocess: 'false' });
   const stackReader = await openStack(images, warmUp);
   const corpusRuns = await timeInTurns(
-    [nativeReader, rawReader, pipelineReader, untouchedReader, stackReader].filter((reader) => reader !== undefined),
+    [nativeReader, rawReader, rawBlockReader, pipelineReader, untouchedReader, stackReader].filter((reader) => reader !== undefined),
     images.length,
   );
   const [raw, pipeline, stack] = [rawReader, pipelineReader, stackReader].map((reader) => corpusRuns.get(reader)!);
