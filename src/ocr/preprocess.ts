@@ -19,6 +19,11 @@ const MAX_UPSCALE = 4;
 const MAX_OCR_PIXELS = 16_000_000;
 /** Leptonica refuses wider or taller images ("Image too large"). */
 const MAX_OCR_SIDE = 32_767;
+/**
+ * Enlarged pages up to this size are enlarged in JavaScript, whose intermediate rows (four bytes a pixel) stay under
+ * 16 MB; every page of both corpora is well under it.
+ */
+const MAX_ENLARGED_HERE = 4_000_000;
 /** Pages larger than this are measured on a reduced copy: the measurements need no more detail. */
 const MAX_ANALYSIS_PIXELS = 4_000_000;
 /** Share of lone ink dots above which a page is speckled: upscaling it only magnifies the specks. */
@@ -152,15 +157,17 @@ export async function preprocessImage(
   const scale = chooseScale(measured, noisy, width, height);
   const outWidth = Math.round(width * scale);
   const outHeight = Math.round(height * scale);
+  // Enlarging a page, the common case, is cheaper done here (upscale.ts), which holds the page whole while libvips
+  // streams it: pages that would come out larger than MAX_ENLARGED_HERE are left to libvips, as is the median.
+  const enlargeHere = scale > 1 && outWidth * outHeight <= MAX_ENLARGED_HERE;
   let pixels: Buffer = upright;
-  // libvips for the median and for reducing a huge page; enlarging, the common case, is cheaper done here (upscale.ts).
-  if (denoised || scale < 1) {
+  if (denoised || (scale !== 1 && !enlargeHere)) {
     let pipeline = sharp(upright, { raw: { width, height, channels: 1 } }).grayscale();
     if (denoised) pipeline = pipeline.median(3);
-    if (scale < 1) pipeline = pipeline.resize(outWidth, outHeight, { kernel: 'lanczos3' });
+    if (scale !== 1 && !enlargeHere) pipeline = pipeline.resize(outWidth, outHeight, { kernel: 'lanczos3' });
     pixels = await pipeline.toColourspace('b-w').raw().toBuffer();
   }
-  if (scale > 1) pixels = upscaleGray(pixels, width, height, outWidth, outHeight);
+  if (enlargeHere) pixels = upscaleGray(pixels, width, height, outWidth, outHeight);
   if (measured.darkBackground) for (let index = 0; index < pixels.length; index += 1) pixels[index] = 255 - pixels[index]!;
   const image = Buffer.concat([Buffer.from(`P5\n${outWidth} ${outHeight}\n255\n`), pixels]);
 

@@ -46,3 +46,32 @@ describe('preprocessImage: straightening', () => {
     expect(prepared.deskew).toBe('fit');
   });
 });
+
+describe('preprocessImage: enlarging small text', () => {
+  const pgmSize = (image: Buffer) => image.toString('latin1', 0, 32).split('\n')[1]!.split(' ').map(Number);
+
+  it('enlarges a page of small text until its lines are about 22 px tall', async () => {
+    const prepared = await preprocessImage(await renderTextImage(TEXT, { dpi: 60 }), { maxPixels: MAX_PIXELS });
+    const { width, height, scale } = prepared.transform;
+    expect(scale).toBeGreaterThan(1.5);
+    expect(pgmSize(prepared.image)).toEqual([Math.round(width * scale), Math.round(height * scale)]);
+    expect(prepared.analysis.lineHeight * scale).toBeCloseTo(22, 0);
+  });
+
+  it('enlarges a page that comes out larger than 4 megapixels by the same rule', async () => {
+    const line = await renderTextImage(TEXT, { dpi: 60 });
+    const { width, height } = await sharp(line).metadata();
+    // The small text tiled into a wide page: over 4 megapixels once enlarged.
+    const page = await sharp({ create: { width: width * 6, height: height * 6, channels: 3, background: '#ffffff' } })
+      .composite(Array.from({ length: 36 }, (_, i) => ({ input: line, left: (i % 6) * width, top: Math.floor(i / 6) * height })))
+      .png()
+      .toBuffer();
+    const prepared = await preprocessImage(page, { maxPixels: MAX_PIXELS });
+    const { scale } = prepared.transform;
+    expect(scale).toBeGreaterThan(1.5);
+    const [outWidth, outHeight] = pgmSize(prepared.image);
+    expect(outWidth! * outHeight!).toBeGreaterThan(4_000_000);
+    expect([outWidth, outHeight]).toEqual([Math.round(width * 6 * scale), Math.round(height * 6 * scale)]);
+    expect(prepared.image.length).toBeGreaterThan(outWidth! * outHeight!);
+  });
+});
