@@ -36,7 +36,8 @@ describe('preprocessImage: straightening', () => {
   it('turns a skewed page back by the angle it measured, sparing tesseract its own line fit', async () => {
     const prepared = await preprocessImage(await skewedPage(), { maxPixels: MAX_PIXELS });
     expect(prepared.deskew).toBe(prepared.analysis.skewRadians);
-    expect(Math.abs(Math.abs(prepared.deskew as number) - THREE_DEGREES)).toBeLessThan(0.005);
+    // Tesseract's sign: a page turned clockwise is turned back by a negative angle.
+    expect(Math.abs((prepared.deskew as number) + THREE_DEGREES)).toBeLessThan(0.005);
   });
 
   it("leaves a speckled skewed page to tesseract's line fit", async () => {
