@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { AppError } from '../errors.js';
 import { analysePage, type PageAnalysis } from './page-analysis.js';
 import { PSM_AUTO, PSM_SINGLE_BLOCK } from './page-segmentation.js';
+import { shrinkGray } from './shrink.js';
 import { upscaleGray } from './upscale.js';
 import type { PageImage } from './searchable-pdf.js';
 
@@ -24,7 +25,7 @@ const MAX_OCR_SIDE = 32_767;
  * 16 MB; every page of both corpora is well under it.
  */
 const MAX_ENLARGED_HERE = 4_000_000;
-/** Pages larger than this are measured on a reduced copy: the measurements need no more detail. */
+/** Pages larger than this are measured on a shrunk copy: the measurements need no more detail. */
 const MAX_ANALYSIS_PIXELS = 4_000_000;
 /** Share of lone ink dots above which a page is speckled: upscaling it only magnifies the specks. */
 const SPECKLED = 0.002;
@@ -80,17 +81,17 @@ export interface PreparedImage {
   analysis: PageAnalysis & { inverted: boolean; denoised: boolean };
 }
 
-/** Measures the gray pixels of a page, on a reduced copy when the page is larger than the measurements need. */
-async function measure(gray: Buffer, width: number, height: number): Promise<PageAnalysis> {
-  const reduction = Math.min(1, Math.sqrt(MAX_ANALYSIS_PIXELS / (width * height)));
-  if (reduction === 1) return analysePage({ data: gray, width, height });
-  const { data, info } = await sharp(gray, { raw: { width, height, channels: 1 } })
-    .resize(Math.max(1, Math.round(width * reduction)))
-    .grayscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const analysis = analysePage({ data, width: info.width, height: info.height });
-  return { ...analysis, lineHeight: analysis.lineHeight / reduction };
+/**
+ * Measures the gray pixels of a page, on a copy shrunk by a whole factor when the page is larger than the
+ * measurements need. On the 300 dpi pages of the corpora (the dense page, the scanned PDFs), a copy shrunk by 2 gave
+ * the decisions a lanczos3 reduction to 4 megapixels gave (scale, noise, lighting, columns, skew within 0.02°) in a
+ * third of the time, and without the libvips pass.
+ */
+function measure(gray: Buffer, width: number, height: number): PageAnalysis {
+  const factor = Math.ceil(Math.sqrt((width * height) / MAX_ANALYSIS_PIXELS));
+  if (factor === 1) return analysePage({ data: gray, width, height });
+  const analysis = analysePage(shrinkGray(gray, width, height, factor));
+  return { ...analysis, lineHeight: analysis.lineHeight * factor };
 }
 
 function chooseScale({ lineHeight }: PageAnalysis, noisy: boolean, width: number, height: number): number {
@@ -148,7 +149,7 @@ export async function preprocessImage(
           .raw()
           .toBuffer({ resolveWithObject: true });
   const { width, height } = info;
-  const measured = await measure(upright, width, height);
+  const measured = measure(upright, width, height);
 
   const uneven = measured.backgroundSpread > UNEVEN_BACKGROUND;
   // Uneven lighting counts as grain too (the background is off-level everywhere), so grain is judged on even pages only.

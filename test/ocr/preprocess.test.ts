@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { readPnmHeader } from '../../src/ocr/image-header.js';
+import { analysePage } from '../../src/ocr/page-analysis.js';
 import { preprocessImage } from '../../src/ocr/preprocess.js';
 import { renderTextImage } from '../helpers/images.js';
 
@@ -46,6 +47,25 @@ describe('preprocessImage: straightening', () => {
     expect(prepared.analysis.impulseNoise).toBeGreaterThan(0.002);
     expect(prepared.analysis.skewRadians).not.toBe(0);
     expect(prepared.deskew).toBe('fit');
+  });
+});
+
+describe('preprocessImage: large pages', () => {
+  it('measures a page over 4 megapixels on a shrunk copy, as the page itself measures', async () => {
+    const skewed = await skewedPage();
+    const { width, height } = await sharp(skewed).metadata();
+    const page = await sharp({ create: { width: 2600, height: 2000, channels: 3, background: '#ffffff' } })
+      .composite([{ input: skewed, left: 2600 - width, top: 2000 - height }])
+      .png()
+      .toBuffer();
+    const prepared = await preprocessImage(page, { maxPixels: MAX_PIXELS });
+    const { data, info } = await sharp(page).grayscale().raw().toBuffer({ resolveWithObject: true });
+    const full = analysePage({ data, width: info.width, height: info.height });
+    // Shrunk by 2: the line height comes back at full scale, to within the 2 px one shrunk pixel stands for.
+    expect(Math.abs(prepared.analysis.lineHeight - full.lineHeight)).toBeLessThanOrEqual(2);
+    expect(Math.abs(prepared.analysis.skewRadians - full.skewRadians)).toBeLessThan(0.001);
+    expect(prepared.analysis.columns).toBe(full.columns);
+    expect(prepared.deskew).toBe(prepared.analysis.skewRadians);
   });
 });
 
