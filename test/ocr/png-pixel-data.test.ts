@@ -76,6 +76,16 @@ describe('checkPngPixelData', () => {
     expect(await checkPngPixelData(await make())).toBe('complete');
   });
 
+  // Rows up to 256 KB are inflated inline, larger ones in the thread pool: both judge alike.
+  it.each([
+    ['inline', 300, 200],
+    ['in the thread pool', 700, 600],
+  ])('judges rows inflated %s by the same rules', async (_where, width, height) => {
+    expect(await checkPngPixelData(grayPng(width, height))).toBe('complete');
+    expect(await checkPngPixelData(grayPng(width, height, { rows: height - 1 }))).toBe('unsure');
+    expect(await checkPngPixelData(grayPng(width, height, { filter: 5 }))).toBe('unsure');
+  });
+
   it('proves whole a stream split over several IDAT chunks', async () => {
     expect(await checkPngPixelData(grayPng(50, 40, { split: 4 }))).toBe('complete');
   });
