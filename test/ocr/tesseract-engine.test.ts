@@ -28,6 +28,14 @@ describe('tesseract engine', () => {
     expect(progress.at(-1)).toBe(1);
   });
 
+  it('reads an image that is a slice of a larger buffer, and only the slice', async () => {
+    const image = await renderTextImage('Only the slice is read');
+    // Bytes before and after the image in the same ArrayBuffer: an image sent whole would be no PNG at all.
+    const surrounded = Buffer.concat([Buffer.alloc(1000, 0xff), image, Buffer.alloc(1000, 0xff)]);
+    const recognition = await engine.recognize({ image: surrounded.subarray(1000, 1000 + image.length), lang: 'eng' });
+    expect(characterErrorRate('Only the slice is read', recognition.text)).toBeLessThan(0.03);
+  });
+
   it('stops a recognition that runs past the timeout with OCR_TIMEOUT, then serves the next job on a fresh worker', async () => {
     const page = Array.from({ length: 60 }, (_, i) => `Line ${i} of a page far too long to read within the time limit set.`).join('\n');
     await expect(hurried.recognize({ image: await renderTextImage(page, { dpi: 300 }), lang: 'eng' })).rejects.toMatchObject({
