@@ -57,9 +57,9 @@ function collectBoxes(blocks: Block[] | null | undefined) {
 }
 
 /**
- * tesseract.js copies a Buffer it is given into a new Uint8Array before posting it to its thread (8 ms for the dense
- * page's 8.7 MB of gray pixels, and as much again for the collector), but wraps an ArrayBuffer as it is: a Buffer that
- * spans its whole ArrayBuffer goes as that. A smaller view (a slice, a small Buffer from Node's shared pool) is copied.
+ * tesseract.js copies a Buffer it is given into a new Uint8Array before posting it to its thread (8 ms and 8.7 MB more
+ * to collect for the dense page's gray pixels), but wraps an ArrayBuffer as it is: a Buffer that spans its whole
+ * ArrayBuffer goes as that. A smaller view (a slice, a small Buffer from Node's shared pool) is copied.
  */
 const withoutCopy = (image: Buffer): Buffer =>
   image.byteOffset === 0 && image.byteLength === image.buffer.byteLength ? (image.buffer as unknown as Buffer) : image;
