@@ -13,11 +13,17 @@ import { keepRealParagraphBreaks, linesOfTsv } from './line-breaks.js';
 import { hocrDocument, tsvDocument } from './tesseract-documents.js';
 import { createWorkerPool, type PoolMember, type WorkerPool } from './worker-pool.js';
 
-/** The worker threads' script: tesseract.js's own with a periodic full collection (see the file). */
+/** The worker threads' script: tesseract.js's own with a periodic full collection and TSV line rows (see the file). */
 const THREAD_SCRIPT = fileURLToPath(new URL('./tesseract-thread.mjs', import.meta.url));
 
 /** Parameters a job may change; each job sets all of them, so none leaks from one job into the next. */
 const DEFAULT_PARAMETERS = { thresholding_method: '0', user_defined_dpi: '0' } as const;
+
+/**
+ * The `tsv` output the thread script answers with the TSV's line rows alone (its `TSV_LINE_ROWS`): what the text's
+ * paragraph breaks need, for a fraction of the full TSV's cost. tesseract.js's types know only true and false.
+ */
+const TSV_LINE_ROWS = 'lines' as unknown as boolean;
 
 export interface TesseractEngineOptions {
   catalog: LanguageCatalog;
@@ -163,7 +169,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       blocks: outputs.includes('words') || outputs.includes('lines'),
       hocr: outputs.includes('hocr'),
       // Always: the line boxes tell tesseract's paragraph guesses from the page's real paragraph breaks.
-      tsv: true,
+      tsv: outputs.includes('tsv') || TSV_LINE_ROWS,
       imageColor: outputs.includes('image'),
     };
     const work = (async () => {

@@ -36,6 +36,22 @@ describe('tesseract engine', () => {
     expect(characterErrorRate('Only the slice is read', recognition.text)).toBeLessThan(0.03);
   });
 
+  it('keeps only the paragraph breaks the page shows, with or without the TSV asked for, which then comes whole', async () => {
+    // Short last lines make tesseract guess paragraphs; only the blank line between the two is on the page.
+    const page = 'The board will meet\non Tuesday.\nMinutes go out\nearly.\n\nA second paragraph\nfollows here.\n';
+    const image = await renderTextImage(page);
+    const plain = await engine.recognize({ image, lang: 'eng' });
+    const withTsv = await engine.recognize({ image, lang: 'eng', outputs: ['tsv'] });
+    expect(plain.text.split('\n\n').map((paragraph) => paragraph.split('\n').filter(Boolean).length)).toEqual([4, 2]);
+    expect(characterErrorRate(page, plain.text)).toBeLessThan(0.03);
+    expect(withTsv.text).toBe(plain.text);
+    expect(plain.tsv).toBeUndefined();
+    const rows = withTsv.tsv!.split('\n').slice(1).filter(Boolean);
+    expect(rows.filter((row) => row.startsWith('4\t'))).toHaveLength(6);
+    // Word rows, with their text: the whole TSV, not the line rows the paragraph breaks are found from.
+    expect(rows.filter((row) => row.startsWith('5\t')).map((row) => row.split('\t')[11])).toContain('Tuesday.');
+  });
+
   it('stops a recognition that runs past the timeout with OCR_TIMEOUT, then serves the next job on a fresh worker', async () => {
     const page = Array.from({ length: 60 }, (_, i) => `Line ${i} of a page far too long to read within the time limit set.`).join('\n');
     await expect(hurried.recognize({ image: await renderTextImage(page, { dpi: 300 }), lang: 'eng' })).rejects.toMatchObject({
