@@ -46,6 +46,10 @@ function lineRows(tess, api) {
   const iterator = api.GetIterator();
   // No result to walk (tesseract's own TSV is empty then too).
   if (tess.getPointer(iterator) === 0) return '';
+  // The box's corners come back through four ints of the module's memory, read directly: the module's own
+  // `getBoundingBox` helper wraps each int it allocates in an object that it keeps cached after freeing the int.
+  const corners = tess._malloc(16);
+  const corner = (index) => tess.getValue(corners + 4 * index, 'i32');
   const rows = [];
   let [block, paragraph, line] = [0, 0, 0];
   try {
@@ -57,11 +61,13 @@ function lineRows(tess, api) {
       if (iterator.IsAtBeginningOf(RIL_BLOCK)) [block, paragraph, line] = [block + 1, 0, 0];
       if (iterator.IsAtBeginningOf(RIL_PARA)) [paragraph, line] = [paragraph + 1, 0];
       line += 1;
-      const { x0, y0, x1, y1 } = iterator.getBoundingBox(RIL_TEXTLINE);
-      rows.push(`4\t1\t${block}\t${paragraph}\t${line}\t0\t${x0}\t${y0}\t${x1 - x0}\t${y1 - y0}\t-1\t\n`);
+      iterator.BoundingBox(RIL_TEXTLINE, corners, corners + 4, corners + 8, corners + 12);
+      const [left, top, right, bottom] = [corner(0), corner(1), corner(2), corner(3)];
+      rows.push(`4\t1\t${block}\t${paragraph}\t${line}\t0\t${left}\t${top}\t${right - left}\t${bottom - top}\t-1\t\n`);
       iterator.Next(RIL_TEXTLINE);
     }
   } finally {
+    tess._free(corners);
     tess.destroy(iterator);
   }
   return rows.join('');
