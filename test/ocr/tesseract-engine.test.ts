@@ -76,12 +76,14 @@ describe('tesseract engine', () => {
 describe('tesseract engine: worker threads and language sets', () => {
   const threads: Thread[] = [];
   const created: string[] = [];
+  const initParameters: unknown[] = [];
   // tesseract.js's createWorker, watched: the tests reach the worker threads to kill them as a WASM abort would.
-  const watchedCreateWorker: typeof createWorker = async (langs, ...rest) => {
-    const worker = await createWorker(langs, ...rest);
+  const watchedCreateWorker: typeof createWorker = async (langs, oem, options, config) => {
+    const worker = await createWorker(langs, oem, options, config);
     threads.push((worker as typeof worker & { worker: Thread }).worker);
     // The engine names its languages as a list of codes (lang.split('+')).
     created.push((langs as string[]).join('+'));
+    initParameters.push(config);
     return worker;
   };
   const engine = createTesseractEngine({
@@ -93,6 +95,12 @@ describe('tesseract engine: worker threads and language sets', () => {
     createWorker: watchedCreateWorker,
   });
   afterAll(() => engine.close());
+
+  it("starts its tesseract workers without the legacy engine's dictionaries, and reads words as well", async () => {
+    const recognition = await engine.recognize({ image: await renderTextImage('Quarterly statement of account'), lang: 'eng' });
+    expect(recognition.text.trim()).toBe('Quarterly statement of account');
+    expect(initParameters.at(-1)).toEqual({ load_system_dawg: '0', load_punc_dawg: '0', load_number_dawg: '0', load_freq_dawg: '0' });
+  });
 
   it('fails the job running on it with OCR_FAILED at once, and serves the next job on a fresh worker', async () => {
     const page = Array.from({ length: 30 }, (_, i) => `Line ${i} of a page that takes a while to read.`).join('\n');
