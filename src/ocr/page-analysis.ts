@@ -253,8 +253,9 @@ const MIN_SKEW_INK = 200;
 function measureSkew(ink: Uint8Array, width: number, height: number, inked: number): number {
   if (inked < MIN_SKEW_INK) return 0;
   const step = Math.max(1, Math.floor(inked / SKEW_SAMPLE));
-  const xs = new Float64Array(Math.ceil(inked / step));
-  const ys = new Float64Array(xs.length);
+  // Pixel positions are whole numbers: half the memory of doubles, which the next full collection would count.
+  const xs = new Int32Array(Math.ceil(inked / step));
+  const ys = new Int32Array(xs.length);
   let sampled = 0;
   for (let index = 0, seen = 0; index < ink.length; index += 1) {
     if (ink[index] !== 1) continue;

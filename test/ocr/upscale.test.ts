@@ -15,6 +15,15 @@ describe('upscaleGray', () => {
     expect(new Set(enlarged)).toEqual(new Set([173]));
   });
 
+  it('writes into the buffer it is given, the pixels it would return', () => {
+    const source = Uint8Array.from({ length: 9 * 4 }, (_, index) => (index * 37) % 256);
+    const image = Buffer.alloc(3 + 20 * 9, 7);
+    const written = upscaleGray(source, 9, 4, 20, 9, image.subarray(3));
+    expect(written.buffer).toBe(image.buffer);
+    expect(image.subarray(0, 3)).toEqual(Buffer.from([7, 7, 7]));
+    expect(image.subarray(3)).toEqual(Buffer.from(upscaleGray(source, 9, 4, 20, 9)));
+  });
+
   it('stays within black and white at a sharp edge, where bicubic weights overshoot', () => {
     const edge = Buffer.from([0, 0, 0, 255, 255, 255]);
     const enlarged = upscaleGray(edge, 6, 1, 24, 1);
@@ -25,7 +34,7 @@ describe('upscaleGray', () => {
     expect(enlarged.subarray(17).every((level) => level === 255)).toBe(true);
   });
 
-  it.each([2, 1.83])('gives the pixels libvips gives when sharp enlarges a page of text %s×', async (scale) => {
+  it.each([2, 1.83, 3.67])('gives the pixels libvips gives when sharp enlarges a page of text %s×', async (scale) => {
     const { data, width, height } = await grayPixels(await renderTextImage('Invoice 2041 for seventeen boxes', { dpi: 70 }));
     const [outWidth, outHeight] = [Math.round(width * scale), Math.round(height * scale)];
     const ours = upscaleGray(data, width, height, outWidth, outHeight);
