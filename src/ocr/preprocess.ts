@@ -12,6 +12,14 @@ import type { PageImage } from './searchable-pdf.js';
  * (40 px, the earlier target, read no better and cost 8× the pixels on a typical 14 px line).
  */
 const TARGET_LINE_HEIGHT = 22;
+/**
+ * Lines at least this tall hold detail enough that a smaller enlargement reads them as well: to
+ * NEAR_READABLE_TARGET. On the 16 pages of one column with lines of 12 to 14 px, 18 px read every page to the same
+ * text as 22 px in 5 % less recognition time (16 and 17 px each read a page worse); on lines of 11 px and under,
+ * 18 px read four of the eleven pages worse.
+ */
+const NEAR_READABLE_LINE_HEIGHT = 12;
+const NEAR_READABLE_TARGET = 18;
 /** Lines at least this tall are read as they are: upscaling them read no better on either corpus, only slower. */
 const READABLE_LINE_HEIGHT = 15;
 /** Upscaling further only blurs and costs time. */
@@ -96,7 +104,8 @@ function measure(gray: Buffer, width: number, height: number): PageAnalysis {
 
 function chooseScale({ lineHeight }: PageAnalysis, noisy: boolean, width: number, height: number): number {
   const small = lineHeight > 0 && lineHeight < READABLE_LINE_HEIGHT;
-  const wanted = small && !noisy ? Math.min(MAX_UPSCALE, TARGET_LINE_HEIGHT / lineHeight) : 1;
+  const target = lineHeight >= NEAR_READABLE_LINE_HEIGHT ? NEAR_READABLE_TARGET : TARGET_LINE_HEIGHT;
+  const wanted = small && !noisy ? Math.min(MAX_UPSCALE, target / lineHeight) : 1;
   return Math.min(wanted, Math.sqrt(MAX_OCR_PIXELS / (width * height)), MAX_OCR_SIDE / Math.max(width, height));
 }
 

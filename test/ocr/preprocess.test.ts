@@ -85,6 +85,13 @@ describe('preprocessImage: enlarging small text', () => {
     expect(prepared.analysis.lineHeight * scale).toBeCloseTo(22, 0);
   });
 
+  it('enlarges lines of 12 to 14 px less, to about 18 px, where they read as well', async () => {
+    const prepared = await preprocessImage(await renderTextImage(TEXT, { dpi: 105 }), { maxPixels: MAX_PIXELS });
+    expect(prepared.analysis.lineHeight).toBeGreaterThanOrEqual(12);
+    expect(prepared.analysis.lineHeight).toBeLessThan(15);
+    expect(prepared.analysis.lineHeight * prepared.transform.scale).toBeCloseTo(18, 0);
+  });
+
   it('enlarges a page that comes out larger than 4 megapixels by the same rule', async () => {
     const line = await renderTextImage(TEXT, { dpi: 60 });
     const { width, height } = await sharp(line).metadata();
