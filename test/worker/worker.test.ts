@@ -1,0 +1,79 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMetrics } from '../../src/metrics.js';
+import type { OcrEngine } from '../../src/ocr/engine.js';
+import type { OcrPipeline, PipelineResult } from '../../src/ocr/pipeline.js';
+import { createMemoryQueue } from '../../src/queue/memory.js';
+import { createMemoryStore } from '../../src/store/memory.js';
+import { createOutageGuard } from '../../src/worker/outage-guard.js';
+import { createJobProcessor } from '../../src/worker/process-job.js';
+import { startWorker, type Worker } from '../../src/worker/worker.js';
+
+const logger = pino({ level: 'silent' });
+
+const idleEngine: OcrEngine = { recognize: () => Promise.reject(new Error('not used')), warmUp: async () => {}, close: async () => {} };
+
+/** A pipeline whose every run waits until the test finishes it, so the jobs a worker has taken can be counted. */
+function heldPipeline() {
+  const held: Array<{ image: string; finish: () => void }> = [];
+  const pipeline: OcrPipeline = {
+    run: ({ image }) =>
+      new Promise<PipelineResult>((resolve) => {
+        const text = `read ${image.toString()}`;
+        held.push({
+          image: image.toString(),
+          finish: () => resolve({ text, confidence: 90, psm: 6, recognitionMs: 1, rotateRadians: 0, lang: 'eng', rotation: 0 }),
+        });
+      }),
+  };
+  return { pipeline, held };
+}
+
+describe('a worker', () => {
+  let worker: Worker | undefined;
+  afterEach(async () => {
+    await worker?.stop();
+    worker = undefined;
+  });
+
+  it('takes one job beyond its OCR slots, prepared while the slots are busy, and no more', async () => {
+    const store = createMemoryStore({ resultTtlSeconds: 600 });
+    const queue = createMemoryQueue({ maxAttempts: 1 });
+    const { pipeline, held } = heldPipeline();
+    const processor = createJobProcessor({
+      store,
+      pipeline,
+      outages: createOutageGuard({ logger }),
+      logger,
+      metrics: createMetrics(),
+      queue,
+      documents: { renderDpi: 100, maxPixels: 40_000_000 },
+    });
+    const outages = createOutageGuard({ logger });
+    worker = await startWorker({
+      queue,
+      store,
+      engine: idleEngine,
+      processor,
+      outages,
+      logger,
+      concurrency: 1,
+      preloadLanguageSets: [],
+      sweep: { staleAfterMs: 600_000, intervalMs: 600_000 },
+    });
+    const ids = ['first', 'second', 'third'];
+    for (const id of ids) {
+      await store.create({ id, options: { lang: 'eng' }, mediaType: 'image/png', createdAt: new Date().toISOString() });
+      await queue.publish({ id, image: Buffer.from(id), mediaType: 'image/png', options: { lang: 'eng' } });
+    }
+    await expect.poll(() => held.length).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(held.map(({ image }) => image)).toEqual(['first', 'second']);
+    expect((await store.get('third'))?.status).toBe('queued');
+
+    held[0]!.finish();
+    await expect.poll(() => held.length).toBe(3);
+    for (const { finish } of held.slice(1)) finish();
+    for (const id of ids) expect(await store.waitFor(id, 5_000)).toMatchObject({ status: 'completed', result: { text: `read ${id}` } });
+  });
+});
