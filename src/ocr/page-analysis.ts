@@ -253,16 +253,22 @@ const MIN_SKEW_INK = 200;
 function measureSkew(ink: Uint8Array, width: number, height: number, inked: number): number {
   if (inked < MIN_SKEW_INK) return 0;
   const step = Math.max(1, Math.floor(inked / SKEW_SAMPLE));
-  // Pixel positions are whole numbers: half the memory of doubles, which the next full collection would count.
+  // The sample row by row: each angle's projection then turns a row once, not each of its pixels. Positions are
+  // whole numbers: half the memory of doubles, which the next full collection would count.
   const xs = new Int32Array(Math.ceil(inked / step));
-  const ys = new Int32Array(xs.length);
+  const sampleRows = new Int32Array(height);
+  const rowEnds = new Int32Array(height);
   let sampled = 0;
-  for (let index = 0, seen = 0; index < ink.length; index += 1) {
-    if (ink[index] !== 1) continue;
-    if (seen++ % step === 0) {
-      xs[sampled] = index % width;
-      ys[sampled] = Math.floor(index / width);
-      sampled += 1;
+  let rowsSampled = 0;
+  for (let y = 0, index = 0, seen = 0; y < height; y += 1) {
+    const rowStart = sampled;
+    for (let x = 0; x < width; x += 1, index += 1) {
+      if (ink[index] === 1 && seen++ % step === 0) xs[sampled++] = x;
+    }
+    if (sampled > rowStart) {
+      sampleRows[rowsSampled] = y;
+      rowEnds[rowsSampled] = sampled;
+      rowsSampled += 1;
     }
   }
   const offset = width * Math.sin((MAX_SKEW_DEGREES * Math.PI) / 180) + 1;
@@ -271,8 +277,11 @@ function measureSkew(ink: Uint8Array, width: number, height: number, inked: numb
     rows.fill(0);
     const sin = Math.sin(angle);
     const cos = Math.cos(angle);
-    // The offset keeps every position positive, where adding a half and truncating rounds as Math.round does.
-    for (let i = 0; i < sampled; i += 1) rows[(ys[i]! * cos + xs[i]! * sin + offset + 0.5) | 0]! += 1;
+    for (let row = 0, i = 0; row < rowsSampled; row += 1) {
+      // The offset keeps every position positive, where adding a half and truncating rounds as Math.round does.
+      const turned = sampleRows[row]! * cos + offset + 0.5;
+      for (const end = rowEnds[row]!; i < end; i += 1) rows[(turned + xs[i]! * sin) | 0]! += 1;
+    }
     let sum = 0;
     for (let row = 1; row < rows.length; row += 1) {
       const change = rows[row]! - rows[row - 1]!;
