@@ -12,10 +12,18 @@ import { TEXT_SEARCH_CONFIGS, textSearchConfigs } from './text-search.js';
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${ISO})`;
 
-const INSERT = `
+/**
+ * A batch in one statement, its records as one JSON array: the statement is parsed and planned once, where one INSERT
+ * a record paid that for each (in PGlite about 0.2 ms, as much as the text's search vector).
+ */
+const INSERT_ALL = `
 INSERT INTO archive_texts (task_id, owner, file_name, media_type, size_bytes, lang, confidence, options, timings,
   created_at, finished_at, text, pages, ts_config, search)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, $13::jsonb, $14, archive_tsvector($15::regconfig[], $12))
+SELECT r.task_id, r.owner, r.file_name, r.media_type, r.size_bytes, r.lang, r.confidence, r.options, r.timings,
+  r.created_at, r.finished_at, r.text, r.pages, r.configs[1], archive_tsvector(r.configs::regconfig[], r.text)
+FROM jsonb_to_recordset($1::jsonb) AS r(task_id text, owner text, file_name text, media_type text, size_bytes bigint,
+  lang text, confidence real, options jsonb, timings jsonb, created_at timestamptz, finished_at timestamptz, text text,
+  pages jsonb, configs text[])
 ON CONFLICT (task_id) DO NOTHING
 RETURNING task_id`;
 
@@ -82,32 +90,26 @@ export function createSqlArchive(client: SqlClient): Archive {
 
     async recordAll(records) {
       await ready();
-      // One commit for the batch instead of one a text, and all of it or none: the outbox keeps what is not written.
-      return client.transaction(async (session) => {
-        const written: boolean[] = [];
-        for (const record of records) {
-          const configs = textSearchConfigs(record.lang);
-          const rows = await session.query(INSERT, [
-            record.taskId,
-            record.owner ?? null,
-            record.fileName ?? null,
-            record.mediaType,
-            record.sizeBytes ?? null,
-            record.lang,
-            record.confidence,
-            JSON.stringify(record.options),
-            JSON.stringify(record.timings),
-            record.createdAt,
-            record.finishedAt,
-            record.text,
-            JSON.stringify(record.pages),
-            configs[0],
-            configs,
-          ]);
-          written.push(rows.length === 1);
-        }
-        return written;
-      });
+      const rows = records.map((record) => ({
+        task_id: record.taskId,
+        owner: record.owner ?? null,
+        file_name: record.fileName ?? null,
+        media_type: record.mediaType,
+        size_bytes: record.sizeBytes ?? null,
+        lang: record.lang,
+        confidence: record.confidence,
+        options: record.options,
+        timings: record.timings,
+        created_at: record.createdAt,
+        finished_at: record.finishedAt,
+        text: record.text,
+        pages: record.pages,
+        configs: textSearchConfigs(record.lang),
+      }));
+      // One statement, so all of the batch or none of it: the outbox keeps what is not written.
+      const inserted = new Set((await client.query<{ task_id: string }>(INSERT_ALL, [JSON.stringify(rows)])).map((row) => row.task_id));
+      // A task twice in the batch is written once, by its first record.
+      return records.map(({ taskId }) => inserted.delete(taskId));
     },
 
     async search({ q, owner, lang, from, to, mediaType, limit, cursor }) {
