@@ -206,25 +206,48 @@ function joinRuns(runs: Array<[number, number]>, gap: number): Array<[number, nu
 }
 
 /**
- * How many columns of running text the page is set in: the most found side by side in any of its sections (parts
- * split by tall blank bands, so a headline across the columns does not hide them). Columns are blocks of ink at
- * least a text column wide, separated by gutters that run blank from the top of the section to its bottom.
+ * Ink pixels in each row. This and the other loops over every pixel are functions of their own, not loops inside a
+ * larger function: V8 then optimises each once with what it has seen of every line, instead of compiling the larger
+ * function in the middle of its loop and discarding that code when the lines after the loop first run.
  */
-function countTextColumns(ink: Uint8Array, width: number, height: number, lineHeight: number): number {
-  if (lineHeight === 0) return 1;
+function inkPerRow(ink: Uint8Array, width: number, height: number): Uint32Array {
   const rowInk = new Uint32Array(height);
   for (let y = 0, row = 0; y < height; y += 1, row += width) {
     let sum = 0;
     for (let x = 0; x < width; x += 1) sum += ink[row + x]!;
     rowInk[y] = sum;
   }
+  return rowInk;
+}
+
+/** Ink pixels in each column, from row `top` to row `bottom`. */
+function inkPerColumn(ink: Uint8Array, width: number, top: number, bottom: number): Uint32Array {
+  const columnInk = new Uint32Array(width);
+  for (let row = top * width; row <= bottom * width; row += width) for (let x = 0; x < width; x += 1) columnInk[x]! += ink[row + x]!;
+  return columnInk;
+}
+
+/** 1 for each pixel of ink, 0 for the background: one lookup per pixel. */
+function inkMap(data: Uint8Array, inkOfLevel: Uint8Array): Uint8Array {
+  const ink = new Uint8Array(data.length);
+  for (let index = 0; index < data.length; index += 1) ink[index] = inkOfLevel[data[index]!]!;
+  return ink;
+}
+
+/**
+ * How many columns of running text the page is set in: the most found side by side in any of its sections (parts
+ * split by tall blank bands, so a headline across the columns does not hide them). Columns are blocks of ink at
+ * least a text column wide, separated by gutters that run blank from the top of the section to its bottom.
+ */
+function countTextColumns(ink: Uint8Array, width: number, height: number, lineHeight: number): number {
+  if (lineHeight === 0) return 1;
+  const rowInk = inkPerRow(ink, width, height);
   const rows = inkedRuns(0, height - 1, (y) => rowInk[y]! > width * BLANK_SHARE);
   const sections = joinRuns(rows, MIN_SECTION_GAP_LINE_HEIGHTS * lineHeight);
   let most = 1;
   for (const [top, bottom] of sections) {
     const sectionHeight = bottom - top + 1;
-    const columnInk = new Uint32Array(width);
-    for (let row = top * width; row <= bottom * width; row += width) for (let x = 0; x < width; x += 1) columnInk[x]! += ink[row + x]!;
+    const columnInk = inkPerColumn(ink, width, top, bottom);
     const blocks = joinRuns(
       inkedRuns(0, width - 1, (x) => columnInk[x]! > sectionHeight * BLANK_SHARE),
       MIN_GUTTER_LINE_HEIGHTS * lineHeight,
@@ -245,63 +268,89 @@ const MIN_SKEW_RADIANS = 0.005;
 const MIN_SKEW_INK = 200;
 
 /**
- * The skew of the text lines: the angle at which the ink, projected onto rows, changes most sharply from row to
- * row (Postl's criterion: the sum of squared differences of neighbouring row counts), which happens when the
- * baselines and x-heights of the lines fall on single rows. Searched coarsely over ±6°, then finely around the
- * best angle.
+ * The ink pixels the skew is measured on, row by row: each angle's projection then turns a row's position once, not
+ * each of its pixels. Positions are whole numbers: half the memory of doubles, which the next full collection would
+ * count.
  */
-function measureSkew(ink: Uint8Array, width: number, height: number, inked: number): number {
-  if (inked < MIN_SKEW_INK) return 0;
+interface SkewSample {
+  /** Column of each sampled pixel, row after row. */
+  xs: Int32Array;
+  /** The rows holding sampled pixels, and where each one's pixels end in `xs`. */
+  rows: Int32Array;
+  rowEnds: Int32Array;
+  rowCount: number;
+  /** Keeps every turned position positive, for the projection's counts. */
+  offset: number;
+  /** The projection's counts, one per turned row; reused from angle to angle. */
+  projection: Int32Array;
+}
+
+function sampleInk(ink: Uint8Array, width: number, height: number, inked: number): SkewSample {
   const step = Math.max(1, Math.floor(inked / SKEW_SAMPLE));
-  // The sample row by row: each angle's projection then turns a row once, not each of its pixels. Positions are
-  // whole numbers: half the memory of doubles, which the next full collection would count.
   const xs = new Int32Array(Math.ceil(inked / step));
-  const sampleRows = new Int32Array(height);
+  const rows = new Int32Array(height);
   const rowEnds = new Int32Array(height);
   let sampled = 0;
-  let rowsSampled = 0;
+  let rowCount = 0;
   for (let y = 0, index = 0, seen = 0; y < height; y += 1) {
     const rowStart = sampled;
     for (let x = 0; x < width; x += 1, index += 1) {
       if (ink[index] === 1 && seen++ % step === 0) xs[sampled++] = x;
     }
     if (sampled > rowStart) {
-      sampleRows[rowsSampled] = y;
-      rowEnds[rowsSampled] = sampled;
-      rowsSampled += 1;
+      rows[rowCount] = y;
+      rowEnds[rowCount] = sampled;
+      rowCount += 1;
     }
   }
   const offset = width * Math.sin((MAX_SKEW_DEGREES * Math.PI) / 180) + 1;
-  const rows = new Int32Array(Math.ceil(height + 2 * offset) + 2);
-  const sharpness = (angle: number): number => {
-    rows.fill(0);
-    const sin = Math.sin(angle);
-    const cos = Math.cos(angle);
-    for (let row = 0, i = 0; row < rowsSampled; row += 1) {
-      // The offset keeps every position positive, where adding a half and truncating rounds as Math.round does.
-      const turned = sampleRows[row]! * cos + offset + 0.5;
-      for (const end = rowEnds[row]!; i < end; i += 1) rows[(turned + xs[i]! * sin) | 0]! += 1;
-    }
-    let sum = 0;
-    for (let row = 1; row < rows.length; row += 1) {
-      const change = rows[row]! - rows[row - 1]!;
-      sum += change * change;
-    }
-    return sum;
-  };
-  const best = (from: number, to: number, by: number, start: number): number => {
-    let bestAngle = start;
-    let bestScore = sharpness(start);
-    for (let degrees = from; degrees <= to + 1e-9; degrees += by) {
-      const angle = (degrees * Math.PI) / 180;
-      const score = sharpness(angle);
-      if (score > bestScore) [bestAngle, bestScore] = [angle, score];
-    }
-    return bestAngle;
-  };
-  const coarse = best(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES, 0.5, 0);
+  return { xs, rows, rowEnds, rowCount, offset, projection: new Int32Array(Math.ceil(height + 2 * offset) + 2) };
+}
+
+/**
+ * Postl's criterion at one angle: the sum of squared differences of neighbouring row counts of the ink turned by it.
+ * Plain functions rather than closures over the sample: V8 optimised such a closure again for page after page.
+ */
+function sharpness({ xs, rows, rowEnds, rowCount, offset, projection }: SkewSample, angle: number): number {
+  projection.fill(0);
+  const sin = Math.sin(angle);
+  const cos = Math.cos(angle);
+  for (let row = 0, i = 0; row < rowCount; row += 1) {
+    // The offset keeps every position positive, where adding a half and truncating rounds as Math.round does.
+    const turned = rows[row]! * cos + offset + 0.5;
+    for (const end = rowEnds[row]!; i < end; i += 1) projection[(turned + xs[i]! * sin) | 0]! += 1;
+  }
+  let sum = 0;
+  for (let row = 1; row < projection.length; row += 1) {
+    const change = projection[row]! - projection[row - 1]!;
+    sum += change * change;
+  }
+  return sum;
+}
+
+/** The sharpest angle from `from` to `to` degrees in steps of `by`, and `start` (in radians) unless one is sharper. */
+function sharpestAngle(sample: SkewSample, from: number, to: number, by: number, start: number): number {
+  let bestAngle = start;
+  let bestScore = sharpness(sample, start);
+  for (let degrees = from; degrees <= to + 1e-9; degrees += by) {
+    const angle = (degrees * Math.PI) / 180;
+    const score = sharpness(sample, angle);
+    if (score > bestScore) [bestAngle, bestScore] = [angle, score];
+  }
+  return bestAngle;
+}
+
+/**
+ * The skew of the text lines: the angle at which the ink, projected onto rows, changes most sharply from row to
+ * row (Postl's criterion), which happens when the baselines and x-heights of the lines fall on single rows.
+ * Searched coarsely over ±6°, then finely around the best angle.
+ */
+function measureSkew(ink: Uint8Array, width: number, height: number, inked: number): number {
+  if (inked < MIN_SKEW_INK) return 0;
+  const sample = sampleInk(ink, width, height, inked);
+  const coarse = sharpestAngle(sample, -MAX_SKEW_DEGREES, MAX_SKEW_DEGREES, 0.5, 0);
   const coarseDegrees = (coarse * 180) / Math.PI;
-  const fine = best(coarseDegrees - 0.26, coarseDegrees + 0.26, 0.02, coarse);
+  const fine = sharpestAngle(sample, coarseDegrees - 0.26, coarseDegrees + 0.26, 0.02, coarse);
   return Math.abs(fine) < MIN_SKEW_RADIANS ? 0 : fine;
 }
 
@@ -316,11 +365,10 @@ export function analysePage(image: GrayImage): PageAnalysis {
   let darkPixels = 0;
   for (let level = 0; level <= threshold; level += 1) darkPixels += histogram[level]!;
   const darkBackground = darkPixels > data.length / 2;
-  // Ink is whichever side of the threshold the background is not: one lookup per pixel.
+  // Ink is whichever side of the threshold the background is not.
   const inkOfLevel = new Uint8Array(256);
   for (let level = 0; level < 256; level += 1) inkOfLevel[level] = level <= threshold !== darkBackground ? 1 : 0;
-  const ink = new Uint8Array(data.length);
-  for (let index = 0; index < data.length; index += 1) ink[index] = inkOfLevel[data[index]!]!;
+  const ink = inkMap(data, inkOfLevel);
   const inked = darkBackground ? data.length - darkPixels : darkPixels;
 
   const lineHeight = measureLineHeight(ink, width, height);

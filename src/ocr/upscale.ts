@@ -22,15 +22,9 @@ export function upscaleGray(
   const rowInSlot = new Int32Array(4).fill(-1);
   const acrossRow = (y: number): number => {
     const slot = (y & 3) * outWidth;
-    if (rowInSlot[y & 3] === y) return slot;
-    rowInSlot[y & 3] = y;
-    const row = y * width;
-    for (let x = 0, tap = 0; x < outWidth; x += 1, tap += 4) {
-      across[slot + x] =
-        columns.weights[tap]! * source[row + columns.indexes[tap]!]! +
-        columns.weights[tap + 1]! * source[row + columns.indexes[tap + 1]!]! +
-        columns.weights[tap + 2]! * source[row + columns.indexes[tap + 2]!]! +
-        columns.weights[tap + 3]! * source[row + columns.indexes[tap + 3]!]!;
+    if (rowInSlot[y & 3] !== y) {
+      rowInSlot[y & 3] = y;
+      enlargeRowAcross(source, y * width, columns, across, slot, outWidth);
     }
     return slot;
   };
@@ -52,6 +46,27 @@ export function upscaleGray(
     }
   }
   return into;
+}
+
+/**
+ * One source row, starting at `row`, enlarged across into `into` from `at`. A function of its own rather than a loop in
+ * a closure: V8 optimised such a closure again for page after page.
+ */
+function enlargeRowAcross(
+  source: Uint8Array,
+  row: number,
+  { indexes, weights }: { indexes: Int32Array; weights: Float32Array },
+  into: Float32Array,
+  at: number,
+  outWidth: number,
+): void {
+  for (let x = 0, tap = 0; x < outWidth; x += 1, tap += 4) {
+    into[at + x] =
+      weights[tap]! * source[row + indexes[tap]!]! +
+      weights[tap + 1]! * source[row + indexes[tap + 1]!]! +
+      weights[tap + 2]! * source[row + indexes[tap + 2]!]! +
+      weights[tap + 3]! * source[row + indexes[tap + 3]!]!;
+  }
 }
 
 /** For each output position along one axis: the four source positions it is interpolated from, and their weights. */
