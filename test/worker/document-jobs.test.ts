@@ -1,14 +1,12 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
-import { createMetrics } from '../../src/metrics.js';
 import type { OcrPipeline, PipelineRequest } from '../../src/ocr/pipeline.js';
 import { createMemoryQueue } from '../../src/queue/memory.js';
 import type { JobQueue } from '../../src/queue/job-queue.js';
 import { createMemoryStore } from '../../src/store/memory.js';
-import { createOutageGuard } from '../../src/worker/outage-guard.js';
-import { createJobProcessor } from '../../src/worker/process-job.js';
 import { readDoc } from '../helpers/documents.js';
+import { createTestProcessor } from '../helpers/processor.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -37,15 +35,7 @@ describe('document and page jobs in one worker (memory queue and store, a script
     const store = createMemoryStore({ resultTtlSeconds: 600 });
     const queue = createMemoryQueue({ maxAttempts: 2, retryBackoff: { initialMs: 1, maxMs: 1 } });
     queues.push(queue);
-    const processor = createJobProcessor({
-      store,
-      pipeline,
-      outages: createOutageGuard({ logger }),
-      logger,
-      metrics: createMetrics(),
-      queue,
-      documents: { renderDpi: 100, maxPixels: 40_000_000 },
-    });
+    const processor = createTestProcessor({ store, queue, pipeline, logger });
     await queue.consume(processor.handle, { concurrency: 1, onDeadLetter: processor.recordDeadLetter });
     const options = { lang: 'eng', pages: [1, 2], forceOcr: true };
     await store.create({ id: 'doc', options, mediaType: 'application/pdf', createdAt: new Date().toISOString() });

@@ -1,13 +1,12 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMetrics } from '../../src/metrics.js';
 import type { OcrEngine } from '../../src/ocr/engine.js';
 import type { OcrPipeline, PipelineResult } from '../../src/ocr/pipeline.js';
 import { createMemoryQueue } from '../../src/queue/memory.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { createOutageGuard } from '../../src/worker/outage-guard.js';
-import { createJobProcessor } from '../../src/worker/process-job.js';
 import { startWorker, type Worker } from '../../src/worker/worker.js';
+import { createTestProcessor } from '../helpers/processor.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -40,15 +39,7 @@ describe('a worker', () => {
     const store = createMemoryStore({ resultTtlSeconds: 600 });
     const queue = createMemoryQueue({ maxAttempts: 1 });
     const { pipeline, held } = heldPipeline();
-    const processor = createJobProcessor({
-      store,
-      pipeline,
-      outages: createOutageGuard({ logger }),
-      logger,
-      metrics: createMetrics(),
-      queue,
-      documents: { renderDpi: 100, maxPixels: 40_000_000 },
-    });
+    const processor = createTestProcessor({ store, queue, pipeline, logger });
     const outages = createOutageGuard({ logger });
     worker = await startWorker({
       queue,

@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import { createMetrics } from '../../src/metrics.js';
+import type { OcrPipeline } from '../../src/ocr/pipeline.js';
+import type { JobQueue } from '../../src/queue/job-queue.js';
+import type { ResultStore } from '../../src/store/result-store.js';
+import { createOutageGuard } from '../../src/worker/outage-guard.js';
+import { createJobProcessor, type JobProcessor } from '../../src/worker/process-job.js';
+
+/** The job processor a worker runs, over the given store, queue and pipeline, with nothing else of its own. */
+export function createTestProcessor({
+  store,
+  queue,
+  pipeline,
+  logger,
+}: {
+  store: ResultStore;
+  queue: JobQueue;
+  pipeline: OcrPipeline;
+  logger: Logger;
+}): JobProcessor {
+  return createJobProcessor({
+    store,
+    pipeline,
+    outages: createOutageGuard({ logger }),
+    logger,
+    metrics: createMetrics(),
+    queue,
+    documents: { renderDpi: 100, maxPixels: 40_000_000 },
+  });
+}
