@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { AppError } from '../errors.js';
 import { analysePage, type PageAnalysis } from './page-analysis.js';
 import { PSM_AUTO, PSM_SINGLE_BLOCK } from './page-segmentation.js';
+import { copyIntoRaster, createGrayRaster, sealGrayRaster } from './leptonica-image.js';
 import { shrinkGray } from './shrink.js';
 import { upscaleGray } from './upscale.js';
 import type { PageImage } from './searchable-pdf.js';
@@ -74,8 +75,9 @@ export interface ImageTransform {
 
 export interface PreparedImage {
   /**
-   * A grayscale image, dark text on a light background, at a size tesseract reads well: as binary PGM, which costs
-   * nothing to encode or decode (a PNG cost the dense A4 page about a tenth of its recognition time, in WASM).
+   * A grayscale image, dark text on a light background, at a size tesseract reads well: in leptonica's serialized
+   * form, which costs nothing to encode and which tesseract copies whole (leptonica-image.ts; a PNG cost the dense
+   * A4 page about a tenth of its recognition time in WASM, a binary PGM a read per pixel).
    */
   image: Buffer;
   transform: ImageTransform;
@@ -178,21 +180,19 @@ export async function preprocessImage(
     if (resizeInLibvips) pipeline = pipeline.resize(outWidth, outHeight, { kernel: 'lanczos3' });
     pixels = await pipeline.toColourspace('b-w').raw().toBuffer();
   }
-  // The PGM is written in one buffer, the enlargement straight into it: every page-sized buffer made here is memory
+  // The image is written in one buffer, the enlargement straight into it: every page-sized buffer made here is memory
   // the garbage collector counts towards its next full collection of the heap.
-  const header = `P5\n${outWidth} ${outHeight}\n255\n`;
-  const image = Buffer.allocUnsafe(header.length + outWidth * outHeight);
-  const imagePixels = image.subarray(image.write(header, 'latin1'));
-  if (enlargeHere) upscaleGray(pixels, width, height, outWidth, outHeight, imagePixels);
-  else imagePixels.set(pixels);
-  if (measured.darkBackground) for (let index = 0; index < imagePixels.length; index += 1) imagePixels[index] = 255 - imagePixels[index]!;
+  const raster = createGrayRaster(outWidth, outHeight);
+  if (enlargeHere) upscaleGray(pixels, width, height, outWidth, outHeight, raster.pixels, raster.stride);
+  else copyIntoRaster(pixels, raster);
+  if (measured.darkBackground) for (let index = 0; index < raster.pixels.length; index += 1) raster.pixels[index] = 255 - raster.pixels[index]!;
 
   return {
-    image,
+    image: sealGrayRaster(raster),
     transform: { width: decodedInfo.width, height: decodedInfo.height, scale, rotation },
     psm: measured.columns > 1 ? PSM_AUTO : PSM_SINGLE_BLOCK,
     deskew: chooseDeskew(measured, noisy),
-    // A PGM declares no resolution, and tesseract would estimate one per page: say 70 dpi outright, what it assumed
+    // The image declares no resolution, and tesseract would estimate one per page: say 70 dpi outright, what it assumed
     // for the raw pixels' 25 dpi that the PNG sharp wrote declared (the benchmark was measured with it).
     parameters: { thresholding_method: uneven ? THRESHOLD_SAUVOLA : THRESHOLD_OTSU, user_defined_dpi: String(TESSERACT_FALLBACK_DPI) },
     analysis: { ...measured, inverted: measured.darkBackground, denoised },

@@ -24,6 +24,17 @@ describe('upscaleGray', () => {
     expect(image.subarray(3)).toEqual(Buffer.from(upscaleGray(source, 9, 4, 20, 9)));
   });
 
+  it('writes rows the stride apart, leaving the bytes between them alone', () => {
+    const source = Uint8Array.from({ length: 5 * 3 }, (_, index) => (index * 53) % 256);
+    const packed = upscaleGray(source, 5, 3, 11, 7);
+    const padded = Buffer.alloc(12 * 7, 9);
+    upscaleGray(source, 5, 3, 11, 7, padded, 12);
+    for (let y = 0; y < 7; y += 1) {
+      expect(padded.subarray(y * 12, y * 12 + 11)).toEqual(Buffer.from(packed.subarray(y * 11, (y + 1) * 11)));
+      expect(padded[y * 12 + 11]).toBe(9);
+    }
+  });
+
   it('stays within black and white at a sharp edge, where bicubic weights overshoot', () => {
     const edge = Buffer.from([0, 0, 0, 255, 255, 255]);
     const enlarged = upscaleGray(edge, 6, 1, 24, 1);
