@@ -26,6 +26,7 @@ USER node
 EXPOSE 3000 3001
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["node", "dist/healthcheck.js"]
 # node itself is PID 1 (not npm), so SIGTERM reaches the service and it drains its jobs before exiting. The young
-# generation stops at 8 MB semi-spaces, not V8's 16: that growth was most of a worker's early memory creep (README:
-# worker memory), and 2 MB, which saved as much, cost BullMQ's uploads a fifth of their rate. `npm start` runs the same.
-CMD ["node", "--max-semi-space-size=8", "dist/main.js"]
+# generation stops at 2 MB semi-spaces, not V8's 16: that growth was most of a worker's early memory creep, and at 8 MB
+# V8 marked the whole heap every two seconds (README: worker memory). `npm start` and `npm run start:worker` run the
+# same; the API, which 2 MB slows, runs with 8 (docker-compose.yml, `npm run start:api`).
+CMD ["node", "--max-semi-space-size=2", "dist/main.js"]

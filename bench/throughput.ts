@@ -39,7 +39,7 @@ import { multipart, upload, waitForResult } from '../test/helpers/client.js';
 import { characterErrorRate } from '../test/helpers/error-rate.js';
 import { renderTextImage } from '../test/helpers/images.js';
 import { AMQP_URL, REDIS_URL } from '../test/helpers/servers.js';
-import { ROOT, SERVICE_ARGS, startService } from '../test/helpers/service.js';
+import { API_SERVICE_ARGS, ROOT, startService } from '../test/helpers/service.js';
 import { startStack } from '../test/helpers/stack.js';
 
 interface Sample {
@@ -330,7 +330,7 @@ async function runIngest(queue: 'rabbitmq' | 'bullmq', image: Buffer): Promise<I
     queue,
     workers: 0,
     env: { LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '100000000' },
-    ...(profileDir && { apiArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...SERVICE_ARGS] }),
+    ...(profileDir && { apiArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...API_SERVICE_ARGS] }),
   });
   const apiPid = stack.api.process.pid!;
   const { payload: body, headers } = await multipart({ file: new Blob([image], { type: 'image/png' }) });

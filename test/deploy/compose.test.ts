@@ -7,7 +7,7 @@ import { ENVIRONMENT_VARIABLES, loadConfig } from '../../src/config.js';
 import { composeProject, DOCKER_COMPOSE } from '../helpers/compose.js';
 import { renderNginxTemplates } from '../helpers/nginx.js';
 import { hasProgram } from '../helpers/programs.js';
-import { ROOT } from '../helpers/service.js';
+import { API_SERVICE_ARGS, ROOT } from '../helpers/service.js';
 
 const available = hasProgram(DOCKER_COMPOSE, 'docker-compose') && hasProgram('/usr/bin/envsubst', 'gettext-base');
 
@@ -64,6 +64,11 @@ describe.skipIf(!available)('docker-compose.yml', () => {
       ).toEqual([]);
       expect(loadConfig(environment).mode).toBe(mode);
     }
+  });
+
+  it("runs the workers with the image's CMD, and the API with the arguments npm run start:api gives it", () => {
+    expect(services.worker!.command).toBeUndefined();
+    expect(services.api!.command).toEqual(['node', ...API_SERVICE_ARGS]);
   });
 
   it('runs the official PostgreSQL image, checked with pg_isready, and points the API and the workers at it with its credentials', () => {

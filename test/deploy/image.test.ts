@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upload, waitForResult } from '../helpers/client.js';
 import { buildWithoutDocker, isIgnored, type BuiltImage } from '../helpers/dockerfile.js';
 import { renderTextImage } from '../helpers/images.js';
-import { ROOT, SERVICE_ARGS, startService, type RunningService } from '../helpers/service.js';
+import { API_SERVICE_ARGS, ROOT, SERVICE_ARGS, startService, type RunningService } from '../helpers/service.js';
 
 /**
  * What `docker build` would produce, built the same way in a temp folder: the same COPY lines (so a file the
@@ -47,11 +47,17 @@ describe('the Dockerfile, built without Docker', () => {
     }
   });
 
-  it('runs node with the arguments npm start and the tests use', () => {
+  it('runs node with the arguments npm start and the tests use, and the API with its own', () => {
     expect(image.cmd).toEqual(['node', ...SERVICE_ARGS]);
     const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    const command = `node ${SERVICE_ARGS.join(' ')}`;
-    for (const name of ['start', 'start:api', 'start:worker']) expect(scripts[name]?.endsWith(command), `${name}: ${scripts[name]}`).toBe(true);
+    for (const [name, args] of [
+      ['start', SERVICE_ARGS],
+      ['start:worker', SERVICE_ARGS],
+      ['start:api', API_SERVICE_ARGS],
+    ] as const) {
+      expect(scripts[name]?.endsWith(`node ${args.join(' ')}`), `${name}: ${scripts[name]}`).toBe(true);
+    }
+    expect(API_SERVICE_ARGS).not.toEqual(SERVICE_ARGS);
   });
 
   it('has only production dependencies and the compiled code in the runtime stage', () => {

@@ -44,12 +44,17 @@ function inheritedEnvironment(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Node's arguments for the service, as `npm start` and the Dockerfile's CMD give them (a test holds the three together). */
-export const SERVICE_ARGS = ['--max-semi-space-size=8', 'dist/main.js'];
+/**
+ * Node's arguments for a process that runs OCR (`MODE=all` or `worker`), as `npm start`, `npm run start:worker` and
+ * the Dockerfile's CMD give them, and for an API process, as `npm run start:api` and the compose file's API give
+ * them (a test holds them together). The young generation's size is the difference (README: worker memory).
+ */
+export const SERVICE_ARGS = ['--max-semi-space-size=2', 'dist/main.js'];
+export const API_SERVICE_ARGS = ['--max-semi-space-size=8', 'dist/main.js'];
 
 export interface StartOptions {
   healthPath?: boolean;
-  /** Where to run node, and with what arguments: SERVICE_ARGS unless said otherwise. */
+  /** Where to run node, and with what arguments: API_SERVICE_ARGS for `MODE=api`, SERVICE_ARGS otherwise, unless said. */
   cwd?: string;
   args?: string[];
 }
@@ -60,7 +65,7 @@ export interface StartOptions {
  */
 export async function startService(
   env: Record<string, string> = {},
-  { healthPath = true, cwd = ROOT, args = SERVICE_ARGS }: StartOptions = {},
+  { healthPath = true, cwd = ROOT, args = env.MODE === 'api' ? API_SERVICE_ARGS : SERVICE_ARGS }: StartOptions = {},
 ): Promise<RunningService> {
   const portVariable = env.MODE === 'worker' ? 'WORKER_HEALTH_PORT' : 'PORT';
   const port = Number(env[portVariable] ?? (await freePort()));

@@ -11,7 +11,7 @@ export interface StackOptions {
   redisUrl?: string;
   /** Settings for every process of the stack. */
   env?: Record<string, string>;
-  /** Node's arguments for the API process (a benchmark adds `--cpu-prof`); SERVICE_ARGS by default. */
+  /** Node's arguments for the API process (a benchmark adds `--cpu-prof`); API_SERVICE_ARGS by default. */
   apiArgs?: string[];
 }
 
