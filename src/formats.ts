@@ -19,6 +19,23 @@ export interface TextBox {
   bbox: Box;
 }
 
+/** What a region of a page holds: a heading, running text (a column, a paragraph, a stray line) or a table. */
+export type RegionType = 'heading' | 'text' | 'table';
+
+/** A region of a page, in reading order: headings, then columns left to right each top to bottom, then what spans the page below. */
+export interface Region {
+  type: RegionType;
+  /** In pixels of the uploaded image as viewers show it. */
+  bbox: Box;
+  text: string;
+}
+
+/** A table found on a page: its rows top to bottom, each one cell string per column (the header row first). */
+export interface Table {
+  bbox: Box;
+  rows: string[][];
+}
+
 /** JSON schema of a list of text boxes, in pixels of the uploaded image as viewers show it. */
 const textBoxesSchema = (description: string) =>
   ({

@@ -1,4 +1,4 @@
-import type { OutputFormat } from '../formats.js';
+import type { OutputFormat, Region, Table } from '../formats.js';
 import type { EngineOutput, OcrEngine, Recognition, RecognizeRequest } from './engine.js';
 import { createPointMapper, mapHocr, mapTextBoxes, mapTsv, unchangedPoint, type PointMapper } from './coordinates.js';
 import { detectImageType, IMAGE_TYPES, type ImageTypeCapabilities } from './image-type.js';
@@ -24,6 +24,10 @@ export interface PipelineResult extends Omit<Recognition, 'image'> {
   lang: string;
   /** Degrees the upload was turned clockwise to read it upright (0 unless it was found sideways or upside down). */
   rotation: QuarterTurn;
+  /** The page's regions in reading order. */
+  regions?: Region[];
+  /** The page's tables, cell by cell. */
+  tables?: Table[];
   /** A searchable PDF: the uploaded image at its resolution, under an invisible text layer. */
   pdf?: Uint8Array;
   /** What preprocessing measured and did; absent when it was skipped. */
