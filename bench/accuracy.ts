@@ -155,12 +155,12 @@ async function benchCorpus(corpusDir: string, pipeline: OcrPipeline, readRaw: Ra
       found.push(`${sample.name}: lang=auto, language ${sample.expectedLang}, found ${result.lang}, CER ${percent(service.cer)}`);
     }
     if (verbose) {
-      const { lineHeight, impulseNoise, backgroundGrain, backgroundSpread, columns, inverted, denoised, scale, deskewRadians, thresholding_method } =
+      const { lineHeight, impulseNoise, backgroundGrain, backgroundSpread, inverted, denoised, scale, deskewRadians, thresholding_method } =
         result.preprocessing!;
       console.log(
         `${sample.name.padEnd(28)} raw ${percent(raw.cer).padStart(8)} service ${percent(service.cer).padStart(8)}  ` +
           `line ${lineHeight}px x${scale.toFixed(2)} noise ${impulseNoise.toFixed(4)}${denoised ? ' (median)' : ''} grain ${backgroundGrain.toFixed(3)} ` +
-          `background spread ${backgroundSpread}${inverted ? ' inverted' : ''}${columns > 1 ? ` ${columns} columns` : ''} ` +
+          `background spread ${backgroundSpread}${inverted ? ' inverted' : ''} regions ${result.regions.map((region) => region.type).join('+')} ` +
           `psm ${result.psm} thresholding_method ${thresholding_method} deskew ${((deskewRadians * 180) / Math.PI).toFixed(1)}° ` +
           `turned ${result.rotation}° lang ${result.lang} confidence ${result.confidence.toFixed(0)} ` +
           `time raw ${rawMs.toFixed(0)} ms service ${serviceMs.toFixed(0)} ms`,

@@ -39,7 +39,7 @@ export function createPointMapper({ width, height, scale, rotation }: ImageTrans
 const clamp = (value: number, max: number) => Math.min(max, Math.max(0, Math.round(value)));
 
 /** Maps a box through the mapper: the upright box that holds all four mapped corners, inside the image. */
-function mapBox(box: Box, map: PointMapper, { width, height }: ImageTransform): Box {
+export function mapBox(box: Box, map: PointMapper, { width, height }: ImageTransform): Box {
   const corners = [map(box.x0, box.y0), map(box.x1, box.y0), map(box.x0, box.y1), map(box.x1, box.y1)];
   const xs = corners.map(([x]) => x);
   const ys = corners.map(([, y]) => y);

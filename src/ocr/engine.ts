@@ -1,4 +1,6 @@
 import type { ProducedOutputs } from '../formats.js';
+import type { LayoutBox } from './layout/find-layout.js';
+import type { TsvBox } from './tsv-rows.js';
 
 /**
  * What the engine can return besides the text: boxes, hOCR, TSV, and the image as it read it (for a PDF of a type
@@ -17,6 +19,8 @@ export interface RecognizeRequest {
    * angle tesseract's own line fit finds (`'fit'`, which costs it a layout analysis of the whole page first).
    */
   deskew?: number | 'fit';
+  /** Reads only this part of the image (in pixels of the image once turned by `deskew`); boxes stay in the whole image's. */
+  rectangle?: LayoutBox;
   /** Tesseract parameters for this image only; every job sets them afresh on its warm worker. */
   parameters?: Record<string, string>;
   /** Outputs wanted besides the text, which every recognition returns. */
@@ -36,6 +40,8 @@ export interface Recognition extends Omit<ProducedOutputs, 'pdf'> {
   recognitionMs: number;
   /** The angle tesseract turned the image by before reading it (deskew), in radians; 0 when it did not. */
   rotateRadians: number;
+  /** Where each non-blank line of the text sits, in order, with tesseract's block number. */
+  lineBoxes: TsvBox[];
   /** The image as tesseract read it (decoded, EXIF orientation applied, turned when it deskewed), as PNG. */
   image?: Buffer;
 }

@@ -1,25 +1,4 @@
-/** Where one line of recognised text sits on the page, from tesseract's TSV. */
-export interface LineBox {
-  /** Tesseract's block number: a separate region of text, such as a column or a headline. */
-  block: number;
-  top: number;
-  bottom: number;
-}
-
-/** TSV rows of level 4 are lines; columns 3, 8 and 10 hold the block, the top and the height. */
-const LINE_LEVEL = '4';
-
-/** The lines of one page's TSV rows (without header), in reading order. */
-export function linesOfTsv(tsv: string): LineBox[] {
-  return tsv
-    .split('\n')
-    .map((row) => row.split('\t'))
-    .filter((cells) => cells[0] === LINE_LEVEL && cells.length >= 10)
-    .map((cells) => {
-      const top = Number(cells[7]);
-      return { block: Number(cells[2]), top, bottom: top + Number(cells[9]) };
-    });
-}
+import type { TsvBox } from './tsv-rows.js';
 
 /**
  * A line starts a new paragraph when the space above it exceeds the page's usual space between lines by this many
@@ -39,7 +18,7 @@ function median(values: number[]): number {
  * the space between two lines is clearly wider than between the others. `lines` are the boxes of the text's
  * non-blank lines, in the same order; when they do not match, the text is returned as it is.
  */
-export function keepRealParagraphBreaks(text: string, lines: readonly LineBox[]): string {
+export function keepRealParagraphBreaks(text: string, lines: readonly TsvBox[]): string {
   const textLines = text.split('\n').filter((line) => line.trim() !== '');
   if (textLines.length === 0 || textLines.length !== lines.length) return text;
   const lineHeight = median(lines.map((line) => line.bottom - line.top));

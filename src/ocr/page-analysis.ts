@@ -1,3 +1,5 @@
+import type { InkMap } from './layout/ink-map.js';
+
 /** A grayscale image as raw bytes, one per pixel, row after row. */
 export interface GrayImage {
   data: Uint8Array;
@@ -17,8 +19,6 @@ export interface PageAnalysis {
   backgroundGrain: number;
   /** Difference between the brightest and darkest local background, 0 to 255: uneven lighting. */
   backgroundSpread: number;
-  /** Columns of running text side by side (1 for a page of one column, a table or an invoice). */
-  columns: number;
   /**
    * The angle, in radians, that turns the text lines level (tesseract's sign: what its deskew would rotate by);
    * 0 when the page is level (under 0.3°) or holds too little text to tell.
@@ -167,95 +167,11 @@ function measureBackgroundSpread({ data, width, height }: GrayImage, darkBackgro
   return levels.length === 0 ? 0 : Math.max(...levels) - Math.min(...levels);
 }
 
-/** A gutter is at least this many line heights wide; spaces between words, and most between table cells, are narrower. */
-const MIN_GUTTER_LINE_HEIGHTS = 2;
-/**
- * A column of running text is at least this many line heights wide (about twenty characters): the amounts and
- * codes of an invoice or a receipt, set apart by wide spaces, are narrower, and one block reads those better.
- */
-const MIN_COLUMN_LINE_HEIGHTS = 10;
-/** Blank rows at least this many line heights tall separate parts of a page, such as a headline from the columns under it. */
-const MIN_SECTION_GAP_LINE_HEIGHTS = 1.5;
-/** A row or column of pixels with ink in at most this share of its length is blank: speckle does not bridge a gutter. */
-const BLANK_SHARE = 0.01;
-
-/** Runs of consecutive indexes whose `inked(index)` holds, from `from` to `to` inclusive, as [start, end] pairs. */
-function inkedRuns(from: number, to: number, inked: (index: number) => boolean): Array<[number, number]> {
-  const runs: Array<[number, number]> = [];
-  let start = -1;
-  for (let index = from; index <= to + 1; index += 1) {
-    const on = index <= to && inked(index);
-    if (on && start < 0) start = index;
-    if (!on && start >= 0) {
-      runs.push([start, index - 1]);
-      start = -1;
-    }
-  }
-  return runs;
-}
-
-/** Joins runs separated by fewer than `gap` indexes: what is left between them is a gap at least that wide. */
-function joinRuns(runs: Array<[number, number]>, gap: number): Array<[number, number]> {
-  const joined: Array<[number, number]> = [];
-  for (const run of runs) {
-    const last = joined.at(-1);
-    if (last && run[0] - last[1] - 1 < gap) last[1] = run[1];
-    else joined.push([...run]);
-  }
-  return joined;
-}
-
-/**
- * Ink pixels in each row. This and the other loops over every pixel are functions of their own, not loops inside a
- * larger function: V8 then optimises each once with what it has seen of every line, instead of compiling the larger
- * function in the middle of its loop and discarding that code when the lines after the loop first run.
- */
-function inkPerRow(ink: Uint8Array, width: number, height: number): Uint32Array {
-  const rowInk = new Uint32Array(height);
-  for (let y = 0, row = 0; y < height; y += 1, row += width) {
-    let sum = 0;
-    for (let x = 0; x < width; x += 1) sum += ink[row + x]!;
-    rowInk[y] = sum;
-  }
-  return rowInk;
-}
-
-/** Ink pixels in each column, from row `top` to row `bottom`. */
-function inkPerColumn(ink: Uint8Array, width: number, top: number, bottom: number): Uint32Array {
-  const columnInk = new Uint32Array(width);
-  for (let row = top * width; row <= bottom * width; row += width) for (let x = 0; x < width; x += 1) columnInk[x]! += ink[row + x]!;
-  return columnInk;
-}
-
 /** 1 for each pixel of ink, 0 for the background: one lookup per pixel. */
 function inkMap(data: Uint8Array, inkOfLevel: Uint8Array): Uint8Array {
   const ink = new Uint8Array(data.length);
   for (let index = 0; index < data.length; index += 1) ink[index] = inkOfLevel[data[index]!]!;
   return ink;
-}
-
-/**
- * How many columns of running text the page is set in: the most found side by side in any of its sections (parts
- * split by tall blank bands, so a headline across the columns does not hide them). Columns are blocks of ink at
- * least a text column wide, separated by gutters that run blank from the top of the section to its bottom.
- */
-function countTextColumns(ink: Uint8Array, width: number, height: number, lineHeight: number): number {
-  if (lineHeight === 0) return 1;
-  const rowInk = inkPerRow(ink, width, height);
-  const rows = inkedRuns(0, height - 1, (y) => rowInk[y]! > width * BLANK_SHARE);
-  const sections = joinRuns(rows, MIN_SECTION_GAP_LINE_HEIGHTS * lineHeight);
-  let most = 1;
-  for (const [top, bottom] of sections) {
-    const sectionHeight = bottom - top + 1;
-    const columnInk = inkPerColumn(ink, width, top, bottom);
-    const blocks = joinRuns(
-      inkedRuns(0, width - 1, (x) => columnInk[x]! > sectionHeight * BLANK_SHARE),
-      MIN_GUTTER_LINE_HEIGHTS * lineHeight,
-    );
-    const columns = blocks.filter(([left, right]) => right - left + 1 >= MIN_COLUMN_LINE_HEIGHTS * lineHeight).length;
-    most = Math.max(most, columns);
-  }
-  return most;
 }
 
 /** Skews up to this many degrees either way are found: a page fed askew, not a page turned on its side. */
@@ -356,9 +272,9 @@ function measureSkew(ink: Uint8Array, width: number, height: number, inked: numb
 
 /**
  * Measures a grayscale page: which side is ink, how tall its lines are, how noisy it is, how even its
- * lighting is and how many columns it is set in. Plain passes over the pixels, a few milliseconds a page.
+ * lighting is and how skewed its lines are, and which of its pixels are ink. Plain passes over the pixels, a few milliseconds a page.
  */
-export function analysePage(image: GrayImage): PageAnalysis {
+export function analysePage(image: GrayImage): { analysis: PageAnalysis; ink: InkMap } {
   const { data, width, height } = image;
   const histogram = grayHistogram(data);
   const threshold = otsuThreshold(histogram, data.length);
@@ -372,13 +288,13 @@ export function analysePage(image: GrayImage): PageAnalysis {
   const inked = darkBackground ? data.length - darkPixels : darkPixels;
 
   const lineHeight = measureLineHeight(ink, width, height);
-  return {
+  const analysis = {
     darkBackground,
     lineHeight,
     impulseNoise: countLoneDots(ink, width, height),
     backgroundGrain: measureBackgroundGrain(data, ink),
     backgroundSpread: measureBackgroundSpread(image, darkBackground),
-    columns: countTextColumns(ink, width, height, lineHeight),
     skewRadians: measureSkew(ink, width, height, inked),
   };
+  return { analysis, ink: { ink, width, height } };
 }

@@ -1,6 +1,8 @@
 import type { OutputFormat, Region, Table } from '../formats.js';
 import type { EngineOutput, OcrEngine, Recognition, RecognizeRequest } from './engine.js';
-import { createPointMapper, mapHocr, mapTextBoxes, mapTsv, unchangedPoint, type PointMapper } from './coordinates.js';
+import { createPointMapper, mapBox, mapHocr, mapTextBoxes, mapTsv, unchangedPoint, type PointMapper } from './coordinates.js';
+import { blockRegions } from './reading/page-regions.js';
+import { readPage, type PageReading } from './reading/read-page.js';
 import { detectImageType, IMAGE_TYPES, type ImageTypeCapabilities } from './image-type.js';
 import type { LanguageIdentifier } from './language-identification.js';
 import { AUTO_LANGUAGE } from './languages.js';
@@ -19,15 +21,15 @@ export interface PipelineRequest {
   onProgress?: (fraction: number) => void;
 }
 
-export interface PipelineResult extends Omit<Recognition, 'image'> {
+export interface PipelineResult extends Omit<Recognition, 'image' | 'lineBoxes'> {
   /** The language set the page was read with: the one asked for, or the one found for `auto`. */
   lang: string;
   /** Degrees the upload was turned clockwise to read it upright (0 unless it was found sideways or upside down). */
   rotation: QuarterTurn;
   /** The page's regions in reading order. */
-  regions?: Region[];
+  regions: Region[];
   /** The page's tables, cell by cell. */
-  tables?: Table[];
+  tables: Table[];
   /** A searchable PDF: the uploaded image at its resolution, under an invisible text layer. */
   pdf?: Uint8Array;
   /** What preprocessing measured and did; absent when it was skipped. */
@@ -108,11 +110,15 @@ async function searchablePdf(
   return buildSearchablePdf(page, recognition.words ?? [], map);
 }
 
+/** Without the full TSV a page's tables needed for their words, when the client did not ask for it. */
+const withoutUnasked = ({ tsv, ...recognition }: Recognition, outputs: readonly OutputFormat[]): Recognition =>
+  outputs.includes('tsv') && tsv !== undefined ? { ...recognition, tsv } : recognition;
+
 /** The result as asked for: words only when wanted (a PDF needs them too), and never the engine's image. */
 function asRequested(
-  { image: _image, words, ...recognition }: Recognition,
+  { image: _image, words, lineBoxes: _lineBoxes, ...recognition }: Recognition,
   outputs: readonly OutputFormat[],
-): Omit<PipelineResult, 'lang' | 'rotation'> {
+): Omit<PipelineResult, 'lang' | 'rotation' | 'regions' | 'tables'> {
   return { ...recognition, ...(outputs.includes('words') && words && { words }) };
 }
 
@@ -146,7 +152,7 @@ export function createOcrPipeline({ engine, maxPixels, identifyLanguage }: Pipel
         outputs.includes('pdf') ? { pdf: await searchablePdf(image, capabilities, recognition, map, maxPixels) } : {};
       let spentMs = 0;
       const recognize = async (request: RecognizeRequest): Promise<Recognition> => {
-        const recognition = await engine.recognize({ ...request, outputs: wanted, onProgress });
+        const recognition = await engine.recognize({ outputs: wanted, ...request, onProgress });
         spentMs += recognition.recognitionMs;
         return recognition;
       };
@@ -156,34 +162,56 @@ export function createOcrPipeline({ engine, maxPixels, identifyLanguage }: Pipel
         const readRaw = (language: string) => recognize({ image: readable, lang: language, psm });
         const read = await readInLanguage(lang, identifyLanguage, readRaw, readRaw);
         const recognition = { ...read.recognition, recognitionMs: spentMs };
-        return { ...asRequested(recognition, outputs), ...(await withPdf(recognition, unchangedPoint)), lang: read.lang, rotation: 0 };
+        return {
+          ...asRequested(recognition, outputs),
+          ...(await withPdf(recognition, unchangedPoint)),
+          lang: read.lang,
+          rotation: 0,
+          regions: blockRegions(recognition),
+          tables: [],
+        };
       }
 
-      const readPage = (page: PreparedImage, language: string) =>
-        recognize({
-          image: page.image,
-          lang: language,
-          psm: psm ?? page.psm,
-          deskew: page.deskew,
-          parameters: page.parameters,
-        });
+      const readInRegions = (page: PreparedImage, language: string) =>
+        readPage(
+          page,
+          ({ words, ...request }) =>
+            recognize({
+              image: page.image,
+              lang: language,
+              parameters: page.parameters,
+              ...request,
+              ...(words && { outputs: [...new Set<EngineOutput>([...wanted, 'tsv'])] }),
+            }),
+          psm,
+        );
       let prepared = await preprocessImage(image, { maxPixels });
+      let reading: PageReading | undefined;
       const readUpright = async (language: string): Promise<Recognition> => {
-        let best = await readPage(prepared, language);
-        if (best.confidence >= TURNED_CONFIDENCE || best.text.replace(/\s/g, '').length < MIN_TURNED_TEXT) return best;
-        for (const rotation of turnsToTry(prepared.transform)) {
-          const turned = await preprocessImage(image, { maxPixels, rotation });
-          const turnedRead = await readPage(turned, language);
-          if (turnedRead.confidence > best.confidence) [prepared, best] = [turned, turnedRead];
-          if (turnedRead.confidence >= UPRIGHT_CONFIDENCE) break;
+        let best = await readInRegions(prepared, language);
+        if (best.recognition.confidence < TURNED_CONFIDENCE && best.recognition.text.replace(/\s/g, '').length >= MIN_TURNED_TEXT) {
+          for (const rotation of turnsToTry(prepared.transform)) {
+            const turned = await preprocessImage(image, { maxPixels, rotation });
+            const turnedRead = await readInRegions(turned, language);
+            if (turnedRead.recognition.confidence > best.recognition.confidence) [prepared, best] = [turned, turnedRead];
+            if (turnedRead.recognition.confidence >= UPRIGHT_CONFIDENCE) break;
+          }
         }
-        return best;
+        reading = best;
+        return best.recognition;
       };
-      const read = await readInLanguage(lang, identifyLanguage, readUpright, (language) => readPage(prepared, language));
+      const readAgain = async (language: string) => {
+        reading = await readInRegions(prepared, language);
+        return reading.recognition;
+      };
+      const read = await readInLanguage(lang, identifyLanguage, readUpright, readAgain);
       const recognition = { ...read.recognition, recognitionMs: spentMs };
       const map = createPointMapper(prepared.transform, recognition.rotateRadians);
+      const { regions, tables } = reading!;
       return {
-        ...asRequested(restoreCoordinates(recognition, prepared, map), outputs),
+        ...asRequested(restoreCoordinates(withoutUnasked(recognition, outputs), prepared, map), outputs),
+        regions: regions.map((region) => ({ ...region, bbox: mapBox(region.bbox, map, prepared.transform) })),
+        tables: tables.map((table) => ({ ...table, bbox: mapBox(table.bbox, map, prepared.transform) })),
         ...(await withPdf(recognition, map)),
         lang: read.lang,
         rotation: prepared.transform.rotation,

@@ -1,7 +1,9 @@
 import sharp from 'sharp';
 import { AppError } from '../errors.js';
 import { analysePage, type PageAnalysis } from './page-analysis.js';
-import { PSM_AUTO, PSM_SINGLE_BLOCK } from './page-segmentation.js';
+import { findLayout, type PageLayout } from './layout/find-layout.js';
+import { rotateInk, withoutSpecks, type InkMap } from './layout/ink-map.js';
+import { scaleLayout } from './layout/scale-layout.js';
 import { copyIntoRaster, createGrayRaster, sealGrayRaster } from './leptonica-image.js';
 import { shrinkGray } from './shrink.js';
 import { upscaleGray } from './upscale.js';
@@ -81,8 +83,8 @@ export interface PreparedImage {
    */
   image: Buffer;
   transform: ImageTransform;
-  /** The segmentation mode this page wants when the client did not choose one. */
-  psm: number;
+  /** The page's regions, in pixels of the image tesseract reads (prepared, then turned level by `deskew`). */
+  layout: PageLayout;
   /** Tesseract parameters chosen for this page. */
   parameters: { thresholding_method: string; user_defined_dpi: string };
   /** How the page is straightened before it is read (0: it is level). */
@@ -97,11 +99,23 @@ export interface PreparedImage {
  * the decisions a lanczos3 reduction to 4 megapixels gave (scale, noise, lighting, columns, skew within 0.02°) in
  * under half the time, and without the libvips pass. A page a few pixels across is never shrunk to nothing.
  */
-function measure(gray: Buffer, width: number, height: number): PageAnalysis {
+function measure(gray: Buffer, width: number, height: number): { analysis: PageAnalysis; ink: InkMap; factor: number } {
   const factor = Math.min(width, height, Math.ceil(Math.sqrt((width * height) / MAX_ANALYSIS_PIXELS)));
-  if (factor === 1) return analysePage({ data: gray, width, height });
-  const analysis = analysePage(shrinkGray(gray, width, height, factor));
-  return { ...analysis, lineHeight: analysis.lineHeight * factor };
+  if (factor === 1) return { ...analysePage({ data: gray, width, height }), factor };
+  const { analysis, ink } = analysePage(shrinkGray(gray, width, height, factor));
+  return { analysis: { ...analysis, lineHeight: analysis.lineHeight * factor }, ink, factor };
+}
+
+/**
+ * The page's regions where tesseract will see them: found on the ink turned level by the measured skew (tesseract
+ * turns the page it reads by that angle about its centre), then scaled from the measured copy to the prepared page.
+ */
+function layoutOf(ink: InkMap, analysis: PageAnalysis, factor: number, scale: number): PageLayout {
+  const level = withoutSpecks(rotateInk(ink, analysis.skewRadians));
+  return scaleLayout(findLayout(level, analysis.lineHeight / factor), factor * scale, {
+    width: Math.round(ink.width * factor * scale),
+    height: Math.round(ink.height * factor * scale),
+  });
 }
 
 function chooseScale({ lineHeight }: PageAnalysis, noisy: boolean, width: number, height: number): number {
@@ -160,7 +174,7 @@ export async function preprocessImage(
           .raw()
           .toBuffer({ resolveWithObject: true });
   const { width, height } = info;
-  const measured = measure(upright, width, height);
+  const { analysis: measured, ink, factor } = measure(upright, width, height);
 
   const uneven = measured.backgroundSpread > UNEVEN_BACKGROUND;
   // Uneven lighting counts as grain too (the background is off-level everywhere), so grain is judged on even pages only.
@@ -190,7 +204,7 @@ export async function preprocessImage(
   return {
     image: sealGrayRaster(raster),
     transform: { width: decodedInfo.width, height: decodedInfo.height, scale, rotation },
-    psm: measured.columns > 1 ? PSM_AUTO : PSM_SINGLE_BLOCK,
+    layout: layoutOf(ink, measured, factor, scale),
     deskew: chooseDeskew(measured, noisy),
     // The image declares no resolution, and tesseract would estimate one per page: say 70 dpi outright, what it assumed
     // for the raw pixels' 25 dpi that the PNG sharp wrote declared (the benchmark was measured with it).

@@ -9,7 +9,8 @@ import type { TextBox } from '../formats.js';
 import type { OcrEngine, Recognition, RecognizeRequest } from './engine.js';
 import type { LanguageCatalog } from './languages.js';
 import { PSM_SINGLE_BLOCK } from './page-segmentation.js';
-import { keepRealParagraphBreaks, linesOfTsv } from './line-breaks.js';
+import { keepRealParagraphBreaks } from './line-breaks.js';
+import { linesOfTsv } from './tsv-rows.js';
 import { hocrDocument, tsvDocument } from './tesseract-documents.js';
 import { createWorkerPool, type PoolMember, type WorkerPool } from './worker-pool.js';
 
@@ -172,7 +173,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
   };
 
   const runJob = async (pooled: PooledWorker, request: RecognizeRequest, psm: number) => {
-    const { image, deskew = 0, parameters, outputs = [] } = request;
+    const { image, deskew = 0, parameters, outputs = [], rectangle } = request;
     const died = new Promise<never>((_, reject) => {
       pooled.abortJob = (cause) => reject(new AppError('OCR_FAILED', 'The OCR engine crashed on this image.', { cause }));
     });
@@ -186,7 +187,16 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
     };
     const work = (async () => {
       await pooled.worker.setParameters({ ...DEFAULT_PARAMETERS, ...parameters, tessedit_pageseg_mode: String(psm) as never });
-      return pooled.worker.recognize(withoutCopy(image), deskew === 'fit' ? { rotateAuto: true } : { rotateRadians: deskew }, output);
+      const turn = deskew === 'fit' ? { rotateAuto: true } : { rotateRadians: deskew };
+      const area = rectangle && {
+        rectangle: {
+          left: rectangle.left,
+          top: rectangle.top,
+          width: rectangle.right - rectangle.left + 1,
+          height: rectangle.bottom - rectangle.top + 1,
+        },
+      };
+      return pooled.worker.recognize(withoutCopy(image), { ...turn, ...area }, output);
     })();
     return withinTime(
       Promise.race([work, died]),
@@ -206,8 +216,10 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
         const { data } = await runJob(pooled, request, psm);
         pool.release(pooled);
         const boxes = collectBoxes(data.blocks);
+        const lineBoxes = linesOfTsv(data.tsv ?? '');
         return {
-          text: keepRealParagraphBreaks(data.text, linesOfTsv(data.tsv ?? '')),
+          text: keepRealParagraphBreaks(data.text, lineBoxes),
+          lineBoxes,
           confidence: data.confidence,
           psm,
           recognitionMs: Math.round(performance.now() - started),

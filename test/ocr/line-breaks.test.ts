@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { keepRealParagraphBreaks, linesOfTsv, type LineBox } from '../../src/ocr/line-breaks.js';
+import { keepRealParagraphBreaks } from '../../src/ocr/line-breaks.js';
+import { linesOfTsv, wordsOfTsv, type TsvBox } from '../../src/ocr/tsv-rows.js';
 
 /** Lines 20 px tall, 10 px apart, in one block unless said otherwise. */
-const evenly = (count: number, block = 1, from = 0): LineBox[] =>
-  Array.from({ length: count }, (_, index) => ({ block, top: from + index * 30, bottom: from + index * 30 + 20 }));
+const evenly = (count: number, block = 1, from = 0): TsvBox[] =>
+  Array.from({ length: count }, (_, index) => ({ block, left: 0, top: from + index * 30, right: 300, bottom: from + index * 30 + 20 }));
 
 describe('blank lines in the text', () => {
   it("drops the blank lines of tesseract's paragraph guesses between evenly spaced lines", () => {
@@ -29,7 +30,7 @@ describe('blank lines in the text', () => {
     expect(keepRealParagraphBreaks('', [])).toBe('');
   });
 
-  it("reads the lines' blocks and vertical extent from tesseract's TSV rows", () => {
+  it("reads the boxes of lines and words from tesseract's TSV rows", () => {
     const tsv = [
       '1\t1\t0\t0\t0\t0\t0\t0\t600\t200\t-1\t',
       '4\t1\t1\t1\t1\t0\t30\t40\t300\t22\t-1\t',
@@ -37,8 +38,9 @@ describe('blank lines in the text', () => {
       '4\t1\t2\t1\t1\t0\t30\t90\t300\t20\t-1\t',
     ].join('\n');
     expect(linesOfTsv(tsv)).toEqual([
-      { block: 1, top: 40, bottom: 62 },
-      { block: 2, top: 90, bottom: 110 },
+      { block: 1, left: 30, top: 40, right: 330, bottom: 62 },
+      { block: 2, left: 30, top: 90, right: 330, bottom: 110 },
     ]);
+    expect(wordsOfTsv(tsv)).toEqual([{ block: 1, left: 30, top: 40, right: 110, bottom: 62, text: 'Hello' }]);
   });
 });

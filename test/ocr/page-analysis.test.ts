@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analysePage, type GrayImage } from '../../src/ocr/page-analysis.js';
+import { findLayout } from '../../src/ocr/layout/find-layout.js';
 
 const LINE = 12;
 const LEADING = 8;
@@ -22,7 +23,7 @@ function page(width: number, height: number, blocks: Array<{ left: number; top: 
 
 type Layout = Parameters<typeof page>;
 
-describe('page layout: columns of running text', () => {
+describe('page layout: columns of running text, found by findLayout on the analysed ink', () => {
   it.each<[string, number, ...Layout]>([
     [
       'two columns of unequal length',
@@ -68,6 +69,10 @@ describe('page layout: columns of running text', () => {
     ],
     ['a page of one column', 1, 400, 200, [{ left: 20, top: 20, width: 360, lines: 8 }]],
   ])('counts %s as %i column(s)', (_, columns, ...layout) => {
-    expect(analysePage(page(...layout)).columns).toBe(columns);
+    const { analysis, ink } = analysePage(page(...layout));
+    const regions = findLayout(ink, analysis.lineHeight).regions;
+    // Columns are regions side by side: read one after the other, from the same top.
+    const sideBySide = Math.max(...regions.map((region) => regions.filter((other) => other.box.top === region.box.top).length));
+    expect(sideBySide).toBe(columns);
   });
 });

@@ -18,7 +18,17 @@ function scriptedPipeline(fail: (call: number) => Error | undefined): OcrPipelin
       pipeline.calls += 1;
       const error = fail(pipeline.calls);
       if (error) throw error;
-      return { text: `read ${pipeline.calls}`, confidence: 90, psm: 6, recognitionMs: 10, rotateRadians: 0, lang: 'eng', rotation: 0 as const };
+      return {
+        text: `read ${pipeline.calls}`,
+        confidence: 90,
+        psm: 6,
+        recognitionMs: 10,
+        rotateRadians: 0,
+        lang: 'eng',
+        rotation: 0 as const,
+        regions: [],
+        tables: [],
+      };
     },
   };
   return pipeline;

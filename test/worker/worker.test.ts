@@ -21,7 +21,8 @@ function heldPipeline() {
         const text = `read ${image.toString()}`;
         held.push({
           image: image.toString(),
-          finish: () => resolve({ text, confidence: 90, psm: 6, recognitionMs: 1, rotateRadians: 0, lang: 'eng', rotation: 0 }),
+          finish: () =>
+            resolve({ text, confidence: 90, psm: 6, recognitionMs: 1, rotateRadians: 0, lang: 'eng', rotation: 0, regions: [], tables: [] }),
         });
       }),
   };

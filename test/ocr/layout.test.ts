@@ -1,0 +1,96 @@
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLanguageCatalog } from '../../src/ocr/languages.js';
+import { createLanguageIdentifier } from '../../src/ocr/language-identification.js';
+import { createOcrPipeline } from '../../src/ocr/pipeline.js';
+import { preprocessImage } from '../../src/ocr/preprocess.js';
+import { createTesseractEngine } from '../../src/ocr/tesseract-engine.js';
+import { characterErrorRate } from '../helpers/error-rate.js';
+import { renderLayoutPage, tablePieces, type PagePiece } from '../helpers/layout-pages.js';
+
+const LEFT_COLUMN =
+  'The committee met on a cold Tuesday morning to settle the budget for the coming year. Every member brought a list of what the town needs most, and the lists were long.';
+const RIGHT_COLUMN =
+  'Roads came first, then the library roof, which has leaked since the storm in March. The treasurer warned that the reserve would not cover both before the autumn.';
+const TABLE = [
+  ['Item', 'Qty', 'Unit price', 'Amount'],
+  ['desk lamp', '2', '31.50', '63.00'],
+  ['printer toner', '11', '48.20', '530.20'],
+  ['copy paper A4', '4', '6.75', '27.00'],
+  ['stapler', '1', '12.99', '12.99'],
+];
+
+/** Two columns of small serif text with a gutter of about one type size, as on the page that read across both columns. */
+const twoColumns = (top = 20): PagePiece[] => [
+  { text: LEFT_COLUMN, left: 20, top, width: 290 },
+  { text: RIGHT_COLUMN, left: 326, top, width: 290 },
+];
+const table = (top: number) => tablePieces(TABLE, { left: 24, top, columnLefts: [0, 200, 290, 420], rowPitch: 30, font: 'DejaVu Sans 12' });
+const heading: PagePiece = { text: 'Town budget for the year', left: 20, top: 16, font: 'DejaVu Serif Bold 22' };
+
+const kinds = async (png: Buffer) =>
+  (await preprocessImage(png, { maxPixels: 40_000_000 })).layout.regions.map(
+    (region) => region.kind + (region.cells ? ` ${region.cells.columns.length}×${region.cells.rows.length}` : ''),
+  );
+
+describe('page layout, from the page alone', () => {
+  it('finds two columns apart by a narrow gutter', async () => {
+    expect(await kinds(await renderLayoutPage(640, 300, twoColumns()))).toEqual(['text', 'text']);
+  });
+
+  it('finds a table: its columns and every row, header included', async () => {
+    expect(await kinds(await renderLayoutPage(600, 200, table(20)))).toEqual(['table 4×5']);
+  });
+
+  it('reads a paragraph of monospaced prose, whose spaces may line up, as text', async () => {
+    const prose: PagePiece = { text: `${LEFT_COLUMN} ${RIGHT_COLUMN}`, left: 20, top: 20, width: 520, font: 'DejaVu Sans Mono 12' };
+    expect(await kinds(await renderLayoutPage(580, 320, [prose]))).toEqual(['text']);
+  });
+
+  it('splits a headline over two columns from the table under them', async () => {
+    const page = await renderLayoutPage(640, 520, [heading, ...twoColumns(70), ...table(330)]);
+    expect(await kinds(page)).toEqual(['text', 'text', 'text', 'table 4×5']);
+  });
+});
+
+describe('reading a page in its regions', () => {
+  const catalog = createLanguageCatalog();
+  const engine = createTesseractEngine({
+    catalog,
+    workersPerLanguageSet: 1,
+    maxLanguageSets: 1,
+    jobTimeoutMs: 60_000,
+    logger: pino({ level: 'silent' }),
+  });
+  const pipeline = createOcrPipeline({ engine, maxPixels: 40_000_000, identifyLanguage: createLanguageIdentifier(catalog.installed) });
+  afterAll(() => engine.close());
+
+  it('reads two columns one after the other, not across', async () => {
+    const result = await pipeline.run({ image: await renderLayoutPage(640, 300, twoColumns()), lang: 'eng', preprocess: true, outputs: [] });
+    expect(characterErrorRate(`${LEFT_COLUMN}\n${RIGHT_COLUMN}`, result.text)).toBeLessThan(0.02);
+    expect(result.regions.map((region) => region.type)).toEqual(['text', 'text']);
+  });
+
+  it('gives the regions in reading order and the table cell by cell', async () => {
+    const page = await renderLayoutPage(640, 520, [heading, ...twoColumns(70), ...table(330)]);
+    const result = await pipeline.run({ image: page, lang: 'eng', preprocess: true, outputs: ['hocr', 'tsv'] });
+    expect(result.regions.map((region) => region.type)).toEqual(['heading', 'text', 'text', 'table']);
+    expect(result.regions[0]!.text.trim()).toBe('Town budget for the year');
+    expect(characterErrorRate(LEFT_COLUMN, result.regions[1]!.text)).toBeLessThan(0.02);
+    expect(characterErrorRate(RIGHT_COLUMN, result.regions[2]!.text)).toBeLessThan(0.02);
+    expect(result.tables).toHaveLength(1);
+    expect(result.tables[0]!.rows).toEqual(TABLE);
+    const [left, , , tableRegion] = result.regions;
+    expect(left!.bbox.y0).toBeLessThan(tableRegion!.bbox.y0);
+    expect(result.tables[0]!.bbox.y0).toBeGreaterThanOrEqual(320);
+    // The renditions carry every region: hOCR areas and TSV blocks in reading order.
+    expect(result.hocr!.match(/class='ocr_carea'/g)!.length).toBeGreaterThanOrEqual(4);
+    const blocks = result
+      .tsv!.split('\n')
+      .filter((row) => row.startsWith('2\t'))
+      .map((row) => Number(row.split('\t')[2]));
+    expect(blocks).toEqual(blocks.map((_, index) => index + 1));
+    expect(result.text.indexOf('Town budget')).toBeLessThan(result.text.indexOf('committee'));
+    expect(result.text.indexOf('storm')).toBeLessThan(result.text.indexOf('printer toner'));
+  });
+});
