@@ -24,10 +24,17 @@ const tablesOf = (recognition: Recognition, tables: readonly LayoutRegion[]): Ta
   return tables.map((table) => tableCells(table, words));
 };
 
+/** Whether some regions stand side by side (columns), which a read of the whole page as one block would read across. */
+const hasSideBySide = (layout: readonly LayoutRegion[]) =>
+  layout.some((region, index) =>
+    layout.some((other, at) => at !== index && region.box.top <= other.box.bottom && other.box.top <= region.box.bottom),
+  );
+
 /**
- * Reads a page the way its layout asks: a page of one region (running text, a form, a table) in one pass as a block
- * of lines, row by row; a page of several (a headline, columns, tables) region by region in reading order, each as a
- * block of lines, so that columns are never read across nor a table column by column. A segmentation mode the
+ * Reads a page the way its layout asks: a page whose regions lie one under the other (running text, forms, tables)
+ * in one pass as a block of lines, row by row, each line going to the region it lies in; a page in columns region by
+ * region in reading order, each as a block of lines, so that columns are never read across nor a table column by
+ * column. A segmentation mode the
  * client chose reads the whole page with it, tesseract finding the regions.
  */
 export async function readPage(page: PreparedImage, read: (request: ReadRequest) => Promise<Recognition>, clientPsm?: number): Promise<PageReading> {
@@ -37,7 +44,7 @@ export async function readPage(page: PreparedImage, read: (request: ReadRequest)
     return { recognition, regions: blockRegions(recognition), tables: [] };
   }
   const tables = layout.filter((region) => region.kind === 'table');
-  if (layout.length === 1) {
+  if (!hasSideBySide(layout)) {
     const recognition = await read({ psm: PSM_SINGLE_BLOCK, deskew: page.deskew, words: tables.length > 0 });
     return { recognition, regions: layoutRegions(recognition, layout), tables: tablesOf(recognition, tables) };
   }
