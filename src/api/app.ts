@@ -9,6 +9,7 @@ import type { ApiKey } from '../api-keys.js';
 import type { Archive } from '../archive/archive.js';
 import type { Metrics } from '../metrics.js';
 import { createAuthenticator } from './authenticate.js';
+import { MULTIPART_FIELD_BYTES } from './upload-options.js';
 import { registerErrorHandling } from '../http/error-handler.js';
 import { openApi } from './plugins/openapi.js';
 import { rateLimit, type RateLimitOptions } from './plugins/rate-limit.js';
@@ -78,7 +79,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerErrorHandling(app);
 
   await app.register(multipart, {
-    limits: { fileSize: maxUploadBytes, files: 1, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 100 },
+    limits: { fileSize: maxUploadBytes, files: 1, fields: 10, fieldSize: MULTIPART_FIELD_BYTES, parts: 12, headerPairs: 100 },
   });
 
   if (apiKeys.length === 0) logger.warn('API_KEYS is not set: the service is open to anyone who can reach it');

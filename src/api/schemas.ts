@@ -191,14 +191,15 @@ export const searchQuerySchema = {
     },
     lang: {
       type: 'string',
+      maxLength: 100,
       pattern: '^[a-z_]+(\\+[a-z_]+)*$',
       description: 'Only tasks read with exactly this language set (deu, eng+deu); the words are then stemmed for it alone.',
     },
-    from: { type: 'string', format: 'date-time', description: 'Only tasks uploaded at or after this time.' },
-    to: { type: 'string', format: 'date-time', description: 'Only tasks uploaded before this time.' },
-    media_type: { type: 'string', description: 'Only uploads of this media type, such as image/png.' },
+    from: { type: 'string', format: 'date-time', maxLength: 64, description: 'Only tasks uploaded at or after this time.' },
+    to: { type: 'string', format: 'date-time', maxLength: 64, description: 'Only tasks uploaded before this time.' },
+    media_type: { type: 'string', maxLength: 255, description: 'Only uploads of this media type, such as image/png.' },
     limit: { type: 'integer', minimum: 1, maximum: MAX_SEARCH_LIMIT, default: 20, description: 'Results per page.' },
-    cursor: { type: 'string', description: 'next_cursor of the previous page, unchanged.' },
+    cursor: { type: 'string', maxLength: 200, description: 'next_cursor of the previous page, unchanged.' },
   },
 } as const;
 
