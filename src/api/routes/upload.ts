@@ -3,7 +3,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../../errors.js';
 import type { LanguageCatalog } from '../../ocr/languages.js';
 import type { JobQueue } from '../../queue/job-queue.js';
-import { checkCallbackUrl } from '../../webhook/address-policy.js';
+import type { AddressPolicy } from '../../webhook/address-policy.js';
 import { fingerprintUpload, readIdempotencyKey, scopeIdempotencyKey } from '../idempotency.js';
 import type { ResultStore } from '../../store/result-store.js';
 import { checkFileName, fieldTooLong, refuseQueryOptions } from '../upload-options.js';
@@ -20,7 +20,7 @@ export interface UploadRouteDependencies {
   documents: { maxPages: number; renderDpi: number };
   authenticate: (request: FastifyRequest) => Promise<void>;
   /** Whether uploads may ask for a callback (a signing secret is set), and where callbacks may go. */
-  callbacks: { enabled: boolean; allowPrivate: boolean };
+  callbacks: { enabled: boolean; addressPolicy: AddressPolicy };
 }
 
 interface UploadForm {
@@ -72,10 +72,10 @@ const uploadErrorResponses = {
   503: errorResponse('The queue or the store cannot take the job now; nothing was queued, retry later.'),
 };
 
-async function readCallbackUrl(value: string | undefined, { enabled, allowPrivate }: UploadRouteDependencies['callbacks']) {
+async function readCallbackUrl(value: string | undefined, { enabled, addressPolicy }: UploadRouteDependencies['callbacks']) {
   if (value === undefined || value === '') return undefined;
   if (!enabled) throw new AppError('INVALID_CALLBACK_URL', 'Callbacks are off on this server: it has no CALLBACK_SECRET to sign them with.');
-  return (await checkCallbackUrl(value, allowPrivate)).href;
+  return (await addressPolicy.checkUrl(value)).href;
 }
 
 /** `POST /upload`: checks the image or document, records the job as queued, publishes it, answers 202. */
