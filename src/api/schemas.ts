@@ -143,7 +143,17 @@ const jobBodySchema = {
 /** `GET /result/{id}`: the task as JSON, or one rendition of it in that rendition's own media type. */
 export const resultResponseSchema = {
   description: 'The task as JSON; with format= other than json, that rendition of the completed task.',
-  headers: { 'Content-Disposition': { type: 'string', description: 'With format=pdf: attachment; filename="<task_id>.pdf".' } },
+  headers: {
+    'Content-Disposition': {
+      type: 'string',
+      description: `Renditions served as downloads: ${RENDITION_NAMES.flatMap((name) => {
+        const { attachmentExtension }: RenditionFormat = OUTPUT_FORMATS[name];
+        return attachmentExtension ? [`format=${name}: attachment; filename="<task_id>.${attachmentExtension}"`] : [];
+      }).join(', ')}.`,
+    },
+    'Content-Security-Policy': { type: 'string', description: "Every rendition: default-src 'none'; sandbox." },
+    'X-Content-Type-Options': { type: 'string', description: 'Every rendition: nosniff.' },
+  },
   content: {
     'application/json': { schema: jobBodySchema },
     ...Object.fromEntries(
