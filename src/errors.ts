@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   MISSING_FILE: { status: 400, permanent: true },
   EMPTY_FILE: { status: 400, permanent: true },
   INVALID_PARAMETER: { status: 400, permanent: true },
+  FIELD_TOO_LONG: { status: 400, permanent: true },
   INVALID_MULTIPART: { status: 400, permanent: true },
   UNSUPPORTED_LANGUAGE: { status: 400, permanent: true },
   INVALID_CALLBACK_URL: { status: 400, permanent: true },

@@ -99,6 +99,8 @@ export const OUTPUT_FORMATS = {
     servedAs: 'rendition',
     description: 'hOCR: HTML with the page layout and a box for every word.',
     mediaType: 'text/html',
+    // HTML a browser would render on the service's origin: a download instead.
+    attachmentExtension: 'hocr',
   },
   tsv: {
     servedAs: 'rendition',

@@ -12,6 +12,7 @@ import { disableImageOperationCache } from './ocr/preprocess.js';
 import { createTesseractEngine } from './ocr/tesseract-engine.js';
 import { createJobQueue } from './queue/index.js';
 import { createResultStore } from './store/index.js';
+import { createAddressPolicy } from './webhook/address-policy.js';
 import { createWebhookSender } from './webhook/sender.js';
 import { startArchiveRetention } from './worker/archive-retention.js';
 import { startArchiver } from './worker/archiver.js';
@@ -79,9 +80,17 @@ async function main(): Promise<void> {
         logger,
       })
     : undefined;
+  // Every outgoing request (today, the callbacks) connects only where this one policy allows.
+  const addressPolicy = createAddressPolicy({ allowPrivate: config.callbacks.allowPrivate });
   const webhooks =
     runsWorker && config.callbacks.secret
-      ? createWebhookSender({ ...config.callbacks, secret: config.callbacks.secret, retryBackoff: CALLBACK_RETRY_BACKOFF, logger })
+      ? createWebhookSender({
+          ...config.callbacks,
+          secret: config.callbacks.secret,
+          addressPolicy,
+          retryBackoff: CALLBACK_RETRY_BACKOFF,
+          logger,
+        })
       : undefined;
   const outages = createOutageGuard({ logger });
   const archiver = engine && archive ? startArchiver({ store, archive, outages, logger, metrics }) : undefined;
@@ -139,7 +148,7 @@ async function main(): Promise<void> {
         archive,
         apiKeys: config.apiKeys,
         rateLimit: { ...config.rateLimit, ...(config.store.kind === 'redis' ? { redis: config.redis } : {}) },
-        callbacks: { enabled: config.callbacks.secret !== undefined, allowPrivate: config.callbacks.allowPrivate },
+        callbacks: { enabled: config.callbacks.secret !== undefined, addressPolicy },
         webRoot: WEB_ROOT,
       })
     : undefined;

@@ -8,7 +8,9 @@ import type { ResultStore } from '../store/result-store.js';
 import type { ApiKey } from '../api-keys.js';
 import type { Archive } from '../archive/archive.js';
 import type { Metrics } from '../metrics.js';
+import type { AddressPolicy } from '../webhook/address-policy.js';
 import { createAuthenticator } from './authenticate.js';
+import { MULTIPART_FIELD_BYTES } from './upload-options.js';
 import { registerErrorHandling } from '../http/error-handler.js';
 import { openApi } from './plugins/openapi.js';
 import { rateLimit, type RateLimitOptions } from './plugins/rate-limit.js';
@@ -36,7 +38,8 @@ export interface AppDependencies {
   apiKeys: readonly ApiKey[];
   /** Uploads per window per API key (or per client address when open); counted in Redis when given, so every API instance shares them. */
   rateLimit: RateLimitOptions;
-  callbacks: { enabled: boolean; allowPrivate: boolean };
+  /** Whether uploads may ask for a callback, and the policy that says where outgoing requests may go. */
+  callbacks: { enabled: boolean; addressPolicy: AddressPolicy };
   metrics: Metrics;
   /** Serves /search and /archive/:id; absent when ARCHIVE=off. */
   archive?: Archive;
@@ -78,7 +81,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerErrorHandling(app);
 
   await app.register(multipart, {
-    limits: { fileSize: maxUploadBytes, files: 1, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 100 },
+    limits: { fileSize: maxUploadBytes, files: 1, fields: 10, fieldSize: MULTIPART_FIELD_BYTES, parts: 12, headerPairs: 100 },
   });
 
   if (apiKeys.length === 0) logger.warn('API_KEYS is not set: the service is open to anyone who can reach it');

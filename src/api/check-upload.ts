@@ -22,11 +22,12 @@ export async function checkUpload(
   catalog: LanguageCatalog,
   limits: DocumentLimits,
 ): Promise<CheckedUpload> {
+  // The fields first: they are cheap to check, and no field is read before its length is.
+  const options = parseUploadOptions(catalog, fields);
   const selection = fields.pages === '' ? undefined : fields.pages;
   const document = await inspectDocument(bytes, selection, limits);
-  if (document) return { mediaType: document.mediaType, options: { ...parseUploadOptions(catalog, fields), pages: document.pages } };
+  if (document) return { mediaType: document.mediaType, options: { ...options, pages: document.pages } };
   const imageType = requireImageType(bytes);
-  const options = parseUploadOptions(catalog, fields);
   // An image is a document of one page: a selection may name that page, and no other.
   selectPages(selection, 1);
   await validateImage(bytes, imageType, { maxPixels: limits.maxPixels });

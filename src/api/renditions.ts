@@ -3,8 +3,17 @@ import { contentDispositionOf, contentTypeOf, renditionBody, type Rendition } fr
 import { isTerminal, type JobRecord } from '../job.js';
 import { MAX_WAIT_SECONDS } from './schemas.js';
 
+/**
+ * What every rendition is served with: a rendition is data, never a page of the service's origin, so a browser that
+ * opens one runs no script, loads nothing and does not sniff it into another type, whatever the OCR text holds.
+ */
+export const INERT_HEADERS = {
+  'content-security-policy': "default-src 'none'; sandbox",
+  'x-content-type-options': 'nosniff',
+} as const;
+
 export interface RenderedResult {
-  headers: { 'content-type': string; 'content-disposition'?: string };
+  headers: typeof INERT_HEADERS & { 'content-type': string; 'content-disposition'?: string };
   body: string | Buffer;
 }
 
@@ -33,5 +42,8 @@ export function renderResult(record: JobRecord, rendition: Rendition): RenderedR
     );
   }
   const disposition = contentDispositionOf(rendition, record.id);
-  return { headers: { 'content-type': contentTypeOf(rendition), ...(disposition && { 'content-disposition': disposition }) }, body };
+  return {
+    headers: { ...INERT_HEADERS, 'content-type': contentTypeOf(rendition), ...(disposition && { 'content-disposition': disposition }) },
+    body,
+  };
 }

@@ -143,7 +143,17 @@ const jobBodySchema = {
 /** `GET /result/{id}`: the task as JSON, or one rendition of it in that rendition's own media type. */
 export const resultResponseSchema = {
   description: 'The task as JSON; with format= other than json, that rendition of the completed task.',
-  headers: { 'Content-Disposition': { type: 'string', description: 'With format=pdf: attachment; filename="<task_id>.pdf".' } },
+  headers: {
+    'Content-Disposition': {
+      type: 'string',
+      description: `Renditions served as downloads: ${RENDITION_NAMES.flatMap((name) => {
+        const { attachmentExtension }: RenditionFormat = OUTPUT_FORMATS[name];
+        return attachmentExtension ? [`format=${name}: attachment; filename="<task_id>.${attachmentExtension}"`] : [];
+      }).join(', ')}.`,
+    },
+    'Content-Security-Policy': { type: 'string', description: "Every rendition: default-src 'none'; sandbox." },
+    'X-Content-Type-Options': { type: 'string', description: 'Every rendition: nosniff.' },
+  },
   content: {
     'application/json': { schema: jobBodySchema },
     ...Object.fromEntries(
@@ -191,14 +201,15 @@ export const searchQuerySchema = {
     },
     lang: {
       type: 'string',
+      maxLength: 100,
       pattern: '^[a-z_]+(\\+[a-z_]+)*$',
       description: 'Only tasks read with exactly this language set (deu, eng+deu); the words are then stemmed for it alone.',
     },
-    from: { type: 'string', format: 'date-time', description: 'Only tasks uploaded at or after this time.' },
-    to: { type: 'string', format: 'date-time', description: 'Only tasks uploaded before this time.' },
-    media_type: { type: 'string', description: 'Only uploads of this media type, such as image/png.' },
+    from: { type: 'string', format: 'date-time', maxLength: 64, description: 'Only tasks uploaded at or after this time.' },
+    to: { type: 'string', format: 'date-time', maxLength: 64, description: 'Only tasks uploaded before this time.' },
+    media_type: { type: 'string', maxLength: 255, description: 'Only uploads of this media type, such as image/png.' },
     limit: { type: 'integer', minimum: 1, maximum: MAX_SEARCH_LIMIT, default: 20, description: 'Results per page.' },
-    cursor: { type: 'string', description: 'next_cursor of the previous page, unchanged.' },
+    cursor: { type: 'string', maxLength: 200, description: 'next_cursor of the previous page, unchanged.' },
   },
 } as const;
 

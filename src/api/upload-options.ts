@@ -9,6 +9,40 @@ export const DEFAULT_LANGUAGE = 'eng';
 /** Tesseract's page segmentation modes run from 0 to 13. */
 const MAX_PSM = 13;
 
+/**
+ * The longest value each form field takes, in characters. A longer value is refused, never cut short: a cut `lang`
+ * or `pages` could still parse, and run as something the client did not ask for.
+ */
+export const FIELD_MAX_LENGTHS = {
+  lang: 100,
+  psm: 8,
+  output: 100,
+  preprocess: 8,
+  pages: 1024,
+  force_ocr: 8,
+  callback_url: 2048,
+} as const;
+
+type LimitedField = keyof typeof FIELD_MAX_LENGTHS;
+
+const isLimitedField = (name: string): name is LimitedField => Object.hasOwn(FIELD_MAX_LENGTHS, name);
+
+/** The longest name of the uploaded file, as its part of the form gives it; the name is kept with the task and archived. */
+export const FILE_NAME_MAX_LENGTH = 255;
+
+/**
+ * What the multipart parser keeps of one field, in bytes: room for the longest limit in any UTF-8 characters, so a
+ * value within its limit is never cut, and a value the parser cut is over its limit.
+ */
+export const MULTIPART_FIELD_BYTES = 4 * Math.max(...Object.values(FIELD_MAX_LENGTHS));
+
+/** Refuses a file name over FILE_NAME_MAX_LENGTH with FIELD_TOO_LONG. */
+export function checkFileName(name: string): void {
+  if (name.length > FILE_NAME_MAX_LENGTH) {
+    throw new AppError('FIELD_TOO_LONG', `The file name is longer than its limit of ${FILE_NAME_MAX_LENGTH} characters.`);
+  }
+}
+
 const outputDescription =
   `Outputs, comma-separated, from ${OUTPUT_FORMAT_NAMES.join(', ')}. text is always produced; ` +
   `${RESULT_FIELD_NAMES.join(' and ')} come in the JSON result, the others from GET /result/{id}?format=<name>.`;
@@ -25,6 +59,7 @@ const uploadFormFields = {
   },
   lang: {
     type: 'string',
+    maxLength: FIELD_MAX_LENGTHS.lang,
     default: DEFAULT_LANGUAGE,
     description:
       'Language set: installed codes joined with +, such as eng or eng+deu (GET /languages lists them), or auto to ' +
@@ -41,10 +76,11 @@ const uploadFormFields = {
       'Tesseract page segmentation mode: 3 (automatic layout), 6 (one block of text), 7 (one line), and so on. ' +
       'Leave it out to let the service choose per page (6, or 3 for a page set in columns).',
   },
-  output: { type: 'string', default: 'text', description: outputDescription },
+  output: { type: 'string', maxLength: FIELD_MAX_LENGTHS.output, default: 'text', description: outputDescription },
   preprocess: { type: 'boolean', default: true, description: 'false sends the image to tesseract exactly as uploaded.' },
   pages: {
     type: 'string',
+    maxLength: FIELD_MAX_LENGTHS.pages,
     // An example Swagger UI can send as it is: every page, for a document or an image alike.
     example: '1-',
     description:
@@ -58,6 +94,7 @@ const uploadFormFields = {
   callback_url: {
     type: 'string',
     format: 'uri',
+    maxLength: FIELD_MAX_LENGTHS.callback_url,
     description: 'Where to POST the task, signed with HMAC-SHA256 (X-OCR-Signature over "<X-OCR-Timestamp>.<body>"), when it ends.',
   },
 } as const;
@@ -102,12 +139,28 @@ function parseBoolean(name: string, value: string): boolean {
 
 const FORM_FIELDS = Object.keys(uploadFormFields);
 
+const unknownField = (name: string) =>
+  new AppError('INVALID_PARAMETER', `Unknown form field ${JSON.stringify(name)}: the form takes ${FORM_FIELDS.join(', ')}.`);
+
 /** Refuses form fields the upload does not take, so a misspelt option (`language=deu`) never silently falls back to a default. */
 function refuseUnknownFields(fields: Record<string, string>): void {
-  const unknown = Object.keys(fields).filter((name) => !FORM_FIELDS.includes(name));
-  if (unknown.length > 0) {
-    throw new AppError('INVALID_PARAMETER', `Unknown form field ${JSON.stringify(unknown[0])}: the form takes ${FORM_FIELDS.join(', ')}.`);
-  }
+  const unknown = Object.keys(fields).find((name) => !FORM_FIELDS.includes(name));
+  if (unknown !== undefined) throw unknownField(unknown);
+}
+
+/**
+ * The error for a field over its limit: FIELD_TOO_LONG naming the field and its limit, or, for a field the form
+ * does not take, INVALID_PARAMETER naming it.
+ */
+export function fieldTooLong(name: string): AppError {
+  if (!isLimitedField(name)) return unknownField(name);
+  return new AppError('FIELD_TOO_LONG', `The form field ${JSON.stringify(name)} is longer than its limit of ${FIELD_MAX_LENGTHS[name]} characters.`);
+}
+
+/** Refuses the first value over its field's limit. */
+function refuseLongFields(fields: Record<string, string>): void {
+  const long = Object.entries(fields).find(([name, value]) => isLimitedField(name) && value.length > FIELD_MAX_LENGTHS[name]);
+  if (long) throw fieldTooLong(long[0]);
 }
 
 /**
@@ -124,9 +177,13 @@ export function refuseQueryOptions(query: Record<string, unknown>): void {
   }
 }
 
-/** Reads `lang`, `psm`, `output`, `preprocess` and `force_ocr` from the upload's form fields, refusing any field the form does not take. */
+/**
+ * Reads `lang`, `psm`, `output`, `preprocess` and `force_ocr` from the upload's form fields, refusing any field the
+ * form does not take and any value over its field's limit.
+ */
 export function parseUploadOptions(catalog: LanguageCatalog, fields: Record<string, string>): OcrOptions {
   refuseUnknownFields(fields);
+  refuseLongFields(fields);
   const read = (name: string) => (fields[name] === '' ? undefined : fields[name]);
   const options: OcrOptions = { lang: catalog.parseRequestedLanguage(read('lang') ?? DEFAULT_LANGUAGE) };
   const psm = read('psm');

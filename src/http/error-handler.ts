@@ -31,7 +31,10 @@ function toAppError(error: FastifyError): AppError {
   if (isAppError(error)) return error;
   const known = FRAMEWORK_ERRORS[error.code];
   if (known) return new AppError(known.code, known.message, { cause: error });
-  if (error.validation) return new AppError('INVALID_PARAMETER', validationMessage(error), { cause: error });
+  if (error.validation) {
+    const code = error.validation[0]?.keyword === 'maxLength' ? 'FIELD_TOO_LONG' : 'INVALID_PARAMETER';
+    return new AppError(code, validationMessage(error), { cause: error });
+  }
   // Busboy and the body parsers report malformed requests with a 4xx and no code of ours.
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return new AppError('INVALID_MULTIPART', 'The request could not be parsed as multipart/form-data.', { cause: error });

@@ -2,52 +2,34 @@ import dns from 'node:dns/promises';
 import type { LookupAddress } from 'node:dns';
 import net from 'node:net';
 import { AppError } from '../errors.js';
+import { isPublicAddress } from './special-addresses.js';
 
-/**
- * Ranges a callback must never reach: loopback, private, carrier-grade NAT, link-local (which holds the
- * cloud metadata endpoints 169.254.169.254 and fd00:ec2::254), multicast and reserved.
- */
-const forbidden = new net.BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  forbidden.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  forbidden.addSubnet(network, prefix, 'ipv6');
+/** Resolves a host name to every address a connection could use. */
+export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
+
+const systemResolver: Resolver = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
+
+export interface AddressPolicyOptions {
+  /** Lets requests reach loopback, private and other special addresses (tests, private networks). */
+  allowPrivate: boolean;
+  /** How host names are resolved: the system's resolver unless given. */
+  resolve?: Resolver;
 }
 
-/** True when the address is one a callback may be sent to. */
-export function isPublicAddress(address: string): boolean {
-  const family = net.isIP(address);
-  if (family === 0) return false;
-  if (family === 6) {
-    // An IPv4-mapped IPv6 address reaches the IPv4 host it embeds.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return isPublicAddress(mapped[1]!);
-    return !forbidden.check(address, 'ipv6');
-  }
-  return !forbidden.check(address, 'ipv4');
+/** The one policy every outgoing request of the service goes through: where it may connect. */
+export interface AddressPolicy {
+  /**
+   * Resolves a host name (or takes an IP literal, bracketed or not) the way a connection would, and returns its
+   * addresses; throws INVALID_CALLBACK_URL when the name does not resolve or when any of its addresses is not public
+   * (a name that resolves to both is a rebinding trick), unless private addresses are allowed.
+   */
+  resolve(hostname: string): Promise<LookupAddress[]>;
+  /** Checks a URL before it is accepted: http or https, no credentials, and a host that resolves only to public addresses. */
+  checkUrl(value: string): Promise<URL>;
 }
 
-const refuse = (url: string, reason: string) =>
-  new AppError('INVALID_CALLBACK_URL', `callback_url ${JSON.stringify(url)} is not allowed: ${reason}.`);
+const refuse = (url: string, reason: string, options?: { cause: unknown }) =>
+  new AppError('INVALID_CALLBACK_URL', `callback_url ${JSON.stringify(url)} is not allowed: ${reason}.`, options);
 
 /** Checks a callback URL's form: http or https, with a host and no credentials. */
 export function parseCallbackUrl(value: string): URL {
@@ -62,34 +44,42 @@ export function parseCallbackUrl(value: string): URL {
   return url;
 }
 
+const unbracketed = (hostname: string) => hostname.replace(/^\[|\]$/g, '');
+
 /** True for a URL host that is an IP address ([::1] included), which connects without any DNS lookup. */
 export function isIpLiteral(hostname: string): boolean {
-  return net.isIP(hostname.replace(/^\[|\]$/g, '')) !== 0;
+  return net.isIP(unbracketed(hostname)) !== 0;
 }
 
-/**
- * Resolves a host name the way a connection would and returns its addresses, refusing the whole name
- * when any address is private (a name that resolves to both is a rebinding trick), unless `allowPrivate`.
- */
-export async function resolvePublicAddresses(hostname: string, allowPrivate: boolean): Promise<LookupAddress[]> {
-  const bare = hostname.replace(/^\[|\]$/g, '');
-  const addresses = net.isIP(bare) ? [{ address: bare, family: net.isIP(bare) }] : await dns.lookup(bare, { all: true, verbatim: true });
-  if (addresses.length === 0) throw refuse(hostname, 'the host does not resolve');
-  const blocked = addresses.filter(({ address }) => !isPublicAddress(address));
-  if (!allowPrivate && blocked.length > 0) {
-    throw refuse(hostname, `it resolves to ${blocked.map(({ address }) => address).join(', ')}, a private, loopback or link-local address`);
-  }
-  return addresses;
-}
+/** The address policy: public addresses only (see special-addresses.ts), unless `allowPrivate`. */
+export function createAddressPolicy({ allowPrivate, resolve = systemResolver }: AddressPolicyOptions): AddressPolicy {
+  const lookup = async (hostname: string): Promise<LookupAddress[]> => {
+    const bare = unbracketed(hostname);
+    const family = net.isIP(bare);
+    if (family !== 0) return [{ address: bare, family }];
+    try {
+      return await resolve(bare);
+    } catch (error) {
+      throw refuse(hostname, 'the host does not resolve', { cause: error });
+    }
+  };
 
-/** Checks a callback URL at upload time: well formed, and resolving only to public addresses. */
-export async function checkCallbackUrl(value: string, allowPrivate: boolean): Promise<URL> {
-  const url = parseCallbackUrl(value);
-  try {
-    await resolvePublicAddresses(url.hostname, allowPrivate);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw refuse(value, 'the host does not resolve');
-  }
-  return url;
+  const policy: AddressPolicy = {
+    async resolve(hostname) {
+      const addresses = await lookup(hostname);
+      if (addresses.length === 0) throw refuse(hostname, 'the host does not resolve');
+      const blocked = addresses.filter(({ address }) => !isPublicAddress(address));
+      if (!allowPrivate && blocked.length > 0) {
+        const listed = blocked.map(({ address }) => address).join(', ');
+        throw refuse(hostname, `it resolves to ${listed}, a loopback, private, link-local or otherwise special-purpose address`);
+      }
+      return addresses;
+    },
+    async checkUrl(value) {
+      const url = parseCallbackUrl(value);
+      await policy.resolve(url.hostname);
+      return url;
+    },
+  };
+  return policy;
 }

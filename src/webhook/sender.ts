@@ -4,13 +4,13 @@ import { Agent, request } from 'undici';
 import { backoffDelay, sleep, type Backoff } from '../backoff.js';
 import { isAppError } from '../errors.js';
 import type { CallbackDelivery } from '../job.js';
-import { isIpLiteral, parseCallbackUrl, resolvePublicAddresses } from './address-policy.js';
+import { isIpLiteral, parseCallbackUrl, type AddressPolicy } from './address-policy.js';
 import { SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from './signature.js';
 
 export interface WebhookSenderOptions {
   secret: string;
-  /** Lets callbacks reach loopback and private addresses (tests, private networks). */
-  allowPrivate: boolean;
+  /** Where callbacks may connect: checked again at every connection. */
+  addressPolicy: AddressPolicy;
   maxAttempts: number;
   timeoutMs: number;
   /** Waits between attempts: doubling from the first, capped, jittered. */
@@ -34,9 +34,9 @@ const isRetryableStatus = (status: number) => status === 408 || status === 429 |
  * socket's DNS lookup, so a name that changes its answer after the upload-time check (DNS rebinding)
  * still cannot reach a private address.
  */
-export function createWebhookSender({ secret, allowPrivate, maxAttempts, timeoutMs, retryBackoff, logger }: WebhookSenderOptions): WebhookSender {
+export function createWebhookSender({ secret, addressPolicy, maxAttempts, timeoutMs, retryBackoff, logger }: WebhookSenderOptions): WebhookSender {
   const lookup = (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
-    resolvePublicAddresses(hostname, allowPrivate).then(
+    addressPolicy.resolve(hostname).then(
       (addresses) => {
         if (options.all) callback(null, addresses);
         else callback(null, addresses[0]!.address, addresses[0]!.family);
@@ -48,7 +48,7 @@ export function createWebhookSender({ secret, allowPrivate, maxAttempts, timeout
 
   const attempt = async (url: URL, payload: string): Promise<{ status?: number; error?: string; retry: boolean }> => {
     // Host names go through the lookup above; a literal IP never does, so check it here (and only it).
-    if (isIpLiteral(url.hostname)) await resolvePublicAddresses(url.hostname, allowPrivate);
+    if (isIpLiteral(url.hostname)) await addressPolicy.resolve(url.hostname);
     const timestamp = Math.floor(Date.now() / 1000);
     const response = await request(url, {
       method: 'POST',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUploadOptions, refuseQueryOptions } from '../../src/api/upload-options.js';
+import { FIELD_MAX_LENGTHS, parseUploadOptions, refuseQueryOptions } from '../../src/api/upload-options.js';
 import { createLanguageCatalog } from '../../src/ocr/languages.js';
 
 const catalog = createLanguageCatalog();
@@ -42,6 +42,21 @@ describe('parseUploadOptions', () => {
     expect(() => parseUploadOptions(catalog, { language: 'deu' })).toThrow(
       expect.objectContaining({ code: 'INVALID_PARAMETER', message: expect.stringMatching(/"language".*lang/) }),
     );
+  });
+});
+
+describe('field limits', () => {
+  it.each(Object.entries(FIELD_MAX_LENGTHS))('refuses %s one character over its limit of %i with FIELD_TOO_LONG', (name, limit) => {
+    expect(() => parseUploadOptions(catalog, { [name]: 'x'.repeat(limit + 1) })).toThrow(
+      expect.objectContaining({ code: 'FIELD_TOO_LONG', message: `The form field "${name}" is longer than its limit of ${limit} characters.` }),
+    );
+  });
+
+  it('takes a value as long as its limit', () => {
+    expect(parseUploadOptions(catalog, { psm: '3'.padStart(FIELD_MAX_LENGTHS.psm) })).toEqual({ lang: 'eng', psm: 3 });
+    const outputs = 'words,'.repeat(FIELD_MAX_LENGTHS.output / 6) + 'text'.slice(0, FIELD_MAX_LENGTHS.output % 6);
+    expect(outputs).toHaveLength(FIELD_MAX_LENGTHS.output);
+    expect(parseUploadOptions(catalog, { output: outputs })).toEqual({ lang: 'eng', outputs: ['words'] });
   });
 });
 

@@ -6,6 +6,7 @@ import { createMetrics } from '../../src/metrics.js';
 import { createLanguageCatalog } from '../../src/ocr/languages.js';
 import { createMemoryQueue } from '../../src/queue/memory.js';
 import { createMemoryStore } from '../../src/store/memory.js';
+import { createAddressPolicy } from '../../src/webhook/address-policy.js';
 
 const catalog = createLanguageCatalog();
 
@@ -34,7 +35,7 @@ export async function buildTestApi(overrides: Partial<AppDependencies> = {}): Pr
     pdfRenderDpi: 300,
     apiKeys: [],
     rateLimit: { max: 1000, windowMs: 60_000 },
-    callbacks: { enabled: false, allowPrivate: false },
+    callbacks: { enabled: false, addressPolicy: createAddressPolicy({ allowPrivate: false }) },
     metrics: createMetrics(),
     ...overrides,
   });

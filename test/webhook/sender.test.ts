@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAddressPolicy, type Resolver } from '../../src/webhook/address-policy.js';
 import { createWebhookSender } from '../../src/webhook/sender.js';
 import { verifySignature } from '../../src/webhook/signature.js';
 import { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } from '../helpers/callback-receiver.js';
@@ -21,10 +22,10 @@ describe('webhook sender', () => {
     receiver.answers.length = 0;
   });
 
-  const sender = (allowPrivate: boolean) =>
+  const sender = (allowPrivate: boolean, resolve?: Resolver) =>
     createWebhookSender({
       secret: SECRET,
-      allowPrivate,
+      addressPolicy: createAddressPolicy({ allowPrivate, ...(resolve && { resolve }) }),
       maxAttempts: 4,
       timeoutMs: 2000,
       retryBackoff: { initialMs: 20, maxMs: 1_000 },
@@ -69,6 +70,18 @@ describe('webhook sender', () => {
       const delivery = await sender(false).deliver(target, { n: 4 }, { taskId: 't5' });
       expect(delivery).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringMatching(/not allowed/) });
     }
+    expect(receiver.received).toHaveLength(0);
+  });
+
+  it.each([
+    ['a name that resolves to NAT64 loopback', 'http://hook.example/cb', '64:ff9b::7f00:1'],
+    ['a name that resolves to IPv4-compatible loopback', 'http://hook.example/cb', '::7f00:1'],
+    ['a Teredo address whose client is 127.0.0.1', 'http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/cb', ''],
+    ['a 6to4 address of a private network', 'http://[2002:c0a8:101::1]/cb', ''],
+  ])('refuses %s at connection time, without connecting', async (_case, target, resolved) => {
+    const resolve: Resolver = async () => [{ address: resolved, family: 6 }];
+    const delivery = await sender(false, resolve).deliver(target, { n: 5 }, { taskId: 't6' });
+    expect(delivery).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringMatching(/not allowed/) });
     expect(receiver.received).toHaveLength(0);
   });
 });

@@ -3,10 +3,10 @@ import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../../errors.js';
 import type { LanguageCatalog } from '../../ocr/languages.js';
 import type { JobQueue } from '../../queue/job-queue.js';
-import { checkCallbackUrl } from '../../webhook/address-policy.js';
+import type { AddressPolicy } from '../../webhook/address-policy.js';
 import { fingerprintUpload, readIdempotencyKey, scopeIdempotencyKey } from '../idempotency.js';
 import type { ResultStore } from '../../store/result-store.js';
-import { refuseQueryOptions } from '../upload-options.js';
+import { checkFileName, fieldTooLong, refuseQueryOptions } from '../upload-options.js';
 import { checkUpload } from '../check-upload.js';
 import { acceptedResponseSchema, errorResponse, keyRequired } from '../schemas.js';
 
@@ -20,7 +20,7 @@ export interface UploadRouteDependencies {
   documents: { maxPages: number; renderDpi: number };
   authenticate: (request: FastifyRequest) => Promise<void>;
   /** Whether uploads may ask for a callback (a signing secret is set), and where callbacks may go. */
-  callbacks: { enabled: boolean; allowPrivate: boolean };
+  callbacks: { enabled: boolean; addressPolicy: AddressPolicy };
 }
 
 interface UploadForm {
@@ -37,9 +37,12 @@ async function readUploadForm(request: FastifyRequest): Promise<UploadForm> {
         if (part.fieldname !== 'file') {
           throw new AppError('INVALID_MULTIPART', `Unexpected file field "${part.fieldname}": send the image in the field "file".`);
         }
+        checkFileName(part.filename);
         form.image = await part.toBuffer();
         form.fileName = part.filename;
       } else {
+        // The parser cuts a value at MULTIPART_FIELD_BYTES and says so: a cut value is refused, never used.
+        if (part.valueTruncated || part.fieldnameTruncated) throw fieldTooLong(part.fieldname);
         form.fields[part.fieldname] = String(part.value);
       }
     }
@@ -53,7 +56,9 @@ async function readUploadForm(request: FastifyRequest): Promise<UploadForm> {
 }
 
 const uploadErrorResponses = {
-  400: errorResponse('The form is malformed, has no file, or an option is invalid (INVALID_PARAMETER names it).'),
+  400: errorResponse(
+    'The form is malformed, has no file, an option is invalid (INVALID_PARAMETER names it), or a field or the file name is over its length limit (FIELD_TOO_LONG).',
+  ),
   401: errorResponse('API keys are on and the request has no valid one.'),
   409: errorResponse('The Idempotency-Key was used before for a different upload.'),
   413: errorResponse(
@@ -67,10 +72,10 @@ const uploadErrorResponses = {
   503: errorResponse('The queue or the store cannot take the job now; nothing was queued, retry later.'),
 };
 
-async function readCallbackUrl(value: string | undefined, { enabled, allowPrivate }: UploadRouteDependencies['callbacks']) {
+async function readCallbackUrl(value: string | undefined, { enabled, addressPolicy }: UploadRouteDependencies['callbacks']) {
   if (value === undefined || value === '') return undefined;
   if (!enabled) throw new AppError('INVALID_CALLBACK_URL', 'Callbacks are off on this server: it has no CALLBACK_SECRET to sign them with.');
-  return (await checkCallbackUrl(value, allowPrivate)).href;
+  return (await addressPolicy.checkUrl(value)).href;
 }
 
 /** `POST /upload`: checks the image or document, records the job as queued, publishes it, answers 202. */

@@ -9,6 +9,7 @@ import { OUTPUT_FORMATS, RENDITION_NAMES } from '../../../src/formats.js';
 import { createLanguageCatalog } from '../../../src/ocr/languages.js';
 import { buildTestApi, type TestApi } from '../../helpers/api-app.js';
 import { ROOT } from '../../helpers/service.js';
+import { createAddressPolicy } from '../../../src/webhook/address-policy.js';
 
 type Document = Record<string, any>;
 const METHODS = ['get', 'post', 'delete'];
@@ -92,7 +93,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('shows callback_url on a server whose callbacks are on', async () => {
-    const withCallbacks = await buildTestApi({ callbacks: { enabled: true, allowPrivate: false } });
+    const withCallbacks = await buildTestApi({ callbacks: { enabled: true, addressPolicy: createAddressPolicy({ allowPrivate: false }) } });
     try {
       const form = (await servedDocument(withCallbacks)).paths['/upload'].post.requestBody.content['multipart/form-data'].schema;
       expect(Object.keys(form.properties)).toContain('callback_url');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApi, type TestApi } from '../../helpers/api-app.js';
+import { RENDITION_NAMES } from '../../../src/formats.js';
 
 const PDF = Buffer.from('%PDF-1.5 a searchable page');
 
@@ -31,6 +32,17 @@ describe('GET /result/:id', () => {
     expect(done.result).toMatchObject({ text: 'Hello', words: [], formats: ['text', 'hocr', 'pdf'] });
     // Every output asked for is in the result: as a field (words) or as a rendition (formats).
     expect(done.options.output.filter((name: string) => !done.result.formats.includes(name))).toEqual(['words']);
+  });
+
+  it.each(RENDITION_NAMES)('serves format=%s inert: no script, no sniffing, and HTML or PDF only as a download', async (format) => {
+    const id = await api.createTask({ options: { lang: 'eng', outputs: ['hocr', 'tsv', 'pdf'] } });
+    await api.complete(id, { text: '<script>alert(1)</script>', hocr: '<html/>', tsv: 'level\tpage_num\n', pdf: PDF.toString('base64') });
+    const { statusCode, headers } = await get(`/result/${id}?format=${format}`);
+    expect(statusCode).toBe(200);
+    expect(headers['content-security-policy']).toBe("default-src 'none'; sandbox");
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    const download = { hocr: `attachment; filename="${id}.hocr"`, pdf: `attachment; filename="${id}.pdf"` } as Record<string, string>;
+    expect(headers['content-disposition']).toBe(download[format]);
   });
 
   it('serves each rendition with its media type, and the PDF as a named download', async () => {

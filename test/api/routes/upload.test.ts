@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIELD_MAX_LENGTHS, FILE_NAME_MAX_LENGTH, MULTIPART_FIELD_BYTES } from '../../../src/api/upload-options.js';
 import { AppError } from '../../../src/errors.js';
 import { createMemoryQueue } from '../../../src/queue/memory.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
@@ -39,6 +40,43 @@ describe('POST /upload', () => {
     const answer = await upload({ file: scan }, '?lang=deu');
     expect(answer.statusCode).toBe(400);
     expect(answer.json().error).toEqual({ code: 'INVALID_PARAMETER', message: expect.stringContaining('"lang" as a multipart form field') });
+  });
+
+  it('refuses a lang of 1,027 characters with 400 FIELD_TOO_LONG instead of cutting it and reading English', async () => {
+    const lang = 'eng+'.repeat(256) + 'deu';
+    expect(lang).toHaveLength(1027);
+    const answer = await upload({ file: scan, lang });
+    expect(answer.statusCode).toBe(400);
+    expect(answer.json().error).toEqual({ code: 'FIELD_TOO_LONG', message: 'The form field "lang" is longer than its limit of 100 characters.' });
+  });
+
+  it.each(Object.keys(FIELD_MAX_LENGTHS))('refuses %s longer than the parser keeps of a field, never cutting it', async (name) => {
+    const answer = await upload({ file: scan, [name]: '1'.repeat(MULTIPART_FIELD_BYTES + 1) });
+    expect(answer.statusCode).toBe(400);
+    expect(answer.json().error).toEqual({ code: 'FIELD_TOO_LONG', message: expect.stringContaining(`"${name}"`) });
+  });
+
+  it('names an unknown field as unknown, however long its value', async () => {
+    const answer = await upload({ file: scan, language: 'd'.repeat(MULTIPART_FIELD_BYTES + 1) });
+    expect(answer.statusCode).toBe(400);
+    expect(answer.json().error).toEqual({ code: 'INVALID_PARAMETER', message: expect.stringContaining('"language"') });
+  });
+
+  it('refuses a file name over its limit, and takes one as long as it', async () => {
+    const named = (length: number) => upload({ file: new File([scan], `${'n'.repeat(length - 4)}.png`, { type: 'image/png' }) });
+    const long = await named(FILE_NAME_MAX_LENGTH + 1);
+    expect(long.statusCode).toBe(400);
+    expect(long.json().error).toEqual({
+      code: 'FIELD_TOO_LONG',
+      message: `The file name is longer than its limit of ${FILE_NAME_MAX_LENGTH} characters.`,
+    });
+    expect((await named(FILE_NAME_MAX_LENGTH)).statusCode).toBe(202);
+  });
+
+  it('refuses a query parameter over its limit with FIELD_TOO_LONG', async () => {
+    const answer = await api.app.inject({ method: 'GET', url: `/search?q=${'a'.repeat(501)}` });
+    expect(answer.statusCode).toBe(400);
+    expect(answer.json().error).toMatchObject({ code: 'FIELD_TOO_LONG', message: expect.stringContaining('500 characters') });
   });
 
   it('says callbacks are off when a callback_url comes to a server without CALLBACK_SECRET', async () => {
