@@ -36,6 +36,13 @@ export interface Table {
   rows: string[][];
 }
 
+const boxSchema = {
+  type: 'object',
+  description: 'Left, top, right and bottom edges in pixels of the uploaded image (EXIF orientation applied).',
+  required: ['x0', 'y0', 'x1', 'y1'],
+  properties: { x0: { type: 'integer' }, y0: { type: 'integer' }, x1: { type: 'integer' }, y1: { type: 'integer' } },
+} as const;
+
 /** JSON schema of a list of text boxes, in pixels of the uploaded image as viewers show it. */
 const textBoxesSchema = (description: string) =>
   ({
@@ -47,15 +54,32 @@ const textBoxesSchema = (description: string) =>
       properties: {
         text: { type: 'string' },
         confidence: { type: 'number', description: '0 to 100.' },
-        bbox: {
-          type: 'object',
-          description: 'Left, top, right and bottom edges in pixels of the uploaded image (EXIF orientation applied).',
-          required: ['x0', 'y0', 'x1', 'y1'],
-          properties: { x0: { type: 'integer' }, y0: { type: 'integer' }, x1: { type: 'integer' }, y1: { type: 'integer' } },
-        },
+        bbox: boxSchema,
       },
     },
   }) as const;
+
+/** JSON schema of `result.regions`. */
+export const REGIONS_SCHEMA = {
+  type: 'array',
+  description: 'The regions of the page in reading order: headings, then columns left to right each top to bottom, then what spans the page below.',
+  items: {
+    type: 'object',
+    required: ['type', 'bbox', 'text'],
+    properties: { type: { type: 'string', enum: ['heading', 'text', 'table'] }, bbox: boxSchema, text: { type: 'string' } },
+  },
+} as const;
+
+/** JSON schema of `result.tables`. */
+export const TABLES_SCHEMA = {
+  type: 'array',
+  description: "The page's tables: rows top to bottom, header first, one cell string per column.",
+  items: {
+    type: 'object',
+    required: ['bbox', 'rows'],
+    properties: { bbox: boxSchema, rows: { type: 'array', items: { type: 'array', items: { type: 'string' } } } },
+  },
+} as const;
 
 /** A format carried in the JSON result (`GET /result/{id}`), under its own name. */
 interface ResultFieldFormat {

@@ -31,6 +31,8 @@ export function toJobBody(record: JobRecord) {
           rotation: record.result.rotation ?? 0,
           psm: record.result.psm,
           timings: { queued_ms: record.result.timings.queuedMs, recognition_ms: record.result.timings.recognitionMs },
+          ...(record.result.regions && { regions: record.result.regions }),
+          ...(record.result.tables && { tables: record.result.tables }),
           ...storedResultFields(record.result),
           ...(record.result.pages && { pages: record.result.pages }),
           formats: storedRenditions(record.result),

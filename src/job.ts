@@ -1,5 +1,5 @@
 import type { ErrorInfo } from './errors.js';
-import type { OutputFormat, StoredOutputs } from './formats.js';
+import type { OutputFormat, Region, StoredOutputs, Table } from './formats.js';
 
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -50,11 +50,14 @@ export interface PageResult extends StoredOutputs {
   lang?: string;
   /** Degrees an OCR page was turned clockwise to read it upright. */
   rotation?: number;
+  /** An OCR page's regions in reading order, and its tables. */
+  regions?: Region[];
+  tables?: Table[];
   recognitionMs: number;
 }
 
 /** A page as the document's result shows it; its hOCR, TSV and PDF are merged into the document's. */
-export type ResultPage = Pick<PageResult, 'page' | 'text' | 'confidence' | 'source' | 'lang' | 'rotation' | 'words' | 'lines'>;
+export type ResultPage = Pick<PageResult, 'page' | 'text' | 'confidence' | 'source' | 'lang' | 'rotation' | 'words' | 'lines' | 'regions' | 'tables'>;
 
 /** A job as it travels through the queue: the image bytes and what to do with them. */
 export interface JobMessage {
@@ -83,6 +86,9 @@ export interface OcrResult extends StoredOutputs {
   /** Degrees the image was turned clockwise to read it upright; absent in results stored before it was reported. */
   rotation?: number;
   psm: number;
+  /** The page's regions in reading order (headings, text, tables) and its tables cell by cell; absent in results stored before they were reported. */
+  regions?: Region[];
+  tables?: Table[];
   timings: OcrTimings;
   /** Each page of a document, its text and boxes; absent for a single image. */
   pages?: ResultPage[];

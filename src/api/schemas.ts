@@ -1,5 +1,13 @@
 /** JSON schemas of the HTTP contract: they drive validation, serialisation and the OpenAPI document at /docs. */
-import { OUTPUT_FORMAT_NAMES, OUTPUT_FORMATS, RENDITION_NAMES, RESULT_FIELD_NAMES, type RenditionFormat } from '../formats.js';
+import {
+  OUTPUT_FORMAT_NAMES,
+  OUTPUT_FORMATS,
+  REGIONS_SCHEMA,
+  RENDITION_NAMES,
+  RESULT_FIELD_NAMES,
+  TABLES_SCHEMA,
+  type RenditionFormat,
+} from '../formats.js';
 import type { Security } from '../http/security.js';
 import { JOB_STATUSES } from '../job.js';
 
@@ -84,6 +92,8 @@ const jobBodySchema = {
             'Degrees the image was turned clockwise to read it upright: not 0 for a page scanned sideways or upside down (a document gives it per page).',
         },
         psm: { type: 'integer', description: 'The page segmentation mode the page was read with.' },
+        regions: REGIONS_SCHEMA,
+        tables: TABLES_SCHEMA,
         timings: {
           type: 'object',
           required: ['queued_ms', 'recognition_ms'],
@@ -109,6 +119,8 @@ const jobBodySchema = {
               },
               words: OUTPUT_FORMATS.words.schema,
               lines: OUTPUT_FORMATS.lines.schema,
+              regions: REGIONS_SCHEMA,
+              tables: TABLES_SCHEMA,
             },
           },
         },

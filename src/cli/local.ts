@@ -115,6 +115,8 @@ export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalO
           confidence: recognition.confidence,
           lang: languageSet,
           psm: recognition.psm,
+          regions: recognition.regions,
+          tables: recognition.tables,
           timings: { queuedMs: 0, recognitionMs: recognition.recognitionMs },
         };
         const body = toJobBody({ ...record, status: 'completed', finishedAt: new Date().toISOString(), result });

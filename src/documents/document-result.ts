@@ -83,7 +83,7 @@ export async function documentResult(pages: PageResult[], { lang, outputs, queue
     lang: mostUsedLanguage(ordered, lang),
     psm: ordered.find((page) => page.psm !== undefined)?.psm ?? PSM_SINGLE_BLOCK,
     timings: { queuedMs, recognitionMs: ordered.reduce((sum, page) => sum + page.recognitionMs, 0) },
-    pages: ordered.map(({ page, text, confidence: pageConfidence, source, lang: pageLang, rotation, words, lines }) => ({
+    pages: ordered.map(({ page, text, confidence: pageConfidence, source, lang: pageLang, rotation, words, lines, regions, tables }) => ({
       page,
       text,
       confidence: pageConfidence,
@@ -92,6 +92,8 @@ export async function documentResult(pages: PageResult[], { lang, outputs, queue
       ...(rotation !== undefined && { rotation }),
       ...(words && { words }),
       ...(lines && { lines }),
+      ...(regions && { regions }),
+      ...(tables && { tables }),
     })),
     ...(outputs.includes('hocr') && { hocr: hocrDocument(ordered.map((page, index) => pageHocr(page, index + 1)).join('\n'), engineVersion) }),
     ...(outputs.includes('tsv') && { tsv: tsvDocument(`${ordered.flatMap(pageTsvRows).join('\n')}\n`) }),

@@ -131,11 +131,11 @@ export function createDocumentJobs({ store, pipeline, outages, logger, queue, li
       await settleFailure(task, error, pageFailure(page, toErrorInfo(error)), { finalAttempt, log, requeue: false });
       return;
     }
-    const { confidence, psm: readWith, recognitionMs, lang: readIn, rotation } = recognition;
+    const { confidence, psm: readWith, recognitionMs, lang: readIn, rotation, regions, tables } = recognition;
     log.info({ recognition_ms: recognitionMs, confidence, lang: readIn, rotation }, 'page read');
     await recordPage(
       task,
-      { ...toStoredOutputs(recognition), page, confidence, source: 'ocr', psm: readWith, lang: readIn, rotation, recognitionMs },
+      { ...toStoredOutputs(recognition), page, confidence, source: 'ocr', psm: readWith, lang: readIn, rotation, regions, tables, recognitionMs },
       log,
     );
   };

@@ -167,6 +167,8 @@ export function createJobProcessor(dependencies: JobProcessorDependencies): JobP
         lang: recognition.lang,
         rotation: recognition.rotation,
         psm: recognition.psm,
+        regions: recognition.regions,
+        tables: recognition.tables,
         timings: { queuedMs, recognitionMs },
       },
       log,
