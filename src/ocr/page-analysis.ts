@@ -1,4 +1,4 @@
-import type { InkMap } from './layout/ink-map.js';
+import { inkNeighbours, type InkMap } from './layout/ink-map.js';
 
 /** A grayscale image as raw bytes, one per pixel, row after row. */
 export interface GrayImage {
@@ -107,17 +107,7 @@ function countLoneDots(ink: Uint8Array, width: number, height: number): number {
   for (let y = 1; y < height - 1; y += 1) {
     for (let x = 1; x < width - 1; x += 1) {
       const at = y * width + x;
-      if (ink[at] !== 1) continue;
-      const neighbours =
-        ink[at - width - 1]! +
-        ink[at - width]! +
-        ink[at - width + 1]! +
-        ink[at - 1]! +
-        ink[at + 1]! +
-        ink[at + width - 1]! +
-        ink[at + width]! +
-        ink[at + width + 1]!;
-      if (neighbours === 0) lone += 1;
+      if (ink[at] === 1 && inkNeighbours(ink, at, width) === 0) lone += 1;
     }
   }
   return lone / Math.max(1, width * height);

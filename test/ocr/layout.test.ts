@@ -1,12 +1,11 @@
-import pino from 'pino';
+import { PSM } from 'tesseract.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLanguageCatalog } from '../../src/ocr/languages.js';
-import { createLanguageIdentifier } from '../../src/ocr/language-identification.js';
-import { createOcrPipeline } from '../../src/ocr/pipeline.js';
 import { preprocessImage } from '../../src/ocr/preprocess.js';
-import { createTesseractEngine } from '../../src/ocr/tesseract-engine.js';
 import { characterErrorRate } from '../helpers/error-rate.js';
 import { renderLayoutPage, tablePieces, type PagePiece } from '../helpers/layout-pages.js';
+import { createLocalPipeline } from '../helpers/ocr-pipeline.js';
+import { createRawReader } from '../helpers/raw-tesseract.js';
 
 const LEFT_COLUMN =
   'The committee met on a cold Tuesday morning to settle the budget for the coming year. Every member brought a list of what the town needs most, and the lists were long.';
@@ -28,6 +27,14 @@ const twoColumns = (top = 20): PagePiece[] => [
 const table = (top: number) => tablePieces(TABLE, { left: 24, top, columnLefts: [0, 200, 290, 420], rowPitch: 30, font: 'DejaVu Sans 12' });
 const heading: PagePiece = { text: 'Town budget for the year', left: 20, top: 16, font: 'DejaVu Serif Bold 22' };
 
+/** A notice: a paragraph on the left, a short list set beside it, the two not in rows. */
+const POSTER_TEXT = 'The hall is open to all residents every weekday. Bring a card from the town office to book a room for a meeting.';
+const POSTER_LIST = ['Monday 9 to 5', 'Tuesday 9 to 5', 'Friday 9 to 1'];
+const posterPieces: PagePiece[] = [
+  { text: POSTER_TEXT, left: 20, top: 20, width: 300 },
+  ...POSTER_LIST.map((text, index) => ({ text, left: 420, top: 36 + index * 44, font: 'DejaVu Sans 10' })),
+];
+
 const kinds = async (png: Buffer) =>
   (await preprocessImage(png, { maxPixels: 40_000_000 })).layout.regions.map(
     (region) => region.kind + (region.cells ? ` ${region.cells.columns.length}×${region.cells.rows.length}` : ''),
@@ -47,6 +54,12 @@ describe('page layout, from the page alone', () => {
     expect(await kinds(await renderLayoutPage(580, 320, [prose]))).toEqual(['text']);
   });
 
+  it('cannot tell a page of labels beside a narrow list: neither columns nor a table', async () => {
+    const regions = (await preprocessImage(await renderLayoutPage(600, 320, posterPieces), { maxPixels: 40_000_000 })).layout.regions;
+    expect(regions).toHaveLength(1);
+    expect(regions[0]).toMatchObject({ kind: 'text', unsure: true });
+  });
+
   it('splits a headline over two columns from the table under them', async () => {
     const page = await renderLayoutPage(640, 520, [heading, ...twoColumns(70), ...table(330)]);
     expect(await kinds(page)).toEqual(['text', 'text', 'text', 'table 4×5']);
@@ -54,21 +67,26 @@ describe('page layout, from the page alone', () => {
 });
 
 describe('reading a page in its regions', () => {
-  const catalog = createLanguageCatalog();
-  const engine = createTesseractEngine({
-    catalog,
-    workersPerLanguageSet: 1,
-    maxLanguageSets: 1,
-    jobTimeoutMs: 60_000,
-    logger: pino({ level: 'silent' }),
-  });
-  const pipeline = createOcrPipeline({ engine, maxPixels: 40_000_000, identifyLanguage: createLanguageIdentifier(catalog.installed) });
+  const { engine, pipeline } = createLocalPipeline({ maxLanguageSets: 1, jobTimeoutMs: 60_000 });
   afterAll(() => engine.close());
 
   it('reads two columns one after the other, not across', async () => {
     const result = await pipeline.run({ image: await renderLayoutPage(640, 300, twoColumns()), lang: 'eng', preprocess: true, outputs: [] });
     expect(characterErrorRate(`${LEFT_COLUMN}\n${RIGHT_COLUMN}`, result.text)).toBeLessThan(0.02);
     expect(result.regions.map((region) => region.type)).toEqual(['text', 'text']);
+  });
+
+  it("reads a page it cannot tell as tesseract's own layout analysis does, no worse than raw tesseract.js at PSM 3", async () => {
+    const page = await renderLayoutPage(600, 320, posterPieces);
+    const truth = `${POSTER_TEXT}\n${POSTER_LIST.join('\n')}`;
+    const raw = createRawReader(createLanguageCatalog().langPath, PSM.AUTO);
+    try {
+      const result = await pipeline.run({ image: page, lang: 'eng', preprocess: true, outputs: [] });
+      expect(result.psm).toBe(3);
+      expect(characterErrorRate(truth, result.text)).toBeLessThanOrEqual(characterErrorRate(truth, await raw.read(page, 'eng')) + 0.02);
+    } finally {
+      await raw.close();
+    }
   });
 
   it('gives the regions in reading order and the table cell by cell', async () => {

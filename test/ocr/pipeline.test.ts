@@ -1,26 +1,14 @@
 import zlib from 'node:zlib';
-import pino from 'pino';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TextBox } from '../../src/formats.js';
-import { createLanguageCatalog } from '../../src/ocr/languages.js';
-import { createLanguageIdentifier } from '../../src/ocr/language-identification.js';
-import { createOcrPipeline } from '../../src/ocr/pipeline.js';
-import { createTesseractEngine } from '../../src/ocr/tesseract-engine.js';
 import { characterErrorRate } from '../helpers/error-rate.js';
+import { createLocalPipeline } from '../helpers/ocr-pipeline.js';
 import { renderTextImage } from '../helpers/images.js';
 import { readSearchablePdf } from '../helpers/pdf.js';
 import { encodeBmp } from '../helpers/raw-image-files.js';
 
-const catalog = createLanguageCatalog();
-const engine = createTesseractEngine({
-  catalog,
-  workersPerLanguageSet: 1,
-  maxLanguageSets: 2,
-  jobTimeoutMs: 60_000,
-  logger: pino({ level: 'silent' }),
-});
-const pipeline = createOcrPipeline({ engine, maxPixels: 40_000_000, identifyLanguage: createLanguageIdentifier(catalog.installed) });
+const { engine, pipeline } = createLocalPipeline({ maxLanguageSets: 2, jobTimeoutMs: 60_000 });
 afterAll(() => engine.close());
 
 const TEXT = 'Invoice 2041 for seventeen boxes\nPayable to Acme Limited in May';

@@ -15,6 +15,11 @@ export interface LayoutBox {
 export interface LayoutRegion {
   kind: RegionKind;
   box: LayoutBox;
+  /**
+   * Running text the analysis cannot tell: a gutter runs blank through it, but beside blocks too narrow for columns
+   * of text (labels scattered over a poster or a map, a form). Read as tesseract's own analysis reads it.
+   */
+  unsure?: true;
   /** Tables only: where each column and each row lies. */
   cells?: { columns: Span[]; rows: Span[] };
 }
@@ -191,12 +196,14 @@ interface ColumnWindow {
 /**
  * The tallest run of consecutive bands, at least MIN_COLUMNS_HEIGHT tall, whose ink falls into blocks of text-column
  * width apart by gutters that run blank from the run's top to its bottom: columns. Runs rather than the whole text,
- * so that a headline across the columns, set close above them, does not hide their gutter.
+ * so that a headline across the columns, set close above them, does not hide their gutter. `unsure` when there are
+ * no columns but such a run with a block narrower than a column.
  */
-function columnWindow({ ink, width }: InkMap, bands: readonly Band[], lineHeight: number): ColumnWindow | undefined {
+function columnWindow({ ink, width }: InkMap, bands: readonly Band[], lineHeight: number): { tallest?: ColumnWindow; unsure: boolean } {
   const profiles = bands.map((band) => inkPerColumn(ink, width, band.start, band.end));
   const columnInk = new Uint32Array(width);
   let tallest: ColumnWindow | undefined;
+  let unsure = false;
   const heightOf = ({ first, last }: ColumnWindow) => bands[last]!.end - bands[first]!.start + 1;
   for (let first = 0; first < bands.length; first += 1) {
     columnInk.fill(0);
@@ -210,15 +217,18 @@ function columnWindow({ ink, width }: InkMap, bands: readonly Band[], lineHeight
       if (blocks.length < 2) break;
       const window = { first, last, blocks };
       const wide = blocks.every((block) => spanLength(block) >= MIN_COLUMN_WIDTH * lineHeight);
-      if (wide && heightOf(window) >= MIN_COLUMNS_HEIGHT * lineHeight && (!tallest || heightOf(window) > heightOf(tallest))) tallest = window;
+      const tall = heightOf(window) >= MIN_COLUMNS_HEIGHT * lineHeight;
+      if (tall && !wide) unsure = true;
+      if (tall && wide && (!tallest || heightOf(window) > heightOf(tallest))) tallest = window;
     }
   }
-  return tallest;
+  return { tallest, unsure: unsure && !tallest };
 }
 
-function textRegion(bands: readonly Band[]): LayoutRegion {
+function textRegion(bands: readonly Band[], unsure = false): LayoutRegion {
   return {
     kind: 'text',
+    ...(unsure && { unsure }),
     box: {
       left: Math.min(...bands.map((band) => band.cells[0]!.start)),
       top: bands[0]!.start,
@@ -234,8 +244,8 @@ function textRegion(bands: readonly Band[]): LayoutRegion {
  */
 function textRegions(map: InkMap, bands: readonly Band[], lineHeight: number): LayoutRegion[] {
   if (bands.length === 0) return [];
-  const window = columnWindow(map, bands, lineHeight);
-  if (!window) return [textRegion(bands)];
+  const { tallest: window, unsure } = columnWindow(map, bands, lineHeight);
+  if (!window) return [textRegion(bands, unsure)];
   const top = bands[window.first]!.start;
   const bottom = bands[window.last]!.end;
   return [

@@ -28,6 +28,20 @@ export function rotateInk({ ink, width, height }: InkMap, radians: number): InkM
   return { ink: turned, width, height };
 }
 
+/** How many of the eight pixels around pixel `at` (not on the page's edge) are ink. */
+export function inkNeighbours(ink: Uint8Array, at: number, width: number): number {
+  return (
+    ink[at - width - 1]! +
+    ink[at - width]! +
+    ink[at - width + 1]! +
+    ink[at - 1]! +
+    ink[at + 1]! +
+    ink[at + width - 1]! +
+    ink[at + width]! +
+    ink[at + width + 1]!
+  );
+}
+
 /**
  * The ink without specks: a pixel with at most one ink neighbour is grain or a scanner's dust, and would bridge the
  * blank rows and gutters the layout is read from.
@@ -36,17 +50,7 @@ export function withoutSpecks({ ink, width, height }: InkMap): InkMap {
   const clean = new Uint8Array(ink.length);
   for (let y = 1; y < height - 1; y += 1) {
     for (let x = 1, at = y * width + 1; x < width - 1; x += 1, at += 1) {
-      if (ink[at] !== 1) continue;
-      const neighbours =
-        ink[at - width - 1]! +
-        ink[at - width]! +
-        ink[at - width + 1]! +
-        ink[at - 1]! +
-        ink[at + 1]! +
-        ink[at + width - 1]! +
-        ink[at + width]! +
-        ink[at + width + 1]!;
-      if (neighbours > 1) clean[at] = 1;
+      if (ink[at] === 1 && inkNeighbours(ink, at, width) > 1) clean[at] = 1;
     }
   }
   return { ink: clean, width, height };

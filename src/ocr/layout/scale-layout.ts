@@ -16,8 +16,9 @@ export function scaleLayout(layout: PageLayout, factor: number, size: { width: n
     right: high(right, size.width),
     bottom: high(bottom, size.height),
   });
-  const region = ({ kind, box: regionBox, cells }: LayoutRegion): LayoutRegion => ({
+  const region = ({ kind, box: regionBox, cells, unsure }: LayoutRegion): LayoutRegion => ({
     kind,
+    ...(unsure && { unsure }),
     box: box(regionBox),
     ...(cells && {
       cells: { columns: cells.columns.map((column) => span(column, size.width)), rows: cells.rows.map((row) => span(row, size.height)) },

@@ -1,7 +1,7 @@
 import type { Region, Table } from '../../formats.js';
 import type { Recognition, RecognizeRequest } from '../engine.js';
 import type { LayoutRegion } from '../layout/find-layout.js';
-import { PSM_SINGLE_BLOCK } from '../page-segmentation.js';
+import { PSM_AUTO, PSM_SINGLE_BLOCK } from '../page-segmentation.js';
 import type { PreparedImage } from '../preprocess.js';
 import { wordsOfTsv } from '../tsv-rows.js';
 import { mergeReads } from './merge-reads.js';
@@ -34,8 +34,9 @@ const hasSideBySide = (layout: readonly LayoutRegion[]) =>
  * Reads a page the way its layout asks: a page whose regions lie one under the other (running text, forms, tables)
  * in one pass as a block of lines, row by row, each line going to the region it lies in; a page in columns region by
  * region in reading order, each as a block of lines, so that columns are never read across nor a table column by
- * column. A segmentation mode the
- * client chose reads the whole page with it, tesseract finding the regions.
+ * column. A page the analysis cannot tell (no table, a gutter beside blocks too narrow for columns) is read as
+ * tesseract's own analysis reads it. A segmentation mode the client chose reads the whole page with it, tesseract
+ * finding the regions.
  */
 export async function readPage(page: PreparedImage, read: (request: ReadRequest) => Promise<Recognition>, clientPsm?: number): Promise<PageReading> {
   const layout = page.layout.regions;
@@ -44,6 +45,10 @@ export async function readPage(page: PreparedImage, read: (request: ReadRequest)
     return { recognition, regions: blockRegions(recognition), tables: [] };
   }
   const tables = layout.filter((region) => region.kind === 'table');
+  if (tables.length === 0 && layout.some((region) => region.unsure)) {
+    const recognition = await read({ psm: PSM_AUTO, deskew: page.deskew, words: false });
+    return { recognition, regions: blockRegions(recognition), tables: [] };
+  }
   if (!hasSideBySide(layout)) {
     const recognition = await read({ psm: PSM_SINGLE_BLOCK, deskew: page.deskew, words: tables.length > 0 });
     return { recognition, regions: layoutRegions(recognition, layout), tables: tablesOf(recognition, tables) };
