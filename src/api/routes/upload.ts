@@ -49,7 +49,10 @@ async function readUploadForm(request: FastifyRequest): Promise<UploadForm> {
   } catch (error) {
     // Limits come as coded Fastify errors and are mapped by the error handler; the multipart parser
     // reports a malformed body (no boundary, cut short) with a bare Error, which is the client's fault.
-    if (isAppError(error) || (error as FastifyError).code) throw error;
+    if (isAppError(error)) throw error;
+    // The connection went: the client left, or the server cut an upload that stalled (HTTP_REQUEST_TIMEOUT_MS).
+    if (request.raw.destroyed) throw new AppError('INVALID_MULTIPART', 'The upload ended before the form was complete.', { cause: error });
+    if ((error as FastifyError).code) throw error;
     throw new AppError('INVALID_MULTIPART', 'The body is not a well-formed multipart/form-data form.', { cause: error });
   }
   return form;
