@@ -13,6 +13,11 @@ const boolean = z.enum(['true', 'false']).transform((value) => value === 'true')
 const environmentSchema = z.object({
   PORT: integer(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  HTTP_HEADERS_TIMEOUT_MS: integer(100).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: integer(100).default(30_000),
+  // Above the 60 s an nginx upstream (or a cloud load balancer) keeps an idle connection, so the API never closes
+  // one the proxy is about to reuse.
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(100).default(72_000),
   MODE: z.enum(['all', 'api', 'worker']).default('all'),
   QUEUE: z.enum(['memory', 'rabbitmq', 'bullmq']).default('memory'),
   STORE: z.enum(['memory', 'redis']).default('memory'),
@@ -80,8 +85,18 @@ const SECRET_VARIABLES = new Set(['API_KEYS', 'CALLBACK_SECRET', 'AMQP_URL', 'RE
 /** The names of every environment variable the service understands. */
 export const ENVIRONMENT_VARIABLES = Object.keys(environmentSchema.shape) as (keyof Environment)[];
 
+/**
+ * How long an HTTP server waits on a client: for a request's headers, for the whole request (headers and body), and
+ * for the next request on an idle keep-alive connection.
+ */
+export interface HttpTimeouts {
+  headersMs: number;
+  requestMs: number;
+  keepAliveMs: number;
+}
+
 export interface Config {
-  http: { port: number; host: string };
+  http: { port: number; host: string; timeouts: HttpTimeouts };
   mode: Environment['MODE'];
   queue: { kind: Environment['QUEUE']; amqpUrl: string; name: string; maxAttempts: number; retryBackoff: Backoff };
   /** Tasks left unfinished this long are checked against the queue, every `intervalMs`. */
@@ -166,11 +181,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // A job still being read could be taken for lost.
     throw new ConfigError([`JOB_STALE_AFTER_MS=${e.JOB_STALE_AFTER_MS}: must be longer than JOB_TIMEOUT_MS (${e.JOB_TIMEOUT_MS}).`]);
   }
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    // The headers are part of the request: Node refuses a server that would wait longer for them than for it all.
+    throw new ConfigError([
+      `HTTP_HEADERS_TIMEOUT_MS=${e.HTTP_HEADERS_TIMEOUT_MS}: must be at most HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}).`,
+    ]);
+  }
   if (e.QUEUE === 'bullmq' && e.QUEUE_NAME.includes(':')) {
     throw new ConfigError([`QUEUE_NAME=${JSON.stringify(e.QUEUE_NAME)}: BullMQ queue names cannot contain ":".`]);
   }
   return {
-    http: { port: e.PORT, host: e.HOST },
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      timeouts: { headersMs: e.HTTP_HEADERS_TIMEOUT_MS, requestMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS },
+    },
     mode: e.MODE,
     queue: {
       kind: e.QUEUE,

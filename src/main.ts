@@ -133,6 +133,7 @@ async function main(): Promise<void> {
           port: config.workerHealthPort,
           logger,
           metrics,
+          timeouts: config.http.timeouts,
           readinessChecks: { queue: () => queue.ping(), store: () => store.ping() },
         })
       : undefined;
@@ -145,6 +146,7 @@ async function main(): Promise<void> {
         logger,
         ...config.limits,
         metrics,
+        httpTimeouts: config.http.timeouts,
         archive,
         apiKeys: config.apiKeys,
         rateLimit: { ...config.rateLimit, ...(config.store.kind === 'redis' ? { redis: config.redis } : {}) },

@@ -20,6 +20,11 @@ export function createMetrics() {
       buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
       registers: [registry],
     }),
+    clientTimeouts: new Counter({
+      name: 'ocr_http_client_timeouts_total',
+      help: 'Connections closed with 408 because a request did not arrive in time: its headers within HTTP_HEADERS_TIMEOUT_MS, or all of it within HTTP_REQUEST_TIMEOUT_MS (a stalled upload).',
+      registers: [registry],
+    }),
     jobs: new Counter({
       name: 'ocr_jobs_total',
       help: 'Jobs handled by this worker, by outcome (completed, failed, retried, skipped) and error code.',

@@ -66,6 +66,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the HTTP server timeouts, 30 s for a whole request by default, and refuses headers allowed longer than the request', () => {
+    expect(loadConfig({}).http.timeouts).toEqual({ headersMs: 10_000, requestMs: 30_000, keepAliveMs: 72_000 });
+    expect(
+      loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '90000' }).http.timeouts,
+    ).toEqual({ headersMs: 2_000, requestMs: 5_000, keepAliveMs: 90_000 });
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).toThrow(
+      /HTTP_HEADERS_TIMEOUT_MS=20000: must be at most HTTP_REQUEST_TIMEOUT_MS/,
+    );
+  });
+
   it('refuses a BullMQ queue name that BullMQ cannot take', () => {
     expect(() => loadConfig({ QUEUE: 'bullmq', QUEUE_NAME: 'ocr:jobs' })).toThrow(/QUEUE_NAME="ocr:jobs"/);
     expect(loadConfig({ QUEUE: 'rabbitmq', QUEUE_NAME: 'ocr:jobs' }).queue.name).toBe('ocr:jobs');

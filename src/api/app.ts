@@ -11,7 +11,9 @@ import type { Metrics } from '../metrics.js';
 import type { AddressPolicy } from '../webhook/address-policy.js';
 import { createAuthenticator } from './authenticate.js';
 import { MULTIPART_FIELD_BYTES } from './upload-options.js';
+import type { HttpTimeouts } from '../config.js';
 import { registerErrorHandling } from '../http/error-handler.js';
+import { serverOptions } from '../http/server-options.js';
 import { openApi } from './plugins/openapi.js';
 import { rateLimit, type RateLimitOptions } from './plugins/rate-limit.js';
 import { healthRoutes } from '../http/routes/health.js';
@@ -41,6 +43,8 @@ export interface AppDependencies {
   /** Whether uploads may ask for a callback, and the policy that says where outgoing requests may go. */
   callbacks: { enabled: boolean; addressPolicy: AddressPolicy };
   metrics: Metrics;
+  /** How long the server waits for a request's headers, for all of it, and on an idle connection. */
+  httpTimeouts: HttpTimeouts;
   /** Serves /search and /archive/:id; absent when ARCHIVE=off. */
   archive?: Archive;
   /** The built web page (`dist/web`), served at `/`; without it the API serves no page. */
@@ -56,6 +60,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // Typed as Fastify's logger, so the instance's type is the one every plugin and route is written for.
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
+    ...serverOptions(deps.httpTimeouts, () => deps.metrics.clientTimeouts.inc()),
     loggerInstance,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     // Keep the id nginx or the client sent, so one id follows a request through every log.

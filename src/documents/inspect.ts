@@ -2,7 +2,7 @@ import { AppError } from '../errors.js';
 import { detectImageType, IMAGE_TYPES } from '../ocr/image-type.js';
 import { readFrameCount } from './page-images.js';
 import { selectPages } from './page-selection.js';
-import { openPdf, type PdfPageSize } from './pdfium.js';
+import { openPdf, type PdfFile, type PdfPageSize } from './pdfium.js';
 
 export const PDF_MEDIA_TYPE = 'application/pdf';
 
@@ -63,13 +63,35 @@ function checkPageCount(selected: number, { maxPages }: DocumentLimits): void {
   }
 }
 
+/**
+ * Checks one page of a PDF from its structure: DOCUMENT_UNREADABLE for a page PDFium cannot load, PAGE_TOO_LARGE for
+ * a page too large to render, or one that draws an image of more than `maxPixels` pixels (a few hundred kilobytes of
+ * Flate-compressed zeros can declare billions, which rendering would decode).
+ */
+function checkPdfPage(pdf: PdfFile, page: number, limits: DocumentLimits): void {
+  const size = pdf.pageSize(page);
+  // PDFium gives a page it cannot load as 0 × 0: a page tree that counts pages it does not hold, or lists itself.
+  if (!(size.widthPt > 0 && size.heightPt > 0)) {
+    throw new AppError('DOCUMENT_UNREADABLE', `Page ${page} of the PDF cannot be read: its page tree is broken. Check the file and upload it again.`);
+  }
+  renderDpiFor(size, limits);
+  for (const { width, height } of pdf.imageSizes(page)) {
+    if (width * height > limits.maxPixels) {
+      throw new AppError(
+        'PAGE_TOO_LARGE',
+        `Page ${page} draws an image of ${width} × ${height} pixels, over the limit of ${limits.maxPixels} pixels.`,
+      );
+    }
+  }
+}
+
 async function inspectPdf(bytes: Buffer, selection: string | undefined, limits: DocumentLimits): Promise<InspectedDocument> {
   const pdf = await openPdf(bytes);
   try {
     const pages = selectPages(selection, pdf.pageCount);
     if (pages.length === 0) throw new AppError('DOCUMENT_UNREADABLE', 'The PDF has no pages.');
     checkPageCount(pages.length, limits);
-    for (const page of pages) renderDpiFor(pdf.pageSize(page), limits);
+    for (const page of pages) checkPdfPage(pdf, page, limits);
     return { mediaType: PDF_MEDIA_TYPE, pages };
   } finally {
     pdf.close();

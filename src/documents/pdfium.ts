@@ -1,5 +1,6 @@
 import { PDFiumLibrary, type PDFiumDocument, type PDFiumPage } from '@hyzyla/pdfium';
 import { AppError } from '../errors.js';
+import { readImageSizes, type ImageSize } from './pdf-image-sizes.js';
 
 /** The only file that loads `@hyzyla/pdfium` (PDFium compiled to WebAssembly, MIT): PDFs are opened, read and rendered here. */
 
@@ -25,6 +26,8 @@ export interface GrayBitmap {
 export interface PdfFile {
   pageCount: number;
   pageSize(page: number): PdfPageSize;
+  /** The pixel size of every image the page draws, read from the images' dictionaries: nothing is decoded. */
+  imageSizes(page: number): ImageSize[];
   /** The page's text layer as PDFium extracts it, lines ending in `\n`; empty for a page that is only an image. */
   text(page: number): string;
   /** Renders the page at `dpi` in gray, white where the page is transparent. */
@@ -90,6 +93,7 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfFile> {
       const { originalWidth, originalHeight } = readPage(number, (page) => page.getOriginalSize());
       return { widthPt: originalWidth, heightPt: originalHeight };
     },
+    imageSizes: (number) => readPage(number, readImageSizes),
     text: (number) => readPage(number, (page) => page.getText()).replace(/\r\n?/g, '\n'),
     async render(number, dpi) {
       const page = document.getPage(number - 1);

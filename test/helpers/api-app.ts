@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp, type AppDependencies } from '../../src/api/app.js';
+import { loadConfig } from '../../src/config.js';
 import type { JobRecord, OcrResult } from '../../src/job.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createLanguageCatalog } from '../../src/ocr/languages.js';
@@ -37,6 +38,7 @@ export async function buildTestApi(overrides: Partial<AppDependencies> = {}): Pr
     rateLimit: { max: 1000, windowMs: 60_000 },
     callbacks: { enabled: false, addressPolicy: createAddressPolicy({ allowPrivate: false }) },
     metrics: createMetrics(),
+    httpTimeouts: loadConfig({}).http.timeouts,
     ...overrides,
   });
   let next = 0;

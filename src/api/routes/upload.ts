@@ -49,7 +49,10 @@ async function readUploadForm(request: FastifyRequest): Promise<UploadForm> {
   } catch (error) {
     // Limits come as coded Fastify errors and are mapped by the error handler; the multipart parser
     // reports a malformed body (no boundary, cut short) with a bare Error, which is the client's fault.
-    if (isAppError(error) || (error as FastifyError).code) throw error;
+    if (isAppError(error)) throw error;
+    // The connection went: the client left, or the server cut an upload that stalled (HTTP_REQUEST_TIMEOUT_MS).
+    if (request.raw.destroyed) throw new AppError('INVALID_MULTIPART', 'The upload ended before the form was complete.', { cause: error });
+    if ((error as FastifyError).code) throw error;
     throw new AppError('INVALID_MULTIPART', 'The body is not a well-formed multipart/form-data form.', { cause: error });
   }
   return form;
@@ -62,11 +65,11 @@ const uploadErrorResponses = {
   401: errorResponse('API keys are on and the request has no valid one.'),
   409: errorResponse('The Idempotency-Key was used before for a different upload.'),
   413: errorResponse(
-    'The file is over MAX_UPLOAD_BYTES, its header declares more than MAX_IMAGE_PIXELS pixels, a document has more than MAX_PAGES pages (TOO_MANY_PAGES), or a PDF page cannot be rendered at 100 dpi within MAX_IMAGE_PIXELS (PAGE_TOO_LARGE).',
+    'The file is over MAX_UPLOAD_BYTES, its header declares more than MAX_IMAGE_PIXELS pixels, a document has more than MAX_PAGES pages (TOO_MANY_PAGES), or a PDF page cannot be rendered at 100 dpi within MAX_IMAGE_PIXELS or draws an image larger than it (PAGE_TOO_LARGE).',
   ),
   415: errorResponse('The bytes are neither an image type the service reads nor a PDF.'),
   422: errorResponse(
-    'The image is truncated, corrupt, or smaller than 3 pixels a side; or the PDF is password-protected (DOCUMENT_ENCRYPTED) or cannot be parsed (DOCUMENT_UNREADABLE).',
+    'The image is truncated, corrupt, or smaller than 3 pixels a side; or the PDF is password-protected (DOCUMENT_ENCRYPTED) or cannot be parsed, a page of it included (DOCUMENT_UNREADABLE).',
   ),
   429: errorResponse('Too many uploads for this key or address; retry after Retry-After seconds.'),
   503: errorResponse('The queue or the store cannot take the job now; nothing was queued, retry later.'),

@@ -5,6 +5,7 @@ import { AppError } from '../../../src/errors.js';
 import { createMemoryQueue } from '../../../src/queue/memory.js';
 import { createMemoryStore } from '../../../src/store/memory.js';
 import { buildTestApi, multipart, type TestApi } from '../../helpers/api-app.js';
+import { countTwoOneKid, deflatedZeros, imageBombPage, treeListsItself } from '../../helpers/hostile-pdfs.js';
 
 const scan = new Blob([fs.readFileSync(new URL('../../fixtures/scan.png', import.meta.url))], { type: 'image/png' });
 
@@ -77,6 +78,24 @@ describe('POST /upload', () => {
     const answer = await api.app.inject({ method: 'GET', url: `/search?q=${'a'.repeat(501)}` });
     expect(answer.statusCode).toBe(400);
     expect(answer.json().error).toMatchObject({ code: 'FIELD_TOO_LONG', message: expect.stringContaining('500 characters') });
+  });
+
+  const pdf = (bytes: Buffer) => new Blob([bytes], { type: 'application/pdf' });
+
+  it.each([
+    ['says /Count 2 and holds one page', countTwoOneKid],
+    ['lists itself among its kids', treeListsItself],
+  ])('refuses a PDF whose page tree %s with 422 DOCUMENT_UNREADABLE', async (_name, build) => {
+    const answer = await upload({ file: pdf(build()) });
+    expect(answer.statusCode).toBe(422);
+    expect(answer.json().error).toEqual({ code: 'DOCUMENT_UNREADABLE', message: expect.stringContaining('Page 2') });
+  });
+
+  it('refuses a one-page PDF that draws a 60000 × 60000 image with 413 PAGE_TOO_LARGE', async () => {
+    const bomb = imageBombPage(60_000, await deflatedZeros((60_000 * 60_000) / 8));
+    const answer = await upload({ file: pdf(bomb) });
+    expect(answer.statusCode).toBe(413);
+    expect(answer.json().error).toEqual({ code: 'PAGE_TOO_LARGE', message: expect.stringContaining('60000 × 60000 pixels') });
   });
 
   it('says callbacks are off when a callback_url comes to a server without CALLBACK_SECRET', async () => {
