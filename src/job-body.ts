@@ -33,6 +33,7 @@ export function toJobBody(record: JobRecord) {
           timings: { queued_ms: record.result.timings.queuedMs, recognition_ms: record.result.timings.recognitionMs },
           ...storedResultFields(record.result),
           ...(record.result.pages && { pages: record.result.pages }),
+          ...(record.result.minPageConfidence !== undefined && { min_page_confidence: record.result.minPageConfidence }),
           formats: storedRenditions(record.result),
         }
       : null,

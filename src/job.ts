@@ -86,6 +86,8 @@ export interface OcrResult extends StoredOutputs {
   timings: OcrTimings;
   /** Each page of a document, its text and boxes; absent for a single image. */
   pages?: ResultPage[];
+  /** A document's least confident page's confidence: one page read poorly shows here, where the mean hides it. */
+  minPageConfidence?: number;
 }
 
 /** What the job keeps about its callback, so a client can see whether it was notified. */
