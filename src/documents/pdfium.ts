@@ -157,7 +157,7 @@ const imagePixelSize = (module: PdfiumModule, image: number): { width: number; h
 function pageToDevice(module: PdfiumModule, page: number): Matrix {
   const width = module._FPDF_GetPageWidthF(page);
   const height = module._FPDF_GetPageHeightF(page);
-  // Device coordinates are whole pixels: a device this large places a point to a hundred-thousandth of a point.
+  // Device coordinates are whole pixels: on a device this large, one is about a twenty-thousandth of a point of A4.
   const size = 1 << 24;
   const toPage = (x: number, y: number) =>
     withHeap(module, 16, (pointer) => {
