@@ -35,6 +35,7 @@ export function toJobBody(record: JobRecord) {
           ...(record.result.tables && { tables: record.result.tables }),
           ...storedResultFields(record.result),
           ...(record.result.pages && { pages: record.result.pages }),
+          ...(record.result.minPageConfidence !== undefined && { min_page_confidence: record.result.minPageConfidence }),
           formats: storedRenditions(record.result),
         }
       : null,

@@ -33,6 +33,15 @@ export interface OcrOptions {
 export interface DocumentPart {
   task: string;
   page: number;
+  /** Set for a page of a PDF: where its image lies on the page, so that its searchable PDF is the page's size. */
+  paper?: PaperPlacement;
+}
+
+/** A PDF page's size and the box on it that its rendered image shows, in points from its top-left corner. */
+export interface PaperPlacement {
+  widthPt: number;
+  heightPt: number;
+  image: { leftPt: number; topPt: number; widthPt: number; heightPt: number };
 }
 
 /** Where a page's text came from: the PDF's own text layer, or OCR of its image. */
@@ -92,6 +101,8 @@ export interface OcrResult extends StoredOutputs {
   timings: OcrTimings;
   /** Each page of a document, its text and boxes; absent for a single image. */
   pages?: ResultPage[];
+  /** A document's least confident page's confidence: one page read poorly shows here, where the mean hides it. */
+  minPageConfidence?: number;
 }
 
 /** What the job keeps about its callback, so a client can see whether it was notified. */

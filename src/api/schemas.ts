@@ -124,6 +124,11 @@ const jobBodySchema = {
             },
           },
         },
+        min_page_confidence: {
+          type: 'number',
+          description:
+            'Documents only: the confidence of the least confident page, 0 to 100; one page read poorly shows here, where the mean hides it.',
+        },
         formats: {
           type: 'array',
           items: { type: 'string', enum: RENDITION_NAMES },

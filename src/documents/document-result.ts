@@ -69,17 +69,19 @@ function mostUsedLanguage(pages: readonly PageResult[], requested: string): stri
 }
 
 /**
- * A document's result from its pages' results: the texts joined by form feeds, the mean confidence, each page with
- * its source, and the renditions asked for merged into one (one `ocr_page` per page, TSV rows carrying page
- * numbers, one PDF with every page at its original size).
+ * A document's result from its pages' results: the texts joined by form feeds, the mean confidence and the least
+ * confident page's, each page with its source, and the renditions asked for merged into one (one `ocr_page` per
+ * page, TSV rows carrying page numbers, one PDF with every page at its original size).
  */
 export async function documentResult(pages: PageResult[], { lang, outputs, queuedMs }: DocumentResultOptions): Promise<OcrResult> {
   const ordered = [...pages];
-  const confidence = ordered.reduce((sum, page) => sum + page.confidence, 0) / Math.max(1, ordered.length);
+  const confidences = ordered.map((page) => page.confidence);
+  const confidence = confidences.reduce((sum, value) => sum + value, 0) / Math.max(1, confidences.length);
   const engineVersion = ordered.map((page) => page.hocr && /tesseract ([^']+)'/.exec(page.hocr)?.[1]).find(Boolean) ?? '5';
   return {
     text: ordered.map((page) => page.text).join(PAGE_SEPARATOR),
     confidence: Math.round(confidence * 100) / 100,
+    minPageConfidence: confidences.length > 0 ? Math.min(...confidences) : 0,
     lang: mostUsedLanguage(ordered, lang),
     psm: ordered.find((page) => page.psm !== undefined)?.psm ?? PSM_SINGLE_BLOCK,
     timings: { queuedMs, recognitionMs: ordered.reduce((sum, page) => sum + page.recognitionMs, 0) },

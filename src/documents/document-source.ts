@@ -1,8 +1,10 @@
 import { AppError, isAppError } from '../errors.js';
-import { bitmapAsJpeg, frameAsPng } from './page-images.js';
+import type { PaperPlacement } from '../job.js';
+import { bitmapAsPng, frameAsPng } from './page-images.js';
 import { createPageCopier } from './pdf-pages.js';
 import { openPdf, type PdfFile } from './pdfium.js';
-import { isPdf, renderDpiFor, type DocumentLimits } from './inspect.js';
+import { isPdf } from './inspect.js';
+import { bitmapOnPaper, pagePlacement, placementDpi, type RenderLimits } from './render-resolution.js';
 
 /** A page has a real text layer when it holds at least this many characters besides whitespace. */
 const MIN_TEXT_LAYER_CHARACTERS = 20;
@@ -11,7 +13,10 @@ const MIN_TEXT_LAYER_CHARACTERS = 20;
 export interface DocumentSource {
   /** The page's own text, when it has a real text layer (a born-digital PDF page); undefined otherwise. */
   textLayer(page: number): string | undefined;
-  /** The page as an image that declares its resolution: a PDF page rendered (JPEG), or a page of a multi-page image (PNG). */
+  /**
+   * The page as a PNG that declares its resolution: a PDF page rendered as `pagePlacement` says, or a page of a
+   * multi-page image with its pixels as they are.
+   */
   image(page: number): Promise<PageImage>;
   /** The page as a PDF of its own, exactly as in the original (PDF only). */
   pdfPage(page: number): Promise<Uint8Array>;
@@ -20,13 +25,15 @@ export interface DocumentSource {
 
 export interface PageImage {
   bytes: Buffer;
-  mediaType: 'image/jpeg' | 'image/png';
+  mediaType: 'image/png';
+  /** For a PDF page: where the image lies on the page. */
+  paper?: PaperPlacement;
 }
 
 const pageUnreadable = (page: number, cause: unknown) =>
   isAppError(cause) ? cause : new AppError('DOCUMENT_UNREADABLE', `Page ${page} of the document cannot be read.`, { cause });
 
-function pdfSource(bytes: Buffer, pdf: PdfFile, limits: Pick<DocumentLimits, 'maxPixels' | 'renderDpi'>): DocumentSource {
+function pdfSource(bytes: Buffer, pdf: PdfFile, limits: RenderLimits): DocumentSource {
   const copyPage = createPageCopier(bytes);
   return {
     textLayer(page) {
@@ -35,8 +42,10 @@ function pdfSource(bytes: Buffer, pdf: PdfFile, limits: Pick<DocumentLimits, 'ma
     },
     async image(page) {
       try {
-        const dpi = renderDpiFor(pdf.pageSize(page), limits);
-        return { bytes: await bitmapAsJpeg(await pdf.render(page, dpi), dpi), mediaType: 'image/jpeg' };
+        const size = pdf.pageSize(page);
+        const placement = pagePlacement(size, pdf.content(page), limits);
+        const bytes = await bitmapAsPng(pdf.render(page, placement), placementDpi(placement));
+        return { bytes, mediaType: 'image/png', paper: bitmapOnPaper(size, placement) };
       } catch (error) {
         throw pageUnreadable(page, error);
       }
@@ -47,7 +56,7 @@ function pdfSource(bytes: Buffer, pdf: PdfFile, limits: Pick<DocumentLimits, 'ma
 }
 
 /** Opens an uploaded document (checked at upload) for its pages; the document's bytes stay in the caller's hands. */
-export async function openDocument(bytes: Buffer, limits: Pick<DocumentLimits, 'maxPixels' | 'renderDpi'>): Promise<DocumentSource> {
+export async function openDocument(bytes: Buffer, limits: RenderLimits): Promise<DocumentSource> {
   if (isPdf(bytes)) return pdfSource(bytes, await openPdf(bytes), limits);
   return {
     textLayer: () => undefined,

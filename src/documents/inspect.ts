@@ -2,25 +2,17 @@ import { AppError } from '../errors.js';
 import { detectImageType, IMAGE_TYPES } from '../ocr/image-type.js';
 import { readFrameCount } from './page-images.js';
 import { selectPages } from './page-selection.js';
-import { openPdf, type PdfFile, type PdfPageSize } from './pdfium.js';
+import { openPdf, type PdfFile } from './pdfium.js';
+import { fittingDpi, type RenderLimits } from './render-resolution.js';
 
 export const PDF_MEDIA_TYPE = 'application/pdf';
 
 /** Image types sharp reads page by page: a file of these with more than one page is a document. */
 const MULTI_PAGE_TYPES = new Set(['tiff', 'gif', 'webp']);
 
-/** Below this a page is refused rather than rendered smaller: text of a usual size stops being readable. */
-export const MIN_RENDER_DPI = 100;
-
-const POINTS_PER_INCH = 72;
-
-export interface DocumentLimits {
+export interface DocumentLimits extends RenderLimits {
   /** MAX_PAGES: the most pages one document may have read. */
   maxPages: number;
-  /** MAX_IMAGE_PIXELS: no page is rendered larger. */
-  maxPixels: number;
-  /** PDF_RENDER_DPI: the resolution PDF pages are rendered at, lowered for a page that would pass maxPixels. */
-  renderDpi: number;
 }
 
 export interface InspectedDocument {
@@ -35,23 +27,6 @@ export interface InspectedDocument {
  */
 export function isPdf(bytes: Buffer): boolean {
   return detectImageType(bytes) === undefined && bytes.subarray(0, 1024).includes('%PDF-');
-}
-
-/**
- * The resolution a PDF page is rendered at: `renderDpi`, or the highest that keeps the page within `maxPixels`.
- * Throws PAGE_TOO_LARGE when even MIN_RENDER_DPI would not fit (a 200-inch page).
- */
-export function renderDpiFor({ widthPt, heightPt }: PdfPageSize, { maxPixels, renderDpi }: Pick<DocumentLimits, 'maxPixels' | 'renderDpi'>): number {
-  const squareInches = (widthPt / POINTS_PER_INCH) * (heightPt / POINTS_PER_INCH);
-  const fitting = Math.floor(Math.sqrt(maxPixels / squareInches));
-  if (fitting < MIN_RENDER_DPI) {
-    const inches = (points: number) => Math.round(points / POINTS_PER_INCH);
-    throw new AppError(
-      'PAGE_TOO_LARGE',
-      `A page is ${inches(widthPt)} × ${inches(heightPt)} inches: it cannot be rendered at ${MIN_RENDER_DPI} dpi within the limit of ${maxPixels} pixels.`,
-    );
-  }
-  return Math.min(renderDpi, fitting);
 }
 
 function checkPageCount(selected: number, { maxPages }: DocumentLimits): void {
@@ -74,7 +49,7 @@ function checkPdfPage(pdf: PdfFile, page: number, limits: DocumentLimits): void 
   if (!(size.widthPt > 0 && size.heightPt > 0)) {
     throw new AppError('DOCUMENT_UNREADABLE', `Page ${page} of the PDF cannot be read: its page tree is broken. Check the file and upload it again.`);
   }
-  renderDpiFor(size, limits);
+  fittingDpi(size, limits.maxPixels);
   for (const { width, height } of pdf.imageSizes(page)) {
     if (width * height > limits.maxPixels) {
       throw new AppError(

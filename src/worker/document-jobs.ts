@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import { documentResult } from '../documents/document-result.js';
 import { openDocument, type DocumentSource } from '../documents/document-source.js';
+import { pageAsJpeg } from '../documents/page-images.js';
+import { placeOnPaper } from '../documents/pdf-pages.js';
+import type { RenderLimits } from '../documents/render-resolution.js';
 import { isOutage, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { toStoredOutputs } from '../formats.js';
 import { isTerminal, type JobMessage, type JobRecord, type OcrResult, type PageResult } from '../job.js';
@@ -9,19 +12,14 @@ import type { JobHandler, JobQueue } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { OutageGuard } from './outage-guard.js';
 
-/** How the pages of PDFs are rendered: PDF_RENDER_DPI, lowered for a page that would pass MAX_IMAGE_PIXELS. */
-export interface DocumentRenderLimits {
-  renderDpi: number;
-  maxPixels: number;
-}
-
 export interface DocumentJobDependencies {
   store: ResultStore;
   pipeline: OcrPipeline;
   outages: OutageGuard;
   logger: Logger;
   queue: Pick<JobQueue, 'publish'>;
-  limits: DocumentRenderLimits;
+  /** How the pages of PDFs are rendered (PDF_RENDER_DPI, MAX_IMAGE_PIXELS). */
+  limits: RenderLimits;
   /** Stores the document's result once, archives it and calls back (the job processor's completion). */
   complete: (id: string, result: OcrResult, log: Logger) => Promise<void>;
   startTask: TaskStarter;
@@ -83,8 +81,9 @@ export function createDocumentJobs({ store, pipeline, outages, logger, queue, li
     const { pages: _pages, ...options } = job.options;
     const text = options.forceOcr ? undefined : source.textLayer(page);
     if (text === undefined) {
-      const { bytes, mediaType } = await source.image(page);
-      await queue.publish({ id: pageJobId(job.id, page), image: bytes, mediaType, options: { ...options, part: { task: job.id, page } } });
+      const { bytes, mediaType, paper } = await source.image(page);
+      const part = { task: job.id, page, ...(paper && { paper }) };
+      await queue.publish({ id: pageJobId(job.id, page), image: bytes, mediaType, options: { ...options, part } });
       return;
     }
     const pdf = options.outputs?.includes('pdf') ? Buffer.from(await source.pdfPage(page)).toString('base64') : undefined;
@@ -114,7 +113,7 @@ export function createDocumentJobs({ store, pipeline, outages, logger, queue, li
   };
 
   const readPage: JobHandler = async (job, { attempt, finalAttempt }) => {
-    const { task, page } = job.options.part!;
+    const { task, page, paper } = job.options.part!;
     const log = logger.child({ task_id: task, page, attempt });
     const record = await outages.retry(() => store.get(task), log);
     if (!record || isTerminal(record.status)) {
@@ -133,9 +132,21 @@ export function createDocumentJobs({ store, pipeline, outages, logger, queue, li
     }
     const { confidence, psm: readWith, recognitionMs, lang: readIn, rotation, regions, tables } = recognition;
     log.info({ recognition_ms: recognitionMs, confidence, lang: readIn, rotation }, 'page read');
+    const pdf = recognition.pdf && paper ? await placeOnPaper(recognition.pdf, await pageAsJpeg(job.image), paper) : recognition.pdf;
     await recordPage(
       task,
-      { ...toStoredOutputs(recognition), page, confidence, source: 'ocr', psm: readWith, lang: readIn, rotation, regions, tables, recognitionMs },
+      {
+        ...toStoredOutputs({ ...recognition, pdf }),
+        page,
+        confidence,
+        source: 'ocr',
+        psm: readWith,
+        lang: readIn,
+        rotation,
+        regions,
+        tables,
+        recognitionMs,
+      },
       log,
     );
   };

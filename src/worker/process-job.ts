@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RenderLimits } from '../documents/render-resolution.js';
 import { isAppError, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { toStoredOutputs } from '../formats.js';
 import { isTerminal, type OcrResult } from '../job.js';
@@ -9,7 +10,7 @@ import type { DeadLetterHandler, JobHandler, JobQueue } from '../queue/job-queue
 import type { ResultStore } from '../store/result-store.js';
 import type { WebhookSender } from '../webhook/sender.js';
 import type { Archiver } from './archiver.js';
-import { createDocumentJobs, pageFailure, type DocumentRenderLimits, type FailedAttemptSettler, type TaskStarter } from './document-jobs.js';
+import { createDocumentJobs, pageFailure, type FailedAttemptSettler, type TaskStarter } from './document-jobs.js';
 import type { OutageGuard } from './outage-guard.js';
 
 /** Progress is written only in steps this large, so a page costs a handful of store writes, not hundreds. */
@@ -29,7 +30,7 @@ export interface JobProcessorDependencies {
   /** Where a document's page jobs are published: the queue the document came from. */
   queue: Pick<JobQueue, 'publish'>;
   /** How document pages are rendered (PDF_RENDER_DPI, MAX_IMAGE_PIXELS). */
-  documents: DocumentRenderLimits;
+  documents: RenderLimits;
 }
 
 export interface JobProcessor {

@@ -113,3 +113,52 @@ export async function encodeNetpbm(image: Buffer, kind: NetpbmKind, { maxValue =
   samples.forEach((value, index) => (bytesPerSample === 2 ? raster.writeUInt16BE(value, index * 2) : (raster[index] = value)));
   return Buffer.concat([header, raster]);
 }
+
+/**
+ * Encodes images as the pages of one uncompressed 8-bit gray TIFF, each at its own size (sharp writes the pages of
+ * a TIFF only at one size).
+ */
+export async function encodeGrayTiffPages(images: Buffer[]): Promise<Buffer> {
+  const pages = await Promise.all(images.map((image) => sharp(image).grayscale().raw().toBuffer({ resolveWithObject: true })));
+  const SHORT = 3;
+  const LONG = 4;
+  const chunks: Buffer[] = [];
+  let offset = 8;
+  const header = Buffer.from([0x49, 0x49, 42, 0, 0, 0, 0, 0]);
+  chunks.push(header);
+  let previousNext = 4; // where the offset of the next IFD is written
+  let previousChunk = header;
+  for (const { data, info } of pages) {
+    const stripOffset = offset;
+    chunks.push(data);
+    offset += data.length + (data.length % 2);
+    if (data.length % 2) chunks.push(Buffer.alloc(1));
+    const entries: Array<[number, number, number]> = [
+      [256, LONG, info.width],
+      [257, LONG, info.height],
+      [258, SHORT, 8],
+      [259, SHORT, 1],
+      [262, SHORT, 1],
+      [273, LONG, stripOffset],
+      [277, SHORT, 1],
+      [278, LONG, info.height],
+      [279, LONG, data.length],
+    ];
+    const ifd = Buffer.alloc(2 + entries.length * 12 + 4);
+    ifd.writeUInt16LE(entries.length, 0);
+    entries.forEach(([tag, type, value], index) => {
+      const at = 2 + index * 12;
+      ifd.writeUInt16LE(tag, at);
+      ifd.writeUInt16LE(type, at + 2);
+      ifd.writeUInt32LE(1, at + 4);
+      if (type === SHORT) ifd.writeUInt16LE(value, at + 8);
+      else ifd.writeUInt32LE(value, at + 8);
+    });
+    previousChunk.writeUInt32LE(offset, previousNext);
+    previousChunk = ifd;
+    previousNext = ifd.length - 4;
+    chunks.push(ifd);
+    offset += ifd.length;
+  }
+  return Buffer.concat(chunks);
+}

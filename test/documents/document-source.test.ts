@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { degrees, PDFDocument, StandardFonts } from 'pdf-lib';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { openDocument } from '../../src/documents/document-source.js';
+import { readDoc } from '../helpers/documents.js';
+import { encodeGrayTiffPages } from '../helpers/raw-image-files.js';
+import { ROOT } from '../helpers/service.js';
+
+const LIMITS = { maxPixels: 40_000_000, renderDpi: 300 };
+const A4: [number, number] = [595.28, 841.89];
+const corpus = (name: string) => fs.readFileSync(path.join(ROOT, 'test/fixtures/corpus', name));
+const NOISE = corpus('noise_mono_03.png');
+
+/** The gray pixels of an image, and its size. */
+const grayPixels = async (image: Buffer, rotate = 0) => {
+  const { data, info } = await sharp(image).rotate(rotate).grayscale().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data };
+};
+
+/** A one-page A4 PDF showing NOISE 500 pt wide at an offset of a fraction of a point, as `draw` further says. */
+async function pdfOfNoise(draw: (page: ReturnType<PDFDocument['addPage']>, document: PDFDocument) => Promise<void> | void = () => undefined) {
+  const document = await PDFDocument.create();
+  // pdf-lib reads images through a DataView of their whole ArrayBuffer: each gets a buffer of its own.
+  const image = await document.embedPng(new Uint8Array(NOISE));
+  const page = document.addPage(A4);
+  const height = (500 * image.height) / image.width;
+  page.drawImage(image, { x: 47.3, y: 500.7, width: 500, height });
+  await draw(page, document);
+  return Buffer.from(await document.save());
+}
+
+const pageImage = async (document: Buffer, page = 1) => {
+  const source = await openDocument(document, LIMITS);
+  try {
+    return await source.image(page);
+  } finally {
+    source.close();
+  }
+};
+
+describe('document pages as images: a page of a scan is its image’s own pixels', () => {
+  it('renders a page that shows one image as exactly that image’s pixels, at the image’s resolution, and says where it lies on the page', async () => {
+    const { bytes, mediaType, paper } = await pageImage(await pdfOfNoise());
+    expect(mediaType).toBe('image/png');
+    expect(await grayPixels(bytes)).toEqual(await grayPixels(NOISE));
+    expect((await sharp(bytes).metadata()).density).toBeCloseTo((424 / 500) * 72, 0);
+    expect(paper!.widthPt).toBeCloseTo(A4[0], 3);
+    expect(paper!.heightPt).toBeCloseTo(A4[1], 3);
+    expect(paper!.image.leftPt).toBeCloseTo(47.3, 1);
+    expect(paper!.image.widthPt).toBeCloseTo(500, 1);
+    expect(A4[1] - paper!.image.topPt - paper!.image.heightPt).toBeCloseTo(500.7, 1);
+  });
+
+  it.each([
+    ['a page turned by /Rotate 90', (page: ReturnType<PDFDocument['addPage']>) => page.setRotation(degrees(90)), 90],
+    ['a page with a crop box off its origin', (page: ReturnType<PDFDocument['addPage']>) => page.setCropBox(10.37, 20.11, 580, 800), 0],
+  ])('keeps the pixels of %s', async (_name, turn, rotate) => {
+    const { bytes } = await pageImage(await pdfOfNoise(turn));
+    expect(await grayPixels(bytes)).toEqual(await grayPixels(NOISE, rotate));
+  });
+
+  it('keeps the pixels of an image drawn a quarter turn round', async () => {
+    const document = await PDFDocument.create();
+    const image = await document.embedPng(new Uint8Array(NOISE));
+    document.addPage(A4).drawImage(image, { x: 300.3, y: 100.7, width: 500, height: (500 * image.height) / image.width, rotate: degrees(90) });
+    const { bytes } = await pageImage(Buffer.from(await document.save()));
+    expect(await grayPixels(bytes)).toEqual(await grayPixels(NOISE, 270));
+  });
+
+  it('renders a page with visible text besides its image whole, at PDF_RENDER_DPI', async () => {
+    const withText = await pdfOfNoise(async (page, document) => {
+      page.drawText('A caption under the picture', { x: 50, y: 450, size: 12, font: await document.embedFont(StandardFonts.Helvetica) });
+    });
+    const { bytes } = await pageImage(withText);
+    const { width, height, density } = await sharp(bytes).metadata();
+    expect([width, height, density]).toEqual([Math.ceil((A4[0] * 300) / 72), Math.ceil((A4[1] * 300) / 72), 300]);
+  });
+
+  it('gives each page of a multi-page TIFF as its own pixels, gray staying gray, at its own resolution', async () => {
+    const images = [NOISE, corpus('small_mono_03.png'), corpus('invoice_mono_01.png')];
+    const tiff = await encodeGrayTiffPages(images);
+    for (const [index, image] of images.entries()) {
+      const { bytes, paper } = await pageImage(tiff, index + 1);
+      expect(await grayPixels(bytes)).toEqual(await grayPixels(image));
+      expect((await sharp(bytes).metadata()).channels).toBe(1);
+      expect(paper).toBeUndefined();
+    }
+    const scanned = await pageImage(readDoc('scan3.tif'), 2);
+    expect(await sharp(scanned.bytes).metadata()).toMatchObject({ width: 1654, height: 2339, density: 200 });
+  });
+});
