@@ -15,7 +15,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PSM } from 'tesseract.js';
-import { AUTO_LANGUAGE } from '../src/ocr/languages.js';
+import { AUTO_LANGUAGE } from '../src/ocr/engine/languages.js';
 import type { OcrPipeline, PipelineResult } from '../src/ocr/pipeline.js';
 import { loadSamples, type Sample } from '../test/helpers/corpus.js';
 import { characterErrorRate, wordErrorRate } from '../test/helpers/error-rate.js';

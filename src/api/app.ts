@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { Logger } from 'pino';
-import type { LanguageCatalog } from '../ocr/languages.js';
+import type { LanguageCatalog } from '../ocr/engine/languages.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { ApiKey } from '../api-keys.js';

@@ -1,9 +1,9 @@
 import { inspectDocument, type DocumentLimits } from '../documents/inspect.js';
 import { selectPages } from '../documents/page-selection.js';
 import type { OcrOptions } from '../job.js';
-import { IMAGE_TYPES } from '../ocr/image-type.js';
-import type { LanguageCatalog } from '../ocr/languages.js';
-import { requireImageType, validateImage } from '../ocr/validate-image.js';
+import { IMAGE_TYPES } from '../ocr/input/image-type.js';
+import type { LanguageCatalog } from '../ocr/engine/languages.js';
+import { requireImageType, validateImage } from '../ocr/input/validate-image.js';
 import { parseUploadOptions } from './upload-options.js';
 
 export interface CheckedUpload {

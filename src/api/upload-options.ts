@@ -1,8 +1,8 @@
 import { AppError } from '../errors.js';
 import { isOutputFormat, OUTPUT_FORMAT_NAMES, RESULT_FIELD_NAMES, type OutputFormat } from '../formats.js';
 import type { OcrOptions } from '../job.js';
-import { ACCEPTED_IMAGE_TYPES } from '../ocr/image-type.js';
-import type { LanguageCatalog } from '../ocr/languages.js';
+import { ACCEPTED_IMAGE_TYPES } from '../ocr/input/image-type.js';
+import type { LanguageCatalog } from '../ocr/engine/languages.js';
 
 export const DEFAULT_LANGUAGE = 'eng';
 

@@ -4,11 +4,11 @@ import { renditionBody, toStoredOutputs, type OutputFormat } from '../formats.js
 import type { JobRecord } from '../job.js';
 import { toJobBody } from '../job-body.js';
 import { createLogger } from '../logger.js';
-import { AUTO_LANGUAGE, createLanguageCatalog } from '../ocr/languages.js';
-import { createLanguageIdentifier } from '../ocr/language-identification.js';
+import { AUTO_LANGUAGE, createLanguageCatalog } from '../ocr/engine/languages.js';
+import { createLanguageIdentifier } from '../ocr/engine/language-identification.js';
 import { createOcrPipeline } from '../ocr/pipeline.js';
-import { createTesseractEngine } from '../ocr/tesseract-engine.js';
-import { requireImageType, validateImage } from '../ocr/validate-image.js';
+import { createTesseractEngine } from '../ocr/engine/tesseract-engine.js';
+import { requireImageType, validateImage } from '../ocr/input/validate-image.js';
 import { inspectDocument } from '../documents/inspect.js';
 import { createMetrics } from '../metrics.js';
 import { createMemoryQueue } from '../queue/memory.js';

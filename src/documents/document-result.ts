@@ -1,7 +1,7 @@
 import type { OutputFormat } from '../formats.js';
 import type { OcrResult, PageResult } from '../job.js';
-import { PSM_SINGLE_BLOCK } from '../ocr/page-segmentation.js';
-import { hocrDocument, tsvDocument } from '../ocr/tesseract-documents.js';
+import { PSM_SINGLE_BLOCK } from '../ocr/reading/page-segmentation.js';
+import { hocrDocument, tsvDocument } from '../ocr/output/tesseract-documents.js';
 import { mergePdfs } from './pdf-pages.js';
 
 /** Pages of `result.text` are separated by a form feed, as `pdftotext` separates them. */

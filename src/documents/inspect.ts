@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import { detectImageType, IMAGE_TYPES } from '../ocr/image-type.js';
+import { detectImageType, IMAGE_TYPES } from '../ocr/input/image-type.js';
 import { readFrameCount } from './page-images.js';
 import { selectPages } from './page-selection.js';
 import { openPdf, type PdfFile } from './pdfium.js';

@@ -1,13 +1,13 @@
 import type { OutputFormat, Region, Table } from '../formats.js';
-import type { EngineOutput, OcrEngine, Recognition, RecognizeRequest } from './engine.js';
-import { createPointMapper, mapBox, mapHocr, mapTextBoxes, mapTsv, unchangedPoint, type PointMapper } from './coordinates.js';
+import type { EngineOutput, OcrEngine, Recognition, RecognizeRequest } from './engine/engine.js';
+import { createPointMapper, mapBox, mapHocr, mapTextBoxes, mapTsv, unchangedPoint, type PointMapper } from './output/coordinates.js';
 import { blockRegions } from './reading/page-regions.js';
 import { readPage, type PageReading } from './reading/read-page.js';
-import { detectImageType, IMAGE_TYPES, type ImageTypeCapabilities } from './image-type.js';
-import type { LanguageIdentifier } from './language-identification.js';
-import { AUTO_LANGUAGE } from './languages.js';
-import { convertToPng, preprocessImage, readPageImage, type PreparedImage, type QuarterTurn } from './preprocess.js';
-import { buildSearchablePdf } from './searchable-pdf.js';
+import { detectImageType, IMAGE_TYPES, type ImageTypeCapabilities } from './input/image-type.js';
+import type { LanguageIdentifier } from './engine/language-identification.js';
+import { AUTO_LANGUAGE } from './engine/languages.js';
+import { convertToPng, preprocessImage, readPageImage, type PreparedImage, type QuarterTurn } from './analysis/preprocess.js';
+import { buildSearchablePdf } from './output/searchable-pdf.js';
 
 export interface PipelineRequest {
   image: Buffer;

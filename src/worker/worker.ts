@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { OcrEngine } from '../ocr/engine.js';
+import type { OcrEngine } from '../ocr/engine/engine.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
 import type { JobProcessor } from './process-job.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIELD_MAX_LENGTHS, parseUploadOptions, refuseQueryOptions } from '../../src/api/upload-options.js';
-import { createLanguageCatalog } from '../../src/ocr/languages.js';
+import { createLanguageCatalog } from '../../src/ocr/engine/languages.js';
 
 const catalog = createLanguageCatalog();
 

@@ -4,7 +4,7 @@ import { buildApp, type AppDependencies } from '../../src/api/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { JobRecord, OcrResult } from '../../src/job.js';
 import { createMetrics } from '../../src/metrics.js';
-import { createLanguageCatalog } from '../../src/ocr/languages.js';
+import { createLanguageCatalog } from '../../src/ocr/engine/languages.js';
 import { createMemoryQueue } from '../../src/queue/memory.js';
 import { createMemoryStore } from '../../src/store/memory.js';
 import { createAddressPolicy } from '../../src/webhook/address-policy.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AUTO_LANGUAGE } from '../../src/ocr/languages.js';
+import { AUTO_LANGUAGE } from '../../src/ocr/engine/languages.js';
 import type { ExpectedTables } from './layout-scores.js';
 
 /**

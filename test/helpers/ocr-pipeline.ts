@@ -1,9 +1,9 @@
 import pino from 'pino';
-import type { OcrEngine } from '../../src/ocr/engine.js';
-import { createLanguageCatalog, type LanguageCatalog } from '../../src/ocr/languages.js';
-import { createLanguageIdentifier } from '../../src/ocr/language-identification.js';
+import type { OcrEngine } from '../../src/ocr/engine/engine.js';
+import { createLanguageCatalog, type LanguageCatalog } from '../../src/ocr/engine/languages.js';
+import { createLanguageIdentifier } from '../../src/ocr/engine/language-identification.js';
 import { createOcrPipeline, type OcrPipeline } from '../../src/ocr/pipeline.js';
-import { createTesseractEngine } from '../../src/ocr/tesseract-engine.js';
+import { createTesseractEngine } from '../../src/ocr/engine/tesseract-engine.js';
 
 export interface LocalPipeline {
   catalog: LanguageCatalog;

@@ -1,7 +1,7 @@
 import { PSM } from 'tesseract.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLanguageCatalog } from '../../src/ocr/languages.js';
-import { preprocessImage } from '../../src/ocr/preprocess.js';
+import { createLanguageCatalog } from '../../src/ocr/engine/languages.js';
+import { preprocessImage } from '../../src/ocr/analysis/preprocess.js';
 import { characterErrorRate } from '../helpers/error-rate.js';
 import { renderLayoutPage, tablePieces, type PagePiece } from '../helpers/layout-pages.js';
 import { createLocalPipeline } from '../helpers/ocr-pipeline.js';

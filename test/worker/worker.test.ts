@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OcrEngine } from '../../src/ocr/engine.js';
+import type { OcrEngine } from '../../src/ocr/engine/engine.js';
 import type { OcrPipeline, PipelineResult } from '../../src/ocr/pipeline.js';
 import { createMemoryQueue } from '../../src/queue/memory.js';
 import { createMemoryStore } from '../../src/store/memory.js';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { openToAll } from '../../http/security.js';
-import type { LanguageCatalog } from '../../ocr/languages.js';
+import type { LanguageCatalog } from '../../ocr/engine/languages.js';
 import { DEFAULT_LANGUAGE } from '../upload-options.js';
 
 export interface LanguageRouteDependencies {

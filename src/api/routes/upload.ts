@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { AppError, isAppError } from '../../errors.js';
-import type { LanguageCatalog } from '../../ocr/languages.js';
+import type { LanguageCatalog } from '../../ocr/engine/languages.js';
 import type { JobQueue } from '../../queue/job-queue.js';
 import type { AddressPolicy } from '../../webhook/address-policy.js';
 import { fingerprintUpload, readIdempotencyKey, scopeIdempotencyKey } from '../idempotency.js';

@@ -1,5 +1,5 @@
-import type { Recognition } from '../engine.js';
-import { PSM_AUTO } from '../page-segmentation.js';
+import type { Recognition } from '../engine/engine.js';
+import { PSM_AUTO } from './page-segmentation.js';
 
 /** The elements of an hOCR page that tesseract numbers. */
 type NumberedKind = 'block' | 'par' | 'line' | 'word';

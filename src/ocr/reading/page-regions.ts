@@ -1,7 +1,7 @@
 import type { Box, Region } from '../../formats.js';
-import type { Recognition } from '../engine.js';
+import type { Recognition } from '../engine/engine.js';
 import type { LayoutRegion } from '../layout/find-layout.js';
-import type { TsvBox } from '../tsv-rows.js';
+import type { TsvBox } from './tsv-rows.js';
 
 /** A line of the text with where it sits. */
 interface PlacedLine {

@@ -1,9 +1,9 @@
 import type { Region, Table } from '../../formats.js';
-import type { Recognition, RecognizeRequest } from '../engine.js';
+import type { Recognition, RecognizeRequest } from '../engine/engine.js';
 import type { LayoutRegion } from '../layout/find-layout.js';
-import { PSM_AUTO, PSM_SINGLE_BLOCK } from '../page-segmentation.js';
-import type { PreparedImage } from '../preprocess.js';
-import { wordsOfTsv } from '../tsv-rows.js';
+import { PSM_AUTO, PSM_SINGLE_BLOCK } from './page-segmentation.js';
+import type { PreparedImage } from '../analysis/preprocess.js';
+import { wordsOfTsv } from './tsv-rows.js';
 import { mergeReads } from './merge-reads.js';
 import { blockRegions, layoutRegions, readRegions } from './page-regions.js';
 import { tableCells } from './table-cells.js';

@@ -1,7 +1,7 @@
 import type { Table } from '../../formats.js';
 import type { LayoutRegion } from '../layout/find-layout.js';
 import type { Span } from '../layout/runs.js';
-import type { TsvWord } from '../tsv-rows.js';
+import type { TsvWord } from './tsv-rows.js';
 
 /** The span a position falls in, or else the nearest one: a word's centre may stray past a measured edge. */
 function nearestSpan(spans: readonly Span[], position: number): number {

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseUploadOptions } from '../../../src/api/upload-options.js';
 import { OUTPUT_FORMATS, RENDITION_NAMES } from '../../../src/formats.js';
-import { createLanguageCatalog } from '../../../src/ocr/languages.js';
+import { createLanguageCatalog } from '../../../src/ocr/engine/languages.js';
 import { buildTestApi, type TestApi } from '../../helpers/api-app.js';
 import { ROOT } from '../../helpers/service.js';
 import { createAddressPolicy } from '../../../src/webhook/address-policy.js';

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { analysePage } from '../../src/ocr/page-analysis.js';
-import { preprocessImage } from '../../src/ocr/preprocess.js';
-import { renderTextImage } from '../helpers/images.js';
+import { analysePage } from '../../../src/ocr/analysis/page-analysis.js';
+import { preprocessImage } from '../../../src/ocr/analysis/preprocess.js';
+import { renderTextImage } from '../../helpers/images.js';
 
 const TEXT = 'Invoice 2041 for seventeen boxes\nPayable to Acme Limited in May\nDelivered to the warehouse on Friday';
 const MAX_PIXELS = 40_000_000;

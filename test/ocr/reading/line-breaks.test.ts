@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { keepRealParagraphBreaks } from '../../src/ocr/line-breaks.js';
-import { linesOfTsv, wordsOfTsv, type TsvBox } from '../../src/ocr/tsv-rows.js';
+import { keepRealParagraphBreaks } from '../../../src/ocr/reading/line-breaks.js';
+import { linesOfTsv, wordsOfTsv, type TsvBox } from '../../../src/ocr/reading/tsv-rows.js';
 
 /** Lines 20 px tall, 10 px apart, in one block unless said otherwise. */
 const evenly = (count: number, block = 1, from = 0): TsvBox[] =>

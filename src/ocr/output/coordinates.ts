@@ -1,5 +1,5 @@
-import type { Box, TextBox } from '../formats.js';
-import type { ImageTransform } from './preprocess.js';
+import type { Box, TextBox } from '../../formats.js';
+import type { ImageTransform } from '../analysis/preprocess.js';
 
 /** Maps a point of the image tesseract read back to the image the user sent. */
 export type PointMapper = (x: number, y: number) => [number, number];

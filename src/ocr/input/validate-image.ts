@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 import { readJpegSize, readPngSize, type DeclaredImage } from './image-header.js';
 import { checkPngPixelData } from './png-pixel-data.js';
 import { ACCEPTED_IMAGE_TYPES, detectImageType, IMAGE_TYPES, type ImageType } from './image-type.js';

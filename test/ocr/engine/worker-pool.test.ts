@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkerPool, type PoolMember } from '../../src/ocr/worker-pool.js';
+import { createWorkerPool, type PoolMember } from '../../../src/ocr/engine/worker-pool.js';
 
 interface Member extends PoolMember {
   id: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyIntoRaster, createGrayRaster, sealGrayRaster } from '../../src/ocr/leptonica-image.js';
+import { copyIntoRaster, createGrayRaster, sealGrayRaster } from '../../../src/ocr/analysis/leptonica-image.js';
 
 /** The pixel at (x, y) as leptonica reads it: byte x of the row's words, each word little-endian in memory. */
 const pixelOf = (image: Buffer, x: number, y: number) => {

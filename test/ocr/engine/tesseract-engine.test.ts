@@ -2,10 +2,10 @@ import type { Worker as Thread } from 'node:worker_threads';
 import pino from 'pino';
 import { createWorker } from 'tesseract.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLanguageCatalog } from '../../src/ocr/languages.js';
-import { createTesseractEngine } from '../../src/ocr/tesseract-engine.js';
-import { characterErrorRate } from '../helpers/error-rate.js';
-import { renderTextImage } from '../helpers/images.js';
+import { createLanguageCatalog } from '../../../src/ocr/engine/languages.js';
+import { createTesseractEngine } from '../../../src/ocr/engine/tesseract-engine.js';
+import { characterErrorRate } from '../../helpers/error-rate.js';
+import { renderTextImage } from '../../helpers/images.js';
 
 const catalog = createLanguageCatalog();
 const logger = pino({ level: 'silent' });

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { upscaleGray } from '../../src/ocr/upscale.js';
-import { renderTextImage } from '../helpers/images.js';
+import { upscaleGray } from '../../../src/ocr/analysis/upscale.js';
+import { renderTextImage } from '../../helpers/images.js';
 
 async function grayPixels(image: Buffer) {
   const { data, info } = await sharp(image).grayscale().raw().toBuffer({ resolveWithObject: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPointMapper } from '../../src/ocr/coordinates.js';
+import { createPointMapper } from '../../../src/ocr/output/coordinates.js';
 
 /** An upload 200 px wide and 100 px tall; (20, 10) is near its top-left corner. */
 const upload = { width: 200, height: 100 };

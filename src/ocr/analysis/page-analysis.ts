@@ -1,4 +1,4 @@
-import { inkNeighbours, type InkMap } from './layout/ink-map.js';
+import { inkNeighbours, type InkMap } from '../layout/ink-map.js';
 
 /** A grayscale image as raw bytes, one per pixel, row after row. */
 export interface GrayImage {

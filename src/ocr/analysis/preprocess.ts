@@ -1,13 +1,13 @@
 import sharp from 'sharp';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 import { analysePage, type PageAnalysis } from './page-analysis.js';
-import { findLayout, type PageLayout } from './layout/find-layout.js';
-import { rotateInk, withoutSpecks, type InkMap } from './layout/ink-map.js';
-import { scaleLayout } from './layout/scale-layout.js';
+import { findLayout, type PageLayout } from '../layout/find-layout.js';
+import { rotateInk, withoutSpecks, type InkMap } from '../layout/ink-map.js';
+import { scaleLayout } from '../layout/scale-layout.js';
 import { copyIntoRaster, createGrayRaster, sealGrayRaster } from './leptonica-image.js';
 import { shrinkGray } from './shrink.js';
 import { upscaleGray } from './upscale.js';
-import type { PageImage } from './searchable-pdf.js';
+import type { PageImage } from '../output/searchable-pdf.js';
 
 /**
  * Small text is upscaled until a line of text is about this tall. Measured with bench/accuracy.ts on both corpora

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLanguageCatalog } from '../../src/ocr/languages.js';
+import { createLanguageCatalog } from '../../../src/ocr/engine/languages.js';
 
 const catalog = createLanguageCatalog();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analysePage, type GrayImage } from '../../src/ocr/page-analysis.js';
-import { findLayout } from '../../src/ocr/layout/find-layout.js';
+import { analysePage, type GrayImage } from '../../../src/ocr/analysis/page-analysis.js';
+import { findLayout } from '../../../src/ocr/layout/find-layout.js';
 
 const LINE = 12;
 const LEADING = 8;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shrinkGray } from '../../src/ocr/shrink.js';
+import { shrinkGray } from '../../../src/ocr/analysis/shrink.js';
 
 describe('shrinkGray', () => {
   it('makes each pixel the rounded mean of its block', () => {

@@ -3,15 +3,15 @@ import { fileURLToPath } from 'node:url';
 import type { Worker as Thread } from 'node:worker_threads';
 import { createWorker as createTesseractWorker, OEM, type Block, type OutputFormats, type Worker } from 'tesseract.js';
 import type { Logger } from 'pino';
-import { AppError, isAppError } from '../errors.js';
-import { withinTime } from '../time-limit.js';
-import type { TextBox } from '../formats.js';
+import { AppError, isAppError } from '../../errors.js';
+import { withinTime } from '../../time-limit.js';
+import type { TextBox } from '../../formats.js';
 import type { OcrEngine, Recognition, RecognizeRequest } from './engine.js';
 import type { LanguageCatalog } from './languages.js';
-import { PSM_SINGLE_BLOCK } from './page-segmentation.js';
-import { keepRealParagraphBreaks } from './line-breaks.js';
-import { linesOfTsv } from './tsv-rows.js';
-import { hocrDocument, tsvDocument } from './tesseract-documents.js';
+import { PSM_SINGLE_BLOCK } from '../reading/page-segmentation.js';
+import { keepRealParagraphBreaks } from '../reading/line-breaks.js';
+import { linesOfTsv } from '../reading/tsv-rows.js';
+import { hocrDocument, tsvDocument } from '../output/tesseract-documents.js';
 import { createWorkerPool, type PoolMember, type WorkerPool } from './worker-pool.js';
 
 /** The worker threads' script: tesseract.js's own with a periodic full collection and TSV line rows (see the file). */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 
 const require = createRequire(import.meta.url);
 
@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url);
  */
 const TRAINEDDATA_FLAVOUR = '4.0.0_best_int';
 
-/** `lang=auto`: the service finds the page's language among the installed ones (src/ocr/language-identification.ts). */
+/** `lang=auto`: the service finds the page's language among the installed ones (language-identification.ts). */
 export const AUTO_LANGUAGE = 'auto';
 
 export interface LanguageCatalog {

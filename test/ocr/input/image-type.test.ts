@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { ACCEPTED_IMAGE_TYPES, detectImageType, IMAGE_TYPES, type ImageType } from '../../src/ocr/image-type.js';
+import { ACCEPTED_IMAGE_TYPES, detectImageType, IMAGE_TYPES, type ImageType } from '../../../src/ocr/input/image-type.js';
 
 const pixels = () => sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLanguageIdentifier } from '../../src/ocr/language-identification.js';
-import { createLanguageCatalog } from '../../src/ocr/languages.js';
+import { createLanguageIdentifier } from '../../../src/ocr/engine/language-identification.js';
+import { createLanguageCatalog } from '../../../src/ocr/engine/languages.js';
 
 const identify = createLanguageIdentifier(createLanguageCatalog().installed);
 

@@ -1,6 +1,6 @@
-import type { ProducedOutputs } from '../formats.js';
-import type { LayoutBox } from './layout/find-layout.js';
-import type { TsvBox } from './tsv-rows.js';
+import type { ProducedOutputs } from '../../formats.js';
+import type { LayoutBox } from '../layout/find-layout.js';
+import type { TsvBox } from '../reading/tsv-rows.js';
 
 /**
  * What the engine can return besides the text: boxes, hOCR, TSV, and the image as it read it (for a PDF of a type

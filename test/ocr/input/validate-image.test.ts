@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { detectImageType } from '../../src/ocr/image-type.js';
-import { validateImage } from '../../src/ocr/validate-image.js';
-import { renderTextImage } from '../helpers/images.js';
-import { encodeBmp, encodeNetpbm, type BmpOptions, type NetpbmKind } from '../helpers/raw-image-files.js';
+import { detectImageType } from '../../../src/ocr/input/image-type.js';
+import { validateImage } from '../../../src/ocr/input/validate-image.js';
+import { renderTextImage } from '../../helpers/images.js';
+import { encodeBmp, encodeNetpbm, type BmpOptions, type NetpbmKind } from '../../helpers/raw-image-files.js';
 
-const fixture = (name: string) => fs.readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+const fixture = (name: string) => fs.readFileSync(new URL(`../../fixtures/${name}`, import.meta.url));
 const limits = { maxPixels: 40_000_000 };
 
 async function validate(bytes: Buffer) {

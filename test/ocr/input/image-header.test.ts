@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { readJpegSize, readPngSize } from '../../src/ocr/image-header.js';
+import { readJpegSize, readPngSize } from '../../../src/ocr/input/image-header.js';
 
-const fixture = (name: string) => fs.readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
+const fixture = (name: string) => fs.readFileSync(new URL(`../../fixtures/${name}`, import.meta.url));
 
 describe('readPngSize and readJpegSize', () => {
   it.each([

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { checkPngPixelData } from '../../src/ocr/png-pixel-data.js';
-import { renderTextImage } from '../helpers/images.js';
+import { checkPngPixelData } from '../../../src/ocr/input/png-pixel-data.js';
+import { renderTextImage } from '../../helpers/images.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

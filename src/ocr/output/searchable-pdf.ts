@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import type { PointMapper } from './coordinates.js';
-import type { TextBox } from '../formats.js';
+import type { TextBox } from '../../formats.js';
 
 /**
  * The resolution a page is shown at when its image declares none, or one tesseract would not believe either
