@@ -111,7 +111,9 @@ function measure(gray: Buffer, width: number, height: number): { analysis: PageA
  * turns the page it reads by that angle about its centre), then scaled from the measured copy to the prepared page.
  */
 function layoutOf(ink: InkMap, analysis: PageAnalysis, factor: number, scale: number): PageLayout {
-  const level = withoutSpecks(rotateInk(ink, analysis.skewRadians));
+  const turned = rotateInk(ink, analysis.skewRadians);
+  // A page without a single lone dot of ink (a clean one) has no specks to take out.
+  const level = analysis.impulseNoise > 0 ? withoutSpecks(turned) : turned;
   return scaleLayout(findLayout(level, analysis.lineHeight / factor), factor * scale, {
     width: Math.round(ink.width * factor * scale),
     height: Math.round(ink.height * factor * scale),

@@ -87,6 +87,8 @@ function withMargin(region: LayoutRegion, { width, height }: InkMap, margin: num
 interface Band extends Span {
   /** Stretches of ink along the band, apart by at least a cell gap. */
   cells: Span[];
+  /** Ink pixels in each column of the page within the band. */
+  columnInk: Uint32Array;
 }
 
 function findBands({ ink, width, height }: InkMap, lineHeight: number): Band[] {
@@ -100,6 +102,7 @@ function findBands({ ink, width, height }: InkMap, lineHeight: number): Band[] {
     const columnInk = inkPerColumn(ink, width, band.start, band.end);
     return {
       ...band,
+      columnInk,
       cells: joinRuns(
         inkedRuns(0, width - 1, (x) => columnInk[x]! > 0),
         CELL_GAP * lineHeight,
@@ -199,8 +202,7 @@ interface ColumnWindow {
  * so that a headline across the columns, set close above them, does not hide their gutter. `unsure` when there are
  * no columns but such a run with a block narrower than a column.
  */
-function columnWindow({ ink, width }: InkMap, bands: readonly Band[], lineHeight: number): { tallest?: ColumnWindow; unsure: boolean } {
-  const profiles = bands.map((band) => inkPerColumn(ink, width, band.start, band.end));
+function columnWindow({ width }: InkMap, bands: readonly Band[], lineHeight: number): { tallest?: ColumnWindow; unsure: boolean } {
   const columnInk = new Uint32Array(width);
   let tallest: ColumnWindow | undefined;
   let unsure = false;
@@ -208,7 +210,7 @@ function columnWindow({ ink, width }: InkMap, bands: readonly Band[], lineHeight
   for (let first = 0; first < bands.length; first += 1) {
     columnInk.fill(0);
     for (let last = first; last < bands.length; last += 1) {
-      const profile = profiles[last]!;
+      const profile = bands[last]!.columnInk;
       for (let x = 0; x < width; x += 1) columnInk[x]! += profile[x]!;
       const blocks = joinRuns(
         inkedRuns(0, width - 1, (x) => columnInk[x]! > 0),

@@ -26,8 +26,8 @@ const tablesOf = (recognition: Recognition, tables: readonly LayoutRegion[]): Ta
 
 /** Whether some regions stand side by side (columns), which a read of the whole page as one block would read across. */
 const hasSideBySide = (layout: readonly LayoutRegion[]) =>
-  layout.some((region, index) =>
-    layout.some((other, at) => at !== index && region.box.top <= other.box.bottom && other.box.top <= region.box.bottom),
+  layout.some(({ box: a }, index) =>
+    layout.some(({ box: b }, at) => at !== index && a.top <= b.bottom && b.top <= a.bottom && (a.right < b.left || b.right < a.left)),
   );
 
 /**
