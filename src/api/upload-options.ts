@@ -74,7 +74,7 @@ const uploadFormFields = {
     example: 3,
     description:
       'Tesseract page segmentation mode: 3 (automatic layout), 6 (one block of text), 7 (one line), and so on. ' +
-      'Leave it out to let the service choose per page (6, or 3 for a page set in columns).',
+      "Leave it out to let the service find the page's regions (headings, columns, tables) and read each one the way it needs; a mode given here reads the whole page with it.",
   },
   output: { type: 'string', maxLength: FIELD_MAX_LENGTHS.output, default: 'text', description: outputDescription },
   preprocess: { type: 'boolean', default: true, description: 'false sends the image to tesseract exactly as uploaded.' },
