@@ -18,8 +18,8 @@ interface ColumnWindow {
 }
 
 /**
- * The tallest run of consecutive bands, at least MIN_COLUMNS_HEIGHT tall, whose ink falls into blocks of text-column
- * width apart by gutters that run blank from the run's top to its bottom: columns. Runs rather than the whole text,
+ * The run of consecutive bands, at least MIN_COLUMNS_HEIGHT tall, whose ink falls into the most blocks of text-column
+ * width (the tallest of those) apart by gutters that run blank from the run's top to its bottom: columns. Runs rather than the whole text,
  * so that a headline across the columns, set close above them, does not hide their gutter. `unsure` when there are
  * no columns but such a run with a block narrower than a column.
  */
@@ -28,6 +28,9 @@ function columnWindow({ width }: InkMap, bands: readonly Band[], lineHeight: num
   let tallest: ColumnWindow | undefined;
   let unsure = false;
   const heightOf = ({ first, last }: ColumnWindow) => bands[last]!.end - bands[first]!.start + 1;
+  // More columns first: a headline over three columns, taken in, hides a gutter and leaves a taller run of two.
+  const outranks = (window: ColumnWindow, other: ColumnWindow) =>
+    window.blocks.length > other.blocks.length || (window.blocks.length === other.blocks.length && heightOf(window) > heightOf(other));
   for (let first = 0; first < bands.length; first += 1) {
     columnInk.fill(0);
     for (let last = first; last < bands.length; last += 1) {
@@ -42,7 +45,7 @@ function columnWindow({ width }: InkMap, bands: readonly Band[], lineHeight: num
       const wide = blocks.every((block) => spanLength(block) >= MIN_COLUMN_WIDTH * lineHeight);
       const tall = heightOf(window) >= MIN_COLUMNS_HEIGHT * lineHeight;
       if (tall && !wide) unsure = true;
-      if (tall && wide && (!tallest || heightOf(window) > heightOf(tallest))) tallest = window;
+      if (tall && wide && (!tallest || outranks(window, tallest))) tallest = window;
     }
   }
   return { tallest, unsure: unsure && !tallest };

@@ -86,6 +86,13 @@ export function tableFrom(bands: readonly Band[], first: number, lineHeight: num
   }
   const rows = bands.slice(first, last + 1);
   if (rows.length < MIN_TABLE_ROWS) return { last: first };
+  // The last lines of columns that happen to align: lines of columns just above (a band several lines tall, in
+  // stretches side by side) leave the same gutters blank.
+  const above = bands[first - 1];
+  const columnsAbove = above && above.cells.length >= 2 && spanLength(above) > MAX_ROW_HEIGHT * lineHeight;
+  if (columnsAbove && rows[0]!.start - above.end <= MAX_ROW_GAP * lineHeight && narrowSeparators(separators, above, lineHeight)) {
+    return { last };
+  }
   const region = tableRegion(rows, separators);
   const { columns } = region.cells!;
   // Lines of running text that align, and every stretch of them: no table starts among them.
