@@ -190,8 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The job's time limit covers the rendering of its pages.
     throw new ConfigError([`RENDER_TIMEOUT_MS=${e.RENDER_TIMEOUT_MS}: must be at most JOB_TIMEOUT_MS (${e.JOB_TIMEOUT_MS}).`]);
   }
-  // PDFium holds the document, and the page's bitmap and the images it draws, decoded: a page drawing one image of
-  // 40 million pixels, rendered at as many, took 224 MB of its heap in gray and 288 MB in color.
+  // PDFium holds the document and, decoded, the page's bitmap and the images it draws: a page drawing one image at
+  // MAX_IMAGE_PIXELS, rendered at as many pixels, needs up to about 8 bytes a pixel (docs/security.md).
   const renderBytesNeeded = e.MAX_UPLOAD_BYTES + 8 * e.MAX_IMAGE_PIXELS;
   if (e.RENDER_MEMORY_MB * MIB < renderBytesNeeded) {
     throw new ConfigError([
