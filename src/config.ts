@@ -41,6 +41,9 @@ const environmentSchema = z.object({
   MAX_PAGES: integer(1, 10_000).default(200),
   PDF_RENDER_DPI: integer(72, 600).default(300),
   JOB_TIMEOUT_MS: integer(100).default(60_000),
+  RENDER_TIMEOUT_MS: integer(100).optional(),
+  // PDFium's heap cannot pass 2 GiB.
+  RENDER_MEMORY_MB: integer(64, 2048).default(1024),
   JOB_MAX_ATTEMPTS: integer(1, 100).default(3),
   JOB_RETRY_DELAY_MS: integer(1).default(1_000),
   JOB_RETRY_MAX_DELAY_MS: integer(1).default(30_000),
@@ -112,6 +115,8 @@ export interface Config {
   };
   /** `maxPages` and `pdfRenderDpi` apply to documents (PDF, multi-page TIFF). */
   limits: { maxUploadBytes: number; maxImagePixels: number; maxPages: number; pdfRenderDpi: number };
+  /** How long a document page may take to render or decode, and how much memory its rendering may take. */
+  render: { timeoutMs: number; memoryMb: number };
   shutdownTimeoutMs: number;
   workerHealthPort: number;
   logLevel: Environment['LOG_LEVEL'];
@@ -181,6 +186,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // A job still being read could be taken for lost.
     throw new ConfigError([`JOB_STALE_AFTER_MS=${e.JOB_STALE_AFTER_MS}: must be longer than JOB_TIMEOUT_MS (${e.JOB_TIMEOUT_MS}).`]);
   }
+  if (e.RENDER_TIMEOUT_MS !== undefined && e.RENDER_TIMEOUT_MS > e.JOB_TIMEOUT_MS) {
+    // The job's time limit covers the rendering of its pages.
+    throw new ConfigError([`RENDER_TIMEOUT_MS=${e.RENDER_TIMEOUT_MS}: must be at most JOB_TIMEOUT_MS (${e.JOB_TIMEOUT_MS}).`]);
+  }
+  // PDFium holds the document and, decoded, the page's bitmap and the images it draws: a page drawing one image at
+  // MAX_IMAGE_PIXELS, rendered at as many pixels, needs up to about 8 bytes a pixel (docs/security.md).
+  const renderBytesNeeded = e.MAX_UPLOAD_BYTES + 8 * e.MAX_IMAGE_PIXELS;
+  if (e.RENDER_MEMORY_MB * MIB < renderBytesNeeded) {
+    throw new ConfigError([
+      `RENDER_MEMORY_MB=${e.RENDER_MEMORY_MB}: must be at least ${Math.ceil(renderBytesNeeded / MIB)} with MAX_UPLOAD_BYTES=${e.MAX_UPLOAD_BYTES} and MAX_IMAGE_PIXELS=${e.MAX_IMAGE_PIXELS}: rendering a page holds the document and, decoded, the images it draws.`,
+    ]);
+  }
   if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
     // The headers are part of the request: Node refuses a server that would wait longer for them than for it all.
     throw new ConfigError([
@@ -217,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       recycle: { maxJobs: e.OCR_WORKER_MAX_JOBS ?? Number.POSITIVE_INFINITY, maxRssBytes: e.OCR_WORKER_MAX_RSS_MB * 1024 * 1024 },
     },
     limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxImagePixels: e.MAX_IMAGE_PIXELS, maxPages: e.MAX_PAGES, pdfRenderDpi: e.PDF_RENDER_DPI },
+    render: { timeoutMs: e.RENDER_TIMEOUT_MS ?? e.JOB_TIMEOUT_MS, memoryMb: e.RENDER_MEMORY_MB },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     workerHealthPort: e.WORKER_HEALTH_PORT,
     logLevel: e.LOG_LEVEL,

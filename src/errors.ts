@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   PAGE_TOO_LARGE: { status: 413, permanent: true },
   DOCUMENT_ENCRYPTED: { status: 422, permanent: true },
   DOCUMENT_UNREADABLE: { status: 422, permanent: true },
+  PAGE_TOO_COMPLEX: { status: 422, permanent: true },
   OCR_TIMEOUT: { status: 500, permanent: true },
   OCR_FAILED: { status: 500, permanent: false },
   WORKER_LOST: { status: 500, permanent: false },

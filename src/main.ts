@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './api/app.js';
 import { createArchive } from './archive/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { createPageRenderer } from './documents/page-renderer.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createLanguageCatalog, type LanguageCatalog } from './ocr/engine/languages.js';
@@ -92,38 +93,47 @@ async function main(): Promise<void> {
           logger,
         })
       : undefined;
+  // PDF pages are rendered in a thread of their own, within RENDER_TIMEOUT_MS and RENDER_MEMORY_MB.
+  const renderer = engine
+    ? createPageRenderer({
+        limits: { renderDpi: config.limits.pdfRenderDpi, maxPixels: config.limits.maxImagePixels },
+        ...config.render,
+        logger,
+      })
+    : undefined;
   const outages = createOutageGuard({ logger });
   const archiver = engine && archive ? startArchiver({ store, archive, outages, logger, metrics }) : undefined;
   const { retentionDays } = config.archive;
   const stopRetention =
     engine && archive && retentionDays !== undefined ? startArchiveRetention({ archive, days: retentionDays, logger }) : undefined;
-  const worker = engine
-    ? await startWorker({
-        queue,
-        store,
-        engine,
-        outages,
-        processor: createJobProcessor({
-          store,
-          pipeline: createOcrPipeline({
-            engine,
-            maxPixels: config.limits.maxImagePixels,
-            identifyLanguage: createLanguageIdentifier(catalog.installed),
-          }),
-          outages,
-          logger,
-          webhooks,
-          metrics,
-          archiver,
+  const worker =
+    engine && renderer
+      ? await startWorker({
           queue,
-          documents: { renderDpi: config.limits.pdfRenderDpi, maxPixels: config.limits.maxImagePixels },
-        }),
-        logger,
-        concurrency: config.ocr.concurrency,
-        preloadLanguageSets: config.ocr.preloadLanguageSets,
-        sweep: config.sweep,
-      })
-    : undefined;
+          store,
+          engine,
+          outages,
+          processor: createJobProcessor({
+            store,
+            pipeline: createOcrPipeline({
+              engine,
+              maxPixels: config.limits.maxImagePixels,
+              identifyLanguage: createLanguageIdentifier(catalog.installed),
+            }),
+            outages,
+            logger,
+            webhooks,
+            metrics,
+            archiver,
+            queue,
+            renderer,
+          }),
+          logger,
+          concurrency: config.ocr.concurrency,
+          preloadLanguageSets: config.ocr.preloadLanguageSets,
+          sweep: config.sweep,
+        })
+      : undefined;
 
   // A worker process serves no API, so it answers its health checks on a port of its own.
   const healthServer =
@@ -161,7 +171,7 @@ async function main(): Promise<void> {
     else logger.info({ signal }, 'shutting down: finishing jobs in flight');
     // Stop taking requests and jobs at the same time; each waits for what it already has.
     await Promise.all([app?.close(), worker?.stop()]);
-    await engine?.close();
+    await Promise.all([engine?.close(), renderer?.close()]);
     await webhooks?.close();
     await Promise.all([archiver?.stop(), stopRetention?.()]);
     await queue.close();

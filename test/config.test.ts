@@ -76,6 +76,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it('bounds the rendering of document pages: within the job’s time limit by default, with room for a page at MAX_IMAGE_PIXELS', () => {
+    expect(loadConfig({}).render).toEqual({ timeoutMs: 60_000, memoryMb: 1024 });
+    expect(loadConfig({ JOB_TIMEOUT_MS: '20000' }).render.timeoutMs).toBe(20_000);
+    expect(loadConfig({ RENDER_TIMEOUT_MS: '5000', RENDER_MEMORY_MB: '512' }).render).toEqual({ timeoutMs: 5_000, memoryMb: 512 });
+    expect(() => loadConfig({ JOB_TIMEOUT_MS: '10000', RENDER_TIMEOUT_MS: '20000' })).toThrow(
+      /RENDER_TIMEOUT_MS=20000: must be at most JOB_TIMEOUT_MS \(10000\)/,
+    );
+    expect(() => loadConfig({ RENDER_MEMORY_MB: '256' })).toThrow(
+      /RENDER_MEMORY_MB=256: must be at least 326 with MAX_UPLOAD_BYTES=20971520 and MAX_IMAGE_PIXELS=40000000/,
+    );
+    expect(loadConfig({ RENDER_MEMORY_MB: '256', MAX_IMAGE_PIXELS: '25000000' }).render.memoryMb).toBe(256);
+    expect(() => loadConfig({ RENDER_MEMORY_MB: '4096' })).toThrow(/RENDER_MEMORY_MB="4096"/);
+  });
+
   it('refuses a BullMQ queue name that BullMQ cannot take', () => {
     expect(() => loadConfig({ QUEUE: 'bullmq', QUEUE_NAME: 'ocr:jobs' })).toThrow(/QUEUE_NAME="ocr:jobs"/);
     expect(loadConfig({ QUEUE: 'rabbitmq', QUEUE_NAME: 'ocr:jobs' }).queue.name).toBe('ocr:jobs');

@@ -10,6 +10,7 @@ import { createOcrPipeline } from '../ocr/pipeline.js';
 import { createTesseractEngine } from '../ocr/engine/tesseract-engine.js';
 import { requireImageType, validateImage } from '../ocr/input/validate-image.js';
 import { inspectDocument } from '../documents/inspect.js';
+import { createPageRenderer } from '../documents/page-renderer.js';
 import { createMetrics } from '../metrics.js';
 import { createMemoryQueue } from '../queue/memory.js';
 import { createMemoryStore } from '../store/memory.js';
@@ -23,6 +24,8 @@ const MAX_IMAGE_PIXELS = 40_000_000;
 const JOB_TIMEOUT_MS = 60_000;
 /** The service's defaults for documents: MAX_PAGES and PDF_RENDER_DPI. */
 const DOCUMENT_LIMITS = { maxPages: 200, maxPixels: MAX_IMAGE_PIXELS, renderDpi: 300 };
+/** The service's default RENDER_MEMORY_MB (its RENDER_TIMEOUT_MS is JOB_TIMEOUT_MS). */
+const RENDER_MEMORY_MB = 1024;
 /** How long one document may take in this process. */
 const DOCUMENT_TIMEOUT_MS = 3_600_000;
 
@@ -64,6 +67,7 @@ export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalO
   // store (started at the first document).
   const store = createMemoryStore({ resultTtlSeconds: DOCUMENT_TIMEOUT_MS / 1000 });
   const queue = createMemoryQueue({ maxAttempts: 1 });
+  const renderer = createPageRenderer({ limits: DOCUMENT_LIMITS, memoryMb: RENDER_MEMORY_MB, timeoutMs: JOB_TIMEOUT_MS, logger });
   let consuming: Promise<void> | undefined;
   const startConsuming = () => {
     const processor = createJobProcessor({
@@ -73,7 +77,7 @@ export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalO
       logger,
       metrics: createMetrics(),
       queue,
-      documents: DOCUMENT_LIMITS,
+      renderer,
     });
     return queue.consume(processor.handle, { concurrency, onDeadLetter: processor.recordDeadLetter });
   };
@@ -130,7 +134,7 @@ export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalO
     async close() {
       await queue.close();
       await store.close();
-      await engine.close();
+      await Promise.all([engine.close(), renderer.close()]);
     },
   };
 }

@@ -22,10 +22,10 @@ export async function readFrameCount(bytes: Buffer): Promise<{ pages: number; wi
 
 /**
  * One page of a multi-page image as a PNG with the page's resolution kept, so the searchable PDF shows it at its
- * paper size. Only that page is decoded. `index` is 0-based.
+ * paper size. Only that page is decoded, and libvips stops after `timeoutSeconds`. `index` is 0-based.
  */
-export async function frameAsPng(bytes: Buffer, index: number, maxPixels: number): Promise<Buffer> {
-  const page = sharp(bytes, { page: index, limitInputPixels: maxPixels, failOn: 'truncated' });
+export async function frameAsPng(bytes: Buffer, index: number, maxPixels: number, timeoutSeconds: number): Promise<Buffer> {
+  const page = sharp(bytes, { page: index, limitInputPixels: maxPixels, failOn: 'truncated' }).timeout({ seconds: timeoutSeconds });
   const { density, space } = await page.metadata();
   // sharp writes an sRGB PNG unless told otherwise: a gray page stays gray, as it would be uploaded alone.
   const png = page.toColourspace(space === 'b-w' ? 'b-w' : 'srgb').png(PAGE_PNG);

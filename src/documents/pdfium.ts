@@ -1,5 +1,6 @@
 import { PDFiumLibrary, type PDFiumDocument, type PDFiumPage } from '@hyzyla/pdfium';
 import { AppError } from '../errors.js';
+import { heapLimitedInstantiation, type HeapLimit } from './pdfium-heap.js';
 import { readImageSizes, type ImageSize } from './pdf-image-sizes.js';
 
 /** The only file that loads `@hyzyla/pdfium` (PDFium compiled to WebAssembly, MIT): PDFs are opened, read and rendered here. */
@@ -122,8 +123,18 @@ interface PdfiumModule {
   wasmExports: { malloc(size: number): number; free(pointer: number): void };
 }
 
-/** The library is compiled once per process, on first use (about 60 ms), and shared by every document. */
+/** The library is compiled once per thread, on first use (about 60 ms), and shared by every document. */
 let library: Promise<PDFiumLibrary> | undefined;
+
+/**
+ * Loads this thread's PDFium with its heap held to `limit`: called before any PDF is opened (the render thread's
+ * first act), since a loaded PDFium's heap cannot be bounded afterwards. Resolves once PDFium is ready.
+ */
+export async function limitPdfiumHeap(limit: HeapLimit): Promise<void> {
+  if (library) throw new Error('PDFium is loaded already: its heap can be limited only before the first PDF is opened');
+  library = PDFiumLibrary.init({ instantiateWasm: heapLimitedInstantiation(limit) });
+  await library;
+}
 
 const moduleOf = (pdfium: PDFiumLibrary | PDFiumPage) => (pdfium as unknown as { module: PdfiumModule }).module;
 const handleOf = (page: PDFiumPage) => (page as unknown as { pageIdx: number }).pageIdx;

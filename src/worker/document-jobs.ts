@@ -3,7 +3,7 @@ import { documentResult } from '../documents/document-result.js';
 import { openDocument, type DocumentSource } from '../documents/document-source.js';
 import { pageAsJpeg } from '../documents/page-images.js';
 import { placeOnPaper } from '../documents/pdf-pages.js';
-import type { RenderLimits } from '../documents/render-resolution.js';
+import type { PageRenderer } from '../documents/page-renderer.js';
 import { isOutage, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { toStoredOutputs } from '../formats.js';
 import { isTerminal, type JobMessage, type JobRecord, type OcrResult, type PageResult } from '../job.js';
@@ -18,8 +18,8 @@ export interface DocumentJobDependencies {
   outages: OutageGuard;
   logger: Logger;
   queue: Pick<JobQueue, 'publish'>;
-  /** How the pages of PDFs are rendered (PDF_RENDER_DPI, MAX_IMAGE_PIXELS). */
-  limits: RenderLimits;
+  /** Renders the pages of documents, off the event loop, within a deadline and a memory bound. */
+  renderer: PageRenderer;
   /** Stores the document's result once, archives it and calls back (the job processor's completion). */
   complete: (id: string, result: OcrResult, log: Logger) => Promise<void>;
   startTask: TaskStarter;
@@ -58,7 +58,17 @@ export const pageJobId = (taskId: string, page: number) => `${taskId}.p${page}`;
  * page job; the store counts pages atomically, and whoever records the last page builds the result. Pages are
  * rendered and published one at a time, so no worker holds more than one decoded page of a document.
  */
-export function createDocumentJobs({ store, pipeline, outages, logger, queue, limits, startTask, complete, settleFailure }: DocumentJobDependencies) {
+export function createDocumentJobs({
+  store,
+  pipeline,
+  outages,
+  logger,
+  queue,
+  renderer,
+  startTask,
+  complete,
+  settleFailure,
+}: DocumentJobDependencies) {
   const finishDocument = async (taskId: string, log: Logger): Promise<void> => {
     const record = await outages.retry(() => store.get(taskId), log);
     if (!record || isTerminal(record.status)) return;
@@ -79,15 +89,15 @@ export function createDocumentJobs({ store, pipeline, outages, logger, queue, li
   /** The document job's work for one page: its text layer recorded, or its image published as a page job. */
   const splitPage = async (job: JobMessage, source: DocumentSource, page: number, log: Logger): Promise<void> => {
     const { pages: _pages, ...options } = job.options;
-    const text = options.forceOcr ? undefined : source.textLayer(page);
-    if (text === undefined) {
-      const { bytes, mediaType, paper } = await source.image(page);
+    const read = await source.read(page, { textLayer: !options.forceOcr });
+    if ('image' in read) {
+      const { bytes, mediaType, paper } = read.image;
       const part = { task: job.id, page, ...(paper && { paper }) };
       await queue.publish({ id: pageJobId(job.id, page), image: bytes, mediaType, options: { ...options, part } });
       return;
     }
     const pdf = options.outputs?.includes('pdf') ? Buffer.from(await source.pdfPage(page)).toString('base64') : undefined;
-    await recordPage(job.id, { page, text, confidence: 100, source: 'text-layer', recognitionMs: 0, ...(pdf && { pdf }) }, log);
+    await recordPage(job.id, { page, text: read.text, confidence: 100, source: 'text-layer', recognitionMs: 0, ...(pdf && { pdf }) }, log);
   };
 
   const split: JobHandler = async (job, { attempt, finalAttempt }) => {
@@ -98,7 +108,7 @@ export function createDocumentJobs({ store, pipeline, outages, logger, queue, li
     log.info({ lang: job.options.lang, pages: pages.length }, 'document started');
     let source: DocumentSource | undefined;
     try {
-      source = await openDocument(job.image, limits);
+      source = openDocument(job.image, renderer);
       await outages.retry(() => store.beginDocument(job.id, pages.length), log);
       for (const page of pages) await splitPage(job, source, page, log);
     } catch (error) {

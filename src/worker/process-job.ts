@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RenderLimits } from '../documents/render-resolution.js';
+import type { PageRenderer } from '../documents/page-renderer.js';
 import { isAppError, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { toStoredOutputs } from '../formats.js';
 import { isTerminal, type OcrResult } from '../job.js';
@@ -29,8 +29,8 @@ export interface JobProcessorDependencies {
   archiver?: Pick<Archiver, 'enqueue'>;
   /** Where a document's page jobs are published: the queue the document came from. */
   queue: Pick<JobQueue, 'publish'>;
-  /** How document pages are rendered (PDF_RENDER_DPI, MAX_IMAGE_PIXELS). */
-  documents: RenderLimits;
+  /** Renders the pages of documents, off the event loop, within a deadline and a memory bound. */
+  renderer: PageRenderer;
 }
 
 export interface JobProcessor {
@@ -120,7 +120,7 @@ export function createJobProcessor(dependencies: JobProcessorDependencies): JobP
     outages,
     logger,
     queue: dependencies.queue,
-    limits: dependencies.documents,
+    renderer: dependencies.renderer,
     startTask,
     complete: storeResult,
     settleFailure,

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { degrees, PDFDocument, StandardFonts } from 'pdf-lib';
+import pino from 'pino';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openDocument } from '../../src/documents/document-source.js';
+import { createPageRenderer } from '../../src/documents/page-renderer.js';
 import { readDoc } from '../helpers/documents.js';
 import { encodeGrayTiffPages } from '../helpers/raw-image-files.js';
 import { ROOT } from '../helpers/service.js';
@@ -31,10 +33,15 @@ async function pdfOfNoise(draw: (page: ReturnType<PDFDocument['addPage']>, docum
   return Buffer.from(await document.save());
 }
 
+const renderer = createPageRenderer({ limits: LIMITS, memoryMb: 1024, timeoutMs: 60_000, logger: pino({ level: 'silent' }) });
+afterAll(() => renderer.close());
+
 const pageImage = async (document: Buffer, page = 1) => {
-  const source = await openDocument(document, LIMITS);
+  const source = openDocument(document, renderer);
   try {
-    return await source.image(page);
+    const read = await source.read(page, { textLayer: false });
+    if (!('image' in read)) throw new Error(`page ${page} was read as text`);
+    return read.image;
   } finally {
     source.close();
   }

@@ -84,3 +84,17 @@ export const imageBombInForm = (side: number, zeros: Buffer): Buffer =>
     ),
     imageXObject(side, zeros),
   ]);
+
+/**
+ * One Letter page that draws `count` images of `side` × `side` 1-bit pixels, each an object of its own (all of them
+ * `zeros`): every image within MAX_IMAGE_PIXELS, so the page passes the upload check, and each decoded and scaled
+ * onto the page when it is rendered.
+ */
+export const manyImagesPage = (count: number, side: number, zeros: Buffer): Buffer => {
+  const indices = Array.from({ length: count }, (_, index) => index);
+  return onePage(
+    indices.map((index) => `q 612 0 0 792 0 0 cm /Im${index} Do Q`).join('\n'),
+    `<< /XObject << ${indices.map((index) => `/Im${index} ${5 + index} 0 R`).join(' ')} >> >>`,
+    indices.map(() => imageXObject(side, zeros)),
+  );
+};

@@ -1,10 +1,19 @@
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
+import { createPageRenderer } from '../../src/documents/page-renderer.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { OcrPipeline } from '../../src/ocr/pipeline.js';
 import type { JobQueue } from '../../src/queue/job-queue.js';
 import type { ResultStore } from '../../src/store/result-store.js';
 import { createOutageGuard } from '../../src/worker/outage-guard.js';
 import { createJobProcessor, type JobProcessor } from '../../src/worker/process-job.js';
+
+/** One render thread for the test file's processors, started at their first PDF page (it never holds the process open). */
+const renderer = createPageRenderer({
+  limits: { renderDpi: 100, maxPixels: 40_000_000 },
+  memoryMb: 1024,
+  timeoutMs: 60_000,
+  logger: pino({ level: 'silent' }),
+});
 
 /** The job processor a worker runs, over the given store, queue and pipeline, with nothing else of its own. */
 export function createTestProcessor({
@@ -25,6 +34,6 @@ export function createTestProcessor({
     logger,
     metrics: createMetrics(),
     queue,
-    documents: { renderDpi: 100, maxPixels: 40_000_000 },
+    renderer,
   });
 }
