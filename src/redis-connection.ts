@@ -19,17 +19,30 @@ export interface RedisConnectionOptions {
   connectTimeoutMs?: number;
   /** Fail-fast only: a command without an answer after this long fails (a half-open connection). */
   commandTimeoutMs?: number;
+  /**
+   * A pub/sub subscriber that subscribes again itself after each reconnection: ioredis's own resubscription leaves
+   * its command's promise unhandled, and a connection closed while it is pending rejects it (`Connection is closed`).
+   */
+  resubscribesItself?: boolean;
 }
 
 /** Every connection reconnects after the same growing, jittered pause, so clients cut off together spread out. */
 const RECONNECT_BACKOFF: Backoff = { initialMs: 200, maxMs: 2_000 };
 
 /** A Redis client under the service's one connection policy; the caller listens to its `error` events. */
-export function createRedisConnection({ url, name, mode, connectTimeoutMs = 2_000, commandTimeoutMs }: RedisConnectionOptions): Redis {
+export function createRedisConnection({
+  url,
+  name,
+  mode,
+  connectTimeoutMs = 2_000,
+  commandTimeoutMs,
+  resubscribesItself = false,
+}: RedisConnectionOptions): Redis {
   return new Redis(url, {
     connectionName: name,
     connectTimeout: connectTimeoutMs,
     retryStrategy: (times) => backoffDelay(times, RECONNECT_BACKOFF),
+    autoResubscribe: !resubscribesItself,
     ...(mode === 'fail-fast'
       ? {
           enableOfflineQueue: false,

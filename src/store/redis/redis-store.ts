@@ -76,7 +76,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Resu
 
   const waiters = createWaiters({
     channel,
-    connect: () => createRedisConnection({ url, name: `${keyPrefix}events`, mode: 'never-give-up', connectTimeoutMs: commandTimeoutMs }),
+    connect: () =>
+      createRedisConnection({ url, name: `${keyPrefix}events`, mode: 'never-give-up', connectTimeoutMs: commandTimeoutMs, resubscribesItself: true }),
     get,
     subscribeTimeoutMs: commandTimeoutMs,
     logger,

@@ -51,7 +51,7 @@ export function createWaiters({ channel, connect, get, subscribeTimeoutMs, logge
   /** Subscribes to the change messages, once; rejects with STORE_UNAVAILABLE when that takes too long. */
   const subscribe = (): Promise<unknown> => {
     if (!subscriber) {
-      // Subscribing may wait for a connection; autoResubscribe renews it after each reconnection.
+      // Subscribing may wait for a connection.
       subscriber = connect();
       subscriber.on('error', () => undefined);
       subscriber.on('message', (_channel: string, message: string) => {
@@ -59,11 +59,15 @@ export function createWaiters({ channel, connect, get, subscribeTimeoutMs, logge
         const status = message.slice(space + 1) as JobStatus | 'deleted';
         if (status === 'deleted' || isTerminal(status)) wake(message.slice(0, space));
       });
-      // Messages published while the subscriber was disconnected are lost: look again at every job waited on
-      // (the store's own connection does the same when it is the one that comes back last).
+      // A reconnected subscriber subscribes again (the connection is made not to do it itself); messages published
+      // while it was disconnected are lost: look again at every job waited on (the store's own connection does the
+      // same when it is the one that comes back last).
       let first = true;
-      subscriber.on('ready', () => {
-        if (!first) wakeAll();
+      const reconnected = subscriber;
+      reconnected.on('ready', () => {
+        if (!first) {
+          reconnected.subscribe(channel).then(wakeAll, (error: unknown) => logger?.debug({ err: error }, 'change notifications not renewed yet'));
+        }
         first = false;
       });
     }
