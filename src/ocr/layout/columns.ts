@@ -1,7 +1,7 @@
 import type { LayoutRegion } from './find-layout.js';
 import type { InkMap } from './ink-map.js';
 import type { Band } from './bands.js';
-import { gapsBetween, inkedRuns, joinRuns, spanLength, type Span } from './runs.js';
+import { inkedRuns, joinRuns, spanLength, type Span } from './runs.js';
 
 /** A gutter between columns of text is at least this many line heights wide, blank from its lines' top to their bottom. */
 const MIN_GUTTER = 1.3;
@@ -19,7 +19,7 @@ interface ColumnWindow {
 
 /**
  * The run of consecutive bands, at least MIN_COLUMNS_HEIGHT tall, whose ink falls into blocks of text-column width
- * apart by gutters that run blank from the run's top to its bottom, with the most blank gutter in all: columns. Runs rather than the whole text,
+ * apart by gutters that run blank from the run's top to its bottom, with the longest gutters in all: columns. Runs rather than the whole text,
  * so that a headline across the columns, set close above them, does not hide their gutter. `unsure` when there are
  * no columns but such a run with a block narrower than a column.
  */
@@ -28,11 +28,11 @@ function columnWindow({ width }: InkMap, bands: readonly Band[], lineHeight: num
   let tallest: ColumnWindow | undefined;
   let unsure = false;
   const heightOf = ({ first, last }: ColumnWindow) => bands[last]!.end - bands[first]!.start + 1;
-  // The run with the most blank gutter, in area: a headline over three columns, taken in, hides a gutter for a run
-  // only a little taller, and a line whose spaces happen to fall in the gutter narrows it; a few lines whose spaces
-  // line up add a narrow gutter, and only for their own height.
-  const gutterArea = (window: ColumnWindow) => gapsBetween(window.blocks).reduce((sum, gap) => sum + spanLength(gap), 0) * heightOf(window);
-  const outranks = (window: ColumnWindow, other: ColumnWindow) => gutterArea(window) > gutterArea(other);
+  // The run with the longest gutters in all (their number times the run's height): a headline over three columns,
+  // taken in, hides a gutter for a run only a little taller; a few lines whose spaces line up add one only for
+  // their own height.
+  const gutterLength = (window: ColumnWindow) => (window.blocks.length - 1) * heightOf(window);
+  const outranks = (window: ColumnWindow, other: ColumnWindow) => gutterLength(window) > gutterLength(other);
   for (let first = 0; first < bands.length; first += 1) {
     columnInk.fill(0);
     for (let last = first; last < bands.length; last += 1) {
