@@ -8,7 +8,8 @@ export interface TextImageOptions {
   foreground?: string;
 }
 
-const escapeMarkup = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Text made safe for pango markup, which sharp's text input reads. */
+export const escapeMarkup = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Renders printed text into a PNG, so tests know the exact ground truth of what they upload. */
 export async function renderTextImage(

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { escapeMarkup } from './images.js';
 
 /** A piece of a page: text set at a place, wrapped to `width` pixels when given. */
 export interface PagePiece {
@@ -8,8 +9,6 @@ export interface PagePiece {
   width?: number;
   font?: string;
 }
-
-const escapeMarkup = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 async function renderPiece({ text, width, font = 'DejaVu Serif 11' }: PagePiece): Promise<Buffer> {
   return sharp({ text: { text: escapeMarkup(text), font, dpi: 96, rgba: true, ...(width && { width }), spacing: 2 } })

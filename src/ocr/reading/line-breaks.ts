@@ -7,7 +7,8 @@ import type { TsvBox } from './tsv-rows.js';
  */
 const PARAGRAPH_GAP_LINE_HEIGHTS = 0.5;
 
-function median(values: number[]): number {
+/** The middle value (the upper of the two middle ones), 0 for none. */
+export function median(values: number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;

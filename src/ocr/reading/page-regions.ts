@@ -1,6 +1,7 @@
 import type { Box, Region } from '../../formats.js';
 import type { Recognition } from '../engine/engine.js';
 import type { LayoutRegion } from '../layout/find-layout.js';
+import { median } from './line-breaks.js';
 import type { TsvBox } from './tsv-rows.js';
 
 /** A line of the text with where it sits. */
@@ -23,11 +24,6 @@ function placedLines({ text, lineBoxes }: Recognition): PlacedLine[] {
 }
 
 const heightOf = ({ box }: PlacedLine) => box.bottom - box.top;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
 
 function boundingBox(lines: readonly PlacedLine[]): Box {
   return {
