@@ -229,8 +229,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       preloadLanguageSets: e.OCR_LANGS.split(','),
       maxLanguageSets: e.OCR_MAX_LANGUAGE_SETS,
       jobTimeoutMs: e.JOB_TIMEOUT_MS,
-      // By count only when asked: measured over 5,000 jobs, replacing workers every 500 left the process larger
-      // (+28 %) than keeping them (+19 %); the memory bound is the safety net.
+      // By count only when asked: replacing workers every few hundred jobs left the process larger than keeping
+      // them; the memory bound is the safety net.
       recycle: { maxJobs: e.OCR_WORKER_MAX_JOBS ?? Number.POSITIVE_INFINITY, maxRssBytes: e.OCR_WORKER_MAX_RSS_MB * 1024 * 1024 },
     },
     limits: { maxUploadBytes: e.MAX_UPLOAD_BYTES, maxImagePixels: e.MAX_IMAGE_PIXELS, maxPages: e.MAX_PAGES, pdfRenderDpi: e.PDF_RENDER_DPI },

@@ -1,8 +1,8 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /**
- * How often the event loop's delay is sampled for its lag metrics. prom-client's default, 10 ms, woke an idle
- * process 200 times a second, about 1 % of a core on its main thread whether it had work or not; every 50 ms still
+ * How often the event loop's delay is sampled for its lag metrics. prom-client's default, 10 ms, wakes an idle
+ * process 200 times a second and costs its main thread measurably whether it has work or not; every 50 ms still
  * catches any stall of the loop that long, and a shorter one often.
  */
 const EVENT_LOOP_SAMPLE_MS = 50;

@@ -1,6 +1,6 @@
 import type { OcrOptions, OcrTimings } from '../job.js';
 
-/** One page of an archived text; an image is one page (documents bring more, see issue 13). */
+/** One page of an archived text; an image is one page (documents bring more). */
 export interface ArchivedPage {
   number: number;
   text: string;

@@ -14,7 +14,7 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${ISO})`;
 
 /**
  * A batch in one statement, its records as one JSON array: the statement is parsed and planned once, where one INSERT
- * a record paid that for each (in PGlite about 0.2 ms, as much as the text's search vector).
+ * a record pays that for each, in PGlite as much as computing the text's search vector.
  */
 const INSERT_ALL = `
 INSERT INTO archive_texts (task_id, owner, file_name, media_type, size_bytes, lang, confidence, options, timings,

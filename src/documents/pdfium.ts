@@ -123,7 +123,7 @@ interface PdfiumModule {
   wasmExports: { malloc(size: number): number; free(pointer: number): void };
 }
 
-/** The library is compiled once per thread, on first use (about 60 ms), and shared by every document. */
+/** The library is compiled once per thread, on first use, and shared by every document. */
 let library: Promise<PDFiumLibrary> | undefined;
 
 /**

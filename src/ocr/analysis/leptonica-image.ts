@@ -2,8 +2,8 @@
  * A grayscale page in leptonica's own serialized form ("spix"), the form tesseract reads fastest: a header of seven
  * 32-bit words ("spix", width, height, depth, words per row, colours, raster bytes), then the raster as leptonica
  * keeps it in memory, which it copies whole. Each row fills whole 32-bit words, a word's first pixel in its most
- * significant byte. A binary PGM, which tesseract.js's leptonica reads a pixel at a time in WebAssembly, took it
- * 1.3 ms more a corpus page as the service prepares it (see README: Preprocessing).
+ * significant byte. A binary PGM, which tesseract.js's leptonica reads a pixel at a time in WebAssembly, is slower
+ * to load.
  */
 const HEADER_BYTES = 28;
 const BITS_PER_PIXEL = 8;

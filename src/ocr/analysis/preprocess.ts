@@ -10,9 +10,8 @@ import { upscaleGray } from './upscale.js';
 import type { PageImage } from '../output/searchable-pdf.js';
 
 /**
- * Small text is upscaled until a line of text is about this tall. Measured with bench/accuracy.ts on both corpora
- * (targets 14 to 40 px): accuracy reaches its plateau here, and every pixel more only costs recognition time
- * (40 px, the earlier target, read no better and cost 8× the pixels on a typical 14 px line).
+ * Small text is upscaled until a line of text is about this tall: bench/accuracy.ts shows accuracy reaching its
+ * plateau here, and every pixel more only costs recognition time.
  */
 const TARGET_LINE_HEIGHT = 22;
 /**
@@ -32,8 +31,8 @@ const MAX_OCR_PIXELS = 16_000_000;
 /** Leptonica refuses wider or taller images ("Image too large"). */
 const MAX_OCR_SIDE = 32_767;
 /**
- * Enlarged pages up to this size are enlarged in JavaScript, on the event loop (about 8 ns an output pixel, 35 ms at
- * this size); larger ones by libvips on its own threads. Every page of both corpora is well under it.
+ * Enlarged pages up to this size are enlarged in JavaScript, on the event loop (fast enough at
+ * this size not to hold it noticeably); larger ones by libvips on its own threads. Every page of both corpora is well under it.
  */
 const MAX_ENLARGED_HERE = 4_000_000;
 /** Pages larger than this are measured on a shrunk copy: the measurements need no more detail. */
@@ -129,8 +128,8 @@ function chooseScale({ lineHeight }: PageAnalysis, noisy: boolean, width: number
 
 /**
  * A skewed page is turned by the angle measured here, which saves tesseract the layout analysis its own line fit
- * costs: on 44 corpus pages turned by 0.5–5°, the measured angle read better (mean CER 8.2 % against 9.0 %: the line
- * fit missed skews of more than about 3.8° one way) in 19 % less recognition time. A speckled or grainy page keeps
+ * costs: on turned corpus pages the measured angle read better (the line fit misses larger skews one way) in less
+ * recognition time. A speckled or grainy page keeps
  * the line fit: on noisy pages neither angle read reliably better, and the corpus's scan read worse without it.
  */
 function chooseDeskew({ skewRadians }: PageAnalysis, noisy: boolean): number | 'fit' {
@@ -138,9 +137,9 @@ function chooseDeskew({ skewRadians }: PageAnalysis, noisy: boolean): number | '
 }
 
 /**
- * Turns off libvips's operation cache (up to 50 MB), for the whole process: it serves a repeat of the same operation
- * on the same input, which never comes here (every upload is new), and kept on it made a worker swing by 35 MB and
- * creep (README: worker memory). The service calls it once at start.
+ * Turns off libvips's operation cache, for the whole process: it serves a repeat of the same operation on the same
+ * input, which never comes here (every upload is new), and kept on it made a worker's memory swing and creep. The
+ * service calls it once at start.
  */
 export function disableImageOperationCache(): void {
   sharp.cache(false);
@@ -209,7 +208,7 @@ export async function preprocessImage(
     layout: layoutOf(ink, measured, factor, scale),
     deskew: chooseDeskew(measured, noisy),
     // The image declares no resolution, and tesseract would estimate one per page: say 70 dpi outright, what it assumed
-    // for the raw pixels' 25 dpi that the PNG sharp wrote declared (the benchmark was measured with it).
+    // for the resolution the PNGs sharp wrote used to declare, which the accuracy tables were tuned with.
     parameters: { thresholding_method: uneven ? THRESHOLD_SAUVOLA : THRESHOLD_OTSU, user_defined_dpi: String(TESSERACT_FALLBACK_DPI) },
     analysis: { ...measured, inverted: measured.darkBackground, denoised },
   };

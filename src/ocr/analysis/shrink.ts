@@ -2,8 +2,8 @@ import type { GrayImage } from './page-analysis.js';
 
 /**
  * Shrinks a grayscale image by a whole factor, each output pixel the mean of its `factor` × `factor` block (columns
- * and rows left over at the right and bottom edges are dropped). One read of every pixel: shrinking the dense A4
- * page by 2 takes about 22 ms here, where reducing it to 4 megapixels through libvips's lanczos3 took 60.
+ * and rows left over at the right and bottom edges are dropped). One read of every pixel, where reducing the page
+ * through libvips's lanczos3 filters every output pixel from many inputs and is several times slower.
  */
 export function shrinkGray(source: Uint8Array, width: number, height: number, factor: number): GrayImage {
   const outWidth = Math.floor(width / factor);

@@ -1,9 +1,8 @@
 /**
  * Enlarges a grayscale image by Catmull-Rom (bicubic) interpolation, edges extended, sampling where libvips does
  * when sharp enlarges with any of its smooth kernels (half an output pixel up and left of the pixel centres), in two
- * separable passes. libvips enlarges through its general affine transform, about 28 ns an output pixel here (10 ms
- * for a corpus page enlarged 1.8×); the two passes take half that, and enlarging is the most frequent step of
- * preprocessing. On both corpora this read as well as libvips's enlargement in every category, and better in four.
+ * separable passes. libvips enlarges through its general affine transform; the two passes take about half its time, and
+ * enlarging is the most frequent step of preprocessing. On both corpora this read as well as libvips's enlargement in every category, and better in four.
  * Output rows go `intoStride` bytes apart in `into` (a raster whose rows are padded), packed by default.
  */
 export function upscaleGray(

@@ -7,8 +7,7 @@ import { AppError } from '../../errors.js';
 const require = createRequire(import.meta.url);
 
 /**
- * `4.0.0_best_int` gives the same accuracy as `4.0.0` with half the memory and a faster start
- * (measured in shared/TESSERACT.md).
+ * `4.0.0_best_int` gives the same accuracy as `4.0.0` with half the memory and a faster start.
  */
 const TRAINEDDATA_FLAVOUR = '4.0.0_best_int';
 

@@ -71,8 +71,8 @@ function collectBoxes(blocks: Block[] | null | undefined) {
 }
 
 /**
- * tesseract.js copies a Buffer it is given into a new Uint8Array before posting it to its thread (8 ms and 8.7 MB more
- * to collect for the dense page's gray pixels), but wraps an ArrayBuffer as it is: a Buffer that spans its whole
+ * tesseract.js copies a Buffer it is given into a new Uint8Array before posting it to its thread (a page's pixels
+ * copied once more, and as much memory more to collect), but wraps an ArrayBuffer as it is: a Buffer that spans its whole
  * ArrayBuffer goes as that. A smaller view (a slice, a small Buffer from Node's shared pool) is copied.
  */
 const withoutCopy = (image: Buffer): Buffer =>

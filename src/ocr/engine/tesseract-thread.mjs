@@ -1,11 +1,11 @@
 // The script of a tesseract.js worker thread: tesseract.js's own, with two additions.
 // - A full garbage collection every FULL_GC_EVERY_JOBS recognitions. A thread's V8 heap only ever runs minor
 //   collections between jobs (each job leaves a few kilobytes of old garbage, and V8 starts its first major
-//   collection only at a heap limit sized for the whole machine), so without this a worker thread grows by about
-//   1.7 KB a job for as long as it lives.
+//   collection only at a heap limit sized for the whole machine), so without this a worker thread grows by a
+//   little with every job for as long as it lives.
 // - The TSV's line rows alone, when a job asks for `tsv: 'lines'`: the engine needs only where each line sits (to
 //   tell real paragraph breaks from tesseract's guesses), and tesseract's full TSV walks the page symbol by symbol,
-//   about 4 % of the recognition time of a dense page.
+//   a visible share of the recognition time of a dense page.
 // Plain JavaScript, not TypeScript: Node starts it as a thread from this file, in the sources and in dist alike.
 import { createRequire } from 'node:module';
 import { setImmediate } from 'node:timers';
