@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { OcrEngine } from '../ocr/engine/engine.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { ResultStore } from '../store/result-store.js';
-import type { JobProcessor } from './process-job.js';
-import type { OutageGuard } from './outage-guard.js';
+import type { JobProcessor } from '../jobs/job-processor.js';
+import type { OutageGuard } from '../jobs/outage-guard.js';
 import { startSweeper } from './sweeper.js';
 
 export interface WorkerDependencies {
