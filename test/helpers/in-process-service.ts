@@ -4,19 +4,16 @@ import pino from 'pino';
 import { buildApp } from '../../src/api/app.js';
 import { createArchive } from '../../src/archive/index.js';
 import { loadConfig } from '../../src/config.js';
-import { createPageRenderer } from '../../src/documents/page-renderer.js';
+import { createJobProcessor } from '../../src/jobs/job-processor.js';
+import { createOcrRuntime } from '../../src/jobs/ocr-runtime.js';
+import { createOutageGuard } from '../../src/jobs/outage-guard.js';
 import { createMetrics } from '../../src/metrics.js';
-import { createLanguageIdentifier } from '../../src/ocr/engine/language-identification.js';
 import { createLanguageCatalog } from '../../src/ocr/engine/languages.js';
-import { createTesseractEngine } from '../../src/ocr/engine/tesseract-engine.js';
-import { createOcrPipeline } from '../../src/ocr/pipeline.js';
 import { createJobQueue } from '../../src/queue/index.js';
 import { createResultStore } from '../../src/store/index.js';
 import { createAddressPolicy } from '../../src/webhook/address-policy.js';
 import { createWebhookSender } from '../../src/webhook/sender.js';
 import { startArchiver } from '../../src/worker/archiver.js';
-import { createOutageGuard } from '../../src/worker/outage-guard.js';
-import { createJobProcessor } from '../../src/worker/process-job.js';
 import { startWorker } from '../../src/worker/worker.js';
 import { ROOT } from './service.js';
 
@@ -52,41 +49,29 @@ export async function startInProcessService(env: Record<string, string> = {}): P
   const queue = await createJobQueue(config, logger);
   const archive = await createArchive(config.archive, logger);
   await archive?.migrate();
-  const engine = createTesseractEngine({
-    catalog,
-    workersPerLanguageSet: config.ocr.concurrency,
-    maxLanguageSets: config.ocr.maxLanguageSets,
-    jobTimeoutMs: config.ocr.jobTimeoutMs,
-    recycle: config.ocr.recycle,
-    logger,
-  });
+  const ocr = createOcrRuntime(config, catalog, logger);
   const addressPolicy = createAddressPolicy({ allowPrivate: config.callbacks.allowPrivate });
   const { secret } = config.callbacks;
   const webhooks = secret
     ? createWebhookSender({ ...config.callbacks, secret, addressPolicy, retryBackoff: CALLBACK_RETRY_BACKOFF, logger })
     : undefined;
-  const renderer = createPageRenderer({
-    limits: { renderDpi: config.limits.pdfRenderDpi, maxPixels: config.limits.maxImagePixels },
-    ...config.render,
-    logger,
-  });
   const outages = createOutageGuard({ logger });
   const archiver = archive ? startArchiver({ store, archive, outages, logger, metrics }) : undefined;
   const processor = createJobProcessor({
     store,
-    pipeline: createOcrPipeline({ engine, maxPixels: config.limits.maxImagePixels, identifyLanguage: createLanguageIdentifier(catalog.installed) }),
+    pipeline: ocr.pipeline,
     outages,
     logger,
     webhooks,
     metrics,
     archiver,
     queue,
-    renderer,
+    renderer: ocr.renderer,
   });
   const worker = await startWorker({
     queue,
     store,
-    engine,
+    engine: ocr.engine,
     outages,
     processor,
     logger,
@@ -118,7 +103,7 @@ export async function startInProcessService(env: Record<string, string> = {}): P
     async stop() {
       // The order of the service's own shutdown: stop taking work, let what is running finish, then close.
       await Promise.all([app.close(), worker.stop()]);
-      await Promise.all([engine.close(), renderer.close()]);
+      await ocr.close();
       await webhooks?.close();
       await archiver?.stop();
       await queue.close();
