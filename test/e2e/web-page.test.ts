@@ -5,12 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { characterErrorRate } from '../helpers/error-rate.js';
-import { ROOT, startService, type RunningService } from '../helpers/service.js';
+import { startInProcessService, type InProcessService } from '../helpers/in-process-service.js';
+import { ROOT } from '../helpers/service.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
 describe('the web page in a real browser', () => {
-  let service: RunningService;
+  let service: InProcessService;
   let browser: Browser;
   let page: Page;
   const foreignRequests: string[] = [];
@@ -18,7 +19,7 @@ describe('the web page in a real browser', () => {
 
   beforeAll(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'image-ocr-web-'));
-    service = await startService();
+    service = await startInProcessService();
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
@@ -109,7 +110,7 @@ describe('the web page in a real browser', () => {
 
   it('searches the archive on a server that keeps one: the hit links to its record, with the match marked', async () => {
     const archiveDir = path.join(scratch, 'archive');
-    const archived = await startService({ ARCHIVE: 'pglite', ARCHIVE_DIR: archiveDir });
+    const archived = await startInProcessService({ ARCHIVE: 'pglite', ARCHIVE_DIR: archiveDir });
     const tab = await browser.newPage();
     try {
       await tab.goto(archived.url);
@@ -150,7 +151,7 @@ describe('the web page in a real browser', () => {
 
   it('asks for the API key on a 401, keeps it in session storage, and then reads the image', async () => {
     const key = 'web-page-test-key-0123456789';
-    const keyed = await startService({ API_KEYS: `tester:${key}` });
+    const keyed = await startInProcessService({ API_KEYS: `tester:${key}` });
     const tab = await browser.newPage();
     try {
       await tab.goto(keyed.url);
