@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestJson, upload, type UploadFields } from '../helpers/client.js';
 import { eventually } from '../helpers/eventually.js';
 import { renderTextImage } from '../helpers/images.js';
+import { startInProcessService, type InProcessService } from '../helpers/in-process-service.js';
 import { createTestDatabase, missingServers, type TestDatabase } from '../helpers/servers.js';
-import { startService, type RunningService } from '../helpers/service.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 const ALICE = 'alice-key-0123456789abcdef';
@@ -21,13 +21,13 @@ interface ArchiveSetup {
   cleanup(): Promise<void>;
 }
 
-async function uploadAsAlice(service: RunningService, text: string, fields: UploadFields = {}): Promise<string> {
+async function uploadAsAlice(service: InProcessService, text: string, fields: UploadFields = {}): Promise<string> {
   const accepted = await upload(service.url, await renderTextImage(text), fields, auth(ALICE));
   expect(accepted.status).toBe(202);
   return accepted.body.task_id as string;
 }
 
-async function waitCompleted(service: RunningService, id: string): Promise<void> {
+async function waitCompleted(service: InProcessService, id: string): Promise<void> {
   await eventually(
     async () => (await requestJson(`${service.url}/result/${id}?wait=5`, { headers: auth(ALICE) })).body?.status === 'completed',
     `task ${id} completes`,
@@ -35,22 +35,22 @@ async function waitCompleted(service: RunningService, id: string): Promise<void>
   );
 }
 
-const search = (service: RunningService, query: string, key = ALICE) => requestJson(`${service.url}/search?${query}`, { headers: auth(key) });
+const search = (service: InProcessService, query: string, key = ALICE) => requestJson(`${service.url}/search?${query}`, { headers: auth(key) });
 
-async function archived(service: RunningService, id: string): Promise<boolean> {
+async function archived(service: InProcessService, id: string): Promise<boolean> {
   return (await requestJson(`${service.url}/archive/${id}`, { headers: auth(ALICE) })).status === 200;
 }
 
-/** The archive's promises through the built service, for one backend. */
+/** The archive's promises through the service, for one backend. */
 function describeArchiveThroughService(name: string, setUp: () => Promise<ArchiveSetup>, skipReason?: string) {
   describe.skipIf(skipReason !== undefined)(`the archive through the service: ${name}`, () => {
     let setup: ArchiveSetup;
-    let service: RunningService;
+    let service: InProcessService;
     const ids: Record<string, string> = {};
 
     beforeAll(async () => {
       setup = await setUp();
-      service = await startService({ API_KEYS: KEYS, OCR_CONCURRENCY: '1', ...setup.env });
+      service = await startInProcessService({ API_KEYS: KEYS, OCR_CONCURRENCY: '1', ...setup.env });
       const texts = { harper: 'The Harper invoice 7731', board: 'Board meeting minutes', lunch: 'Lunch menu for Friday' };
       for (const [key, text] of Object.entries(texts)) ids[key] = await uploadAsAlice(service, text);
       ids.german = await uploadAsAlice(service, 'Sehr geehrte Damen und Herren, anbei die Rechnungen.', { lang: 'deu' });
@@ -87,7 +87,7 @@ function describeArchiveThroughService(name: string, setUp: () => Promise<Archiv
 
     it('still finds it after a restart, and no more once DELETE /result/:id removed it', async () => {
       await service.stop();
-      service = await startService({ API_KEYS: KEYS, OCR_CONCURRENCY: '1', ...setup.env });
+      service = await startInProcessService({ API_KEYS: KEYS, OCR_CONCURRENCY: '1', ...setup.env });
       expect((await search(service, 'q=board')).body.results[0]?.task_id).toBe(ids.board);
       expect((await requestJson(`${service.url}/result/${ids.board}`, { method: 'DELETE', headers: auth(ALICE) })).status).toBe(204);
       expect((await search(service, 'q=board')).body.results).toEqual([]);
@@ -115,7 +115,7 @@ describeArchiveThroughService(
 describe.skipIf(noPostgres !== undefined)('the archive through a PostgreSQL outage', () => {
   let database: TestDatabase;
   let proxy: TcpProxy;
-  let service: RunningService;
+  let service: InProcessService;
 
   beforeAll(async () => {
     database = await createTestDatabase('archive-outage');
@@ -123,7 +123,7 @@ describe.skipIf(noPostgres !== undefined)('the archive through a PostgreSQL outa
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
     const viaProxy = new URL(database.url);
     viaProxy.port = String(proxy.port);
-    service = await startService({ API_KEYS: KEYS, OCR_CONCURRENCY: '1', ARCHIVE: 'postgres', ARCHIVE_URL: viaProxy.toString() });
+    service = await startInProcessService({ API_KEYS: KEYS, OCR_CONCURRENCY: '1', ARCHIVE: 'postgres', ARCHIVE_URL: viaProxy.toString() });
   });
 
   afterAll(async () => {
