@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { startService, type RunningService } from '../helpers/service.js';
+import { startInProcessService, type InProcessService } from '../helpers/in-process-service.js';
 
 /** Opens an operation on the page and presses "Try it out", as a person would. */
 async function tryOut(page: Page, method: string, path: string): Promise<Locator> {
@@ -23,11 +23,11 @@ async function execute(operation: Locator): Promise<{ status: number; body: stri
 }
 
 describe('the OpenAPI page in a real browser', () => {
-  let service: RunningService;
+  let service: InProcessService;
   let browser: Browser;
 
   beforeAll(async () => {
-    service = await startService();
+    service = await startInProcessService();
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],

@@ -3,19 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upload, waitForResult } from '../helpers/client.js';
 import { renderTextImage } from '../helpers/images.js';
 import { encodeBmp, encodeNetpbm } from '../helpers/raw-image-files.js';
-import { startService, type RunningService } from '../helpers/service.js';
+import { startInProcessService, type InProcessService } from '../helpers/in-process-service.js';
 
 const fixture = (name: string) => fs.readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 
 describe('image validation before anything is queued (over real HTTP)', () => {
-  let service: RunningService;
+  let service: InProcessService;
 
   beforeAll(async () => {
-    service = await startService({ OCR_CONCURRENCY: '1' });
+    service = await startInProcessService({ OCR_CONCURRENCY: '1' });
   });
 
   afterAll(async () => {
-    expect(await service.stop()).toBe(0);
+    await service?.stop();
   });
 
   it('refuses a 30000 × 30000 pixel bomb with 413 IMAGE_TOO_LARGE, at once', async () => {

@@ -5,7 +5,7 @@ import { upload, waitForResult } from '../helpers/client.js';
 import { characterErrorRate, normaliseText } from '../helpers/error-rate.js';
 import { renderTextImage } from '../helpers/images.js';
 import { readSearchablePdf } from '../helpers/pdf.js';
-import { startService, type RunningService } from '../helpers/service.js';
+import { startInProcessService, type InProcessService } from '../helpers/in-process-service.js';
 
 const fixtureDir = new URL('../fixtures/', import.meta.url);
 const fixture = (name: string) => fs.readFileSync(new URL(name, fixtureDir));
@@ -25,7 +25,7 @@ const LANGUAGE_SAMPLES: Record<string, string> = {
   nld: 'De ruïne van het kasteel trok veel bezoekers.',
 };
 
-const fetchRendition = (service: RunningService, taskId: string, format: string) =>
+const fetchRendition = (service: InProcessService, taskId: string, format: string) =>
   fetch(`${service.url}/result/${taskId}?format=${format}`).then(async (response) => ({
     status: response.status,
     type: response.headers.get('content-type'),
@@ -33,15 +33,15 @@ const fetchRendition = (service: RunningService, taskId: string, format: string)
   }));
 
 describe('OCR quality over real HTTP', () => {
-  let service: RunningService;
+  let service: InProcessService;
 
   beforeAll(async () => {
     // Fewer warm language sets than languages used below, so the least recently used ones get closed on the way.
-    service = await startService({ OCR_CONCURRENCY: '2', OCR_MAX_LANGUAGE_SETS: '3' });
+    service = await startInProcessService({ OCR_CONCURRENCY: '2', OCR_MAX_LANGUAGE_SETS: '3' });
   });
 
   afterAll(async () => {
-    expect(await service.stop()).toBe(0);
+    await service?.stop();
   });
 
   it('lists the installed languages', async () => {

@@ -8,6 +8,7 @@ import { createJobProcessor } from '../../src/jobs/job-processor.js';
 import { createOcrRuntime } from '../../src/jobs/ocr-runtime.js';
 import { createOutageGuard } from '../../src/jobs/outage-guard.js';
 import { createMetrics } from '../../src/metrics.js';
+import { disableImageOperationCache } from '../../src/ocr/analysis/preprocess.js';
 import { createLanguageCatalog } from '../../src/ocr/engine/languages.js';
 import { createJobQueue } from '../../src/queue/index.js';
 import { createResultStore } from '../../src/store/index.js';
@@ -43,6 +44,7 @@ export async function startInProcessService(env: Record<string, string> = {}): P
     { level: config.logLevel, base: { service: 'image-ocr-app', mode: config.mode, pid: process.pid } },
     { write: (line: string) => void (output += line) },
   );
+  disableImageOperationCache();
   const catalog = createLanguageCatalog();
   const metrics = createMetrics();
   const store = await createResultStore(config, logger);
