@@ -3,7 +3,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upload, waitForResult } from '../helpers/client.js';
 import { renderTextImage } from '../helpers/images.js';
-import { startService, type RunningService } from '../helpers/service.js';
+import { startInProcessService, type InProcessService } from '../helpers/in-process-service.js';
 
 interface Answer {
   status: number;
@@ -60,17 +60,17 @@ function expectClientError(answer: Answer): void {
 }
 
 describe('malformed uploads never get a 5xx and never take the API down', () => {
-  let service: RunningService;
+  let service: InProcessService;
   let png: Buffer;
 
   beforeAll(async () => {
     // Hundreds of requests from one address: lift the per-client rate limit, which is not under test here.
-    service = await startService({ MAX_UPLOAD_BYTES: '300000', RATE_LIMIT_MAX: '100000' });
+    service = await startInProcessService({ MAX_UPLOAD_BYTES: '300000', RATE_LIMIT_MAX: '100000' });
     png = await renderTextImage('Fuzz');
   });
 
   afterAll(async () => {
-    expect(await service.stop()).toBe(0);
+    await service?.stop();
   });
 
   it('multipart without a boundary', async () => {
@@ -106,8 +106,8 @@ describe('malformed uploads never get a 5xx and never take the API down', () => 
         socket.write(
           `POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\nContent-Length: ${body.length}\r\n\r\n`,
         );
-        socket.write(body.subarray(0, body.length / 2));
-        setTimeout(() => socket.destroy(), 100);
+        // Cut once half the body has left for the server, so the API is in the middle of reading the upload.
+        socket.write(body.subarray(0, body.length / 2), () => socket.destroy());
       });
       socket.on('close', () => resolve());
       socket.on('error', () => undefined);
