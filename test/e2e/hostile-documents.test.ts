@@ -32,6 +32,7 @@ function probeHealth(url: string) {
       await answer.arrayBuffer();
       latencies.push(performance.now() - started);
       expect(answer.status).toBe(200);
+      // The probe's own pace, not a wait for anything: one call every 50 ms, however long the answers take.
       await sleep(Math.max(0, 50 - (performance.now() - started)));
     }
   })();

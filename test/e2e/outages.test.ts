@@ -1,6 +1,7 @@
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestJson, upload, waitForResult } from '../helpers/client.js';
+import { eventually } from '../helpers/eventually.js';
 import { renderTextImage } from '../helpers/images.js';
 import { AMQP_URL, missingServers, REDIS_URL } from '../helpers/servers.js';
 import { startService, type RunningService } from '../helpers/service.js';
@@ -46,12 +47,7 @@ describe.skipIf(missing)('outages and poison jobs on the distributed stack', () 
     expect(workerReady.body.checks).toMatchObject({ store: 'down', queue: 'ok' });
 
     await redisProxy.restore();
-    let lastReady = 0;
-    for (let tries = 0; tries < 100 && lastReady !== 200; tries += 1) {
-      lastReady = (await requestJson(`${stack.api.url}/ready`)).status;
-      if (lastReady !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(lastReady).toBe(200);
+    await eventually(async () => (await requestJson(`${stack.api.url}/ready`)).status === 200, 'the API ready again after Redis returned', 20_000);
     const after = await upload(stack.api.url, await renderTextImage('After the outage'));
     expect(after.status).toBe(202);
     expect((await waitForResult(stack.api.url, after.body.task_id)).result.text).toContain('After the outage');
@@ -113,10 +109,10 @@ describe.skipIf(missing)('SIGTERM on a worker process', () => {
   it('finishes the job it is running, acknowledges it, and exits 0', { timeout: 120_000 }, async () => {
     const page = Array.from({ length: 30 }, (_, i) => `Line ${i + 1} of a page the worker must finish before it stops.`).join('\n');
     const accepted = await upload(stack.api.url, await renderTextImage(page));
-    for (let polls = 0; (await requestJson(`${stack.api.url}/result/${accepted.body.task_id}`)).body.status !== 'processing'; polls += 1) {
-      if (polls > 500) throw new Error('the job never started');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(
+      async () => (await requestJson(`${stack.api.url}/result/${accepted.body.task_id}`)).body.status === 'processing',
+      'the job to start',
+    );
     expect(await stack.workers[0]!.stop('SIGTERM')).toBe(0);
     const done = await requestJson(`${stack.api.url}/result/${accepted.body.task_id}`);
     expect(done.body).toMatchObject({ status: 'completed', attempts: 1, result: { text: expect.stringContaining('Line 30 of a page') } });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { upload, getResult } from '../helpers/client.js';
+import { eventually } from '../helpers/eventually.js';
 import { renderTextImage } from '../helpers/images.js';
 import { logRecords, startService } from '../helpers/service.js';
 
@@ -11,10 +12,7 @@ describe('graceful shutdown', () => {
     expect(accepted.status).toBe(202);
     const taskId = accepted.body.task_id as string;
 
-    for (let polls = 0; (await getResult(service.url, taskId)).body.status !== 'processing'; polls += 1) {
-      if (polls > 200) throw new Error('job never started');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(async () => (await getResult(service.url, taskId)).body.status === 'processing', 'the job to start');
     expect(await service.stop('SIGTERM')).toBe(0);
 
     const records = logRecords(service.logs());
