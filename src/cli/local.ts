@@ -8,8 +8,7 @@ import { AUTO_LANGUAGE, createLanguageCatalog } from '../ocr/engine/languages.js
 import { createLanguageIdentifier } from '../ocr/engine/language-identification.js';
 import { createOcrPipeline } from '../ocr/pipeline.js';
 import { createTesseractEngine } from '../ocr/engine/tesseract-engine.js';
-import { requireImageType, validateImage } from '../ocr/input/validate-image.js';
-import { inspectDocument } from '../documents/inspect.js';
+import { intake } from '../intake/intake.js';
 import { createPageRenderer } from '../documents/page-renderer.js';
 import { createMetrics } from '../metrics.js';
 import { createMemoryQueue } from '../queue/memory.js';
@@ -101,19 +100,17 @@ export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalO
         attempts: 1,
       };
       try {
-        const document = await inspectDocument(image, undefined, DOCUMENT_LIMITS);
-        if (document) {
-          const done = await readDocument(record, image, document);
+        const upload = await intake(image, { limits: DOCUMENT_LIMITS });
+        if (upload.kind === 'document') {
+          const done = await readDocument(record, image, upload);
           if (done.status !== 'completed' || !done.result) {
             const info = done.error ?? toErrorInfo(undefined);
             return { ok: false, error: info, body: toJobBody({ ...done, status: 'failed', error: info }) };
           }
           return { ok: true, body: toJobBody(done), ...(format !== 'json' && { rendition: renditionBody(done.result, format) }) };
         }
-        const type = requireImageType(image);
-        await validateImage(image, type, { maxPixels: MAX_IMAGE_PIXELS });
         record.startedAt = new Date().toISOString();
-        const recognition = await pipeline.run({ image, lang: languageSet, psm, preprocess: true, outputs });
+        const recognition = await pipeline.run({ image, mediaType: upload.mediaType, lang: languageSet, psm, preprocess: true, outputs });
         const result = {
           ...toStoredOutputs(recognition),
           confidence: recognition.confidence,

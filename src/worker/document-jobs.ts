@@ -108,7 +108,7 @@ export function createDocumentJobs({
     log.info({ lang: job.options.lang, pages: pages.length }, 'document started');
     let source: DocumentSource | undefined;
     try {
-      source = openDocument(job.image, renderer);
+      source = openDocument(job.image, job.mediaType, renderer);
       await outages.retry(() => store.beginDocument(job.id, pages.length), log);
       for (const page of pages) await splitPage(job, source, page, log);
     } catch (error) {
@@ -134,7 +134,7 @@ export function createDocumentJobs({
     const { lang, psm, preprocess = true, outputs = [] } = job.options;
     let recognition;
     try {
-      recognition = await pipeline.run({ image: job.image, lang, psm, preprocess, outputs });
+      recognition = await pipeline.run({ image: job.image, mediaType: job.mediaType, lang, psm, preprocess, outputs });
     } catch (error) {
       // The other pages go on: the task stays `processing` while this page waits for its retry.
       await settleFailure(task, error, pageFailure(page, toErrorInfo(error)), { finalAttempt, log, requeue: false });

@@ -150,7 +150,7 @@ export function createJobProcessor(dependencies: JobProcessorDependencies): JobP
     let recognition: PipelineResult;
     try {
       const { lang, psm, preprocess = true, outputs = [] } = job.options;
-      recognition = await pipeline.run({ image: job.image, lang, psm, preprocess, outputs, onProgress });
+      recognition = await pipeline.run({ image: job.image, mediaType: job.mediaType, lang, psm, preprocess, outputs, onProgress });
     } catch (error) {
       await progressWrites;
       await settleFailure(job.id, error, toErrorInfo(error), { finalAttempt, log, requeue: true });

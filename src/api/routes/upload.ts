@@ -6,8 +6,8 @@ import type { JobQueue } from '../../queue/job-queue.js';
 import type { AddressPolicy } from '../../webhook/address-policy.js';
 import { fingerprintUpload, readIdempotencyKey, scopeIdempotencyKey } from '../idempotency.js';
 import type { ResultStore } from '../../store/result-store.js';
-import { checkFileName, fieldTooLong, refuseQueryOptions } from '../upload-options.js';
-import { checkUpload } from '../check-upload.js';
+import { intake } from '../../intake/intake.js';
+import { checkFileName, fieldTooLong, parseUploadOptions, refuseQueryOptions } from '../upload-options.js';
 import { acceptedResponseSchema, errorResponse, keyRequired } from '../schemas.js';
 
 export interface UploadRouteDependencies {
@@ -111,7 +111,11 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       const { image, fileName, fields } = await readUploadForm(request);
       if (!image) throw new AppError('MISSING_FILE', 'No image received: send it as multipart/form-data in a field named "file".');
       if (image.length === 0) throw new AppError('EMPTY_FILE', 'The uploaded file is empty.');
-      const { mediaType, options } = await checkUpload(image, fields, catalog, { maxPixels: maxImagePixels, ...documents });
+      // The fields first: they are cheap to check, and no field is read before its length is.
+      const asked = parseUploadOptions(catalog, fields);
+      const upload = await intake(image, { pages: fields.pages, limits: { maxPixels: maxImagePixels, ...documents } });
+      const { mediaType } = upload;
+      const options = upload.kind === 'document' ? { ...asked, pages: upload.pages } : asked;
       const callbackUrl = await readCallbackUrl(fields.callback_url, callbacks);
       const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key']);
 

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
-import { AppError } from '../../errors.js';
-import { readJpegSize, readPngSize, type DeclaredImage } from './image-header.js';
+import { AppError } from '../errors.js';
+import { readJpegSize, readPngSize, type DeclaredImage } from '../ocr/input/image-header.js';
+import { IMAGE_TYPES, type ImageType } from '../ocr/input/image-type.js';
 import { checkPngPixelData } from './png-pixel-data.js';
-import { ACCEPTED_IMAGE_TYPES, detectImageType, IMAGE_TYPES, type ImageType } from './image-type.js';
 
 /** No text fits in an image narrower or lower than this; tesseract would only return nothing, slowly. */
 const MIN_IMAGE_SIDE = 3;
@@ -24,13 +24,6 @@ const unreadable = (cause?: unknown) =>
     cause,
   });
 
-/** The image type of an upload, told from its bytes; throws UNSUPPORTED_MEDIA_TYPE when it is none we read. */
-export function requireImageType(bytes: Buffer): ImageType {
-  const type = detectImageType(bytes);
-  if (!type) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The file is not an image we can read. Send ${ACCEPTED_IMAGE_TYPES}, or a PDF.`);
-  return type;
-}
-
 async function readDeclaredSize(bytes: Buffer, type: ImageType): Promise<DeclaredImage> {
   const capabilities = IMAGE_TYPES[type];
   if (!capabilities.sharp) {
@@ -51,13 +44,13 @@ async function readDeclaredSize(bytes: Buffer, type: ImageType): Promise<Declare
 }
 
 /**
- * Checks an upload before it is queued: its declared size against the limits from the header alone, then that
+ * Checks an image upload of `type` (found from its bytes) before it is queued: its declared size against the limits from the header alone, then that
  * its pixel data decodes to the end: for types sharp reads, by streaming them through sharp's decoder so memory
  * stays small (a small plain PNG by inflating its rows in JavaScript, cheaper than a decoder's set-up); for the
  * others, by measuring the pixel data their header announces against the file.
  * Throws IMAGE_TOO_LARGE, IMAGE_TOO_SMALL or IMAGE_UNREADABLE.
  */
-export async function validateImage(bytes: Buffer, type: ImageType, { maxPixels }: ImageLimits): Promise<ValidatedImage> {
+export async function checkImage(bytes: Buffer, type: ImageType, { maxPixels }: ImageLimits): Promise<ValidatedImage> {
   const { width, height, defect } = await readDeclaredSize(bytes, type);
   if (width * height > maxPixels) {
     throw new AppError(
