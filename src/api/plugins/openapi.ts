@@ -31,6 +31,8 @@ export const openApi = fp<OpenApiOptions>(async (app, { callbacksEnabled }) => {
         },
       },
     },
+    // A shared schema is a component named by its $id (ErrorBody, JobBody), not numbered.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) },
     // Multipart bodies are read as a stream, not validated by a body schema, so the form is described here only.
     transform: ({ schema, url }) => ({
       schema: url === '/upload' && schema ? { ...schema, body: uploadFormSchema({ callbacksEnabled }) } : schema,
