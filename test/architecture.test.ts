@@ -74,6 +74,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['documents'],
   // The upload's checks: its type found once from its bytes, then its header, pixels, pages and page selection.
   ['intake'],
+  // One path for every kind of job: what the worker runs, and the command line without a server.
+  ['jobs'],
   // The two process roles.
   ['api', 'worker'],
   // What starts a process: the service's entry files, and the command-line client (src/cli/).

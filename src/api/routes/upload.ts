@@ -6,8 +6,8 @@ import type { JobQueue } from '../../queue/job-queue.js';
 import type { AddressPolicy } from '../../webhook/address-policy.js';
 import { fingerprintUpload, readIdempotencyKey, scopeIdempotencyKey } from '../idempotency.js';
 import type { ResultStore } from '../../store/result-store.js';
-import { intake } from '../../intake/intake.js';
-import { checkFileName, fieldTooLong, parseUploadOptions, refuseQueryOptions } from '../upload-options.js';
+import { checkFileName, fieldTooLong, refuseQueryOptions } from '../upload-options.js';
+import { checkUpload } from '../check-upload.js';
 import { uploadSchema } from './upload.schema.js';
 
 export interface UploadRouteDependencies {
@@ -81,11 +81,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       const { image, fileName, fields } = await readUploadForm(request);
       if (!image) throw new AppError('MISSING_FILE', 'No image received: send it as multipart/form-data in a field named "file".');
       if (image.length === 0) throw new AppError('EMPTY_FILE', 'The uploaded file is empty.');
-      // The fields first: they are cheap to check, and no field is read before its length is.
-      const asked = parseUploadOptions(catalog, fields);
-      const upload = await intake(image, { pages: fields.pages, limits: { maxPixels: maxImagePixels, ...documents } });
-      const { mediaType } = upload;
-      const options = upload.kind === 'document' ? { ...asked, pages: upload.pages } : asked;
+      const { kind, mediaType, options } = await checkUpload(image, fields, catalog, { maxPixels: maxImagePixels, ...documents });
       const callbackUrl = await readCallbackUrl(fields.callback_url, callbacks);
       const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key']);
 
@@ -119,7 +115,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       };
       try {
         await store.create({ id, options, mediaType, createdAt: new Date().toISOString(), sizeBytes: image.length, ...owned });
-        await queue.publish({ id, image, mediaType, options });
+        await queue.publish({ id, kind, image, mediaType, options });
       } catch (error) {
         // The job never reached the queue: leave no `queued` record that would never finish, and let a retry
         // with the same Idempotency-Key through.
