@@ -19,8 +19,8 @@ export const openApi = fp<OpenApiOptions>(async (app, { callbacksEnabled }) => {
         title: 'image-ocr-app',
         description: 'Asynchronous OCR: upload an image, get a task id at once, fetch the text when it is ready.',
         version: '0.1.0',
-        // The service is not published under an open licence (package.json: private).
-        license: { name: 'Proprietary' },
+        // The licence in LICENSE and package.json.
+        license: { name: 'MIT' },
       },
       // Relative, so the page's Execute calls whatever host and port (or nginx in front) served the page.
       servers: [{ url: '/', description: 'The server this document came from' }],
