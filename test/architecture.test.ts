@@ -211,3 +211,18 @@ describe("one place tells an upload's type", () => {
     expect(askers.filter((file) => !file.startsWith('intake/'))).toEqual([]);
   });
 });
+
+describe('small modules', () => {
+  /** The most lines a file of src/ may have: past it, a module does more than one job. */
+  const MAX_LINES = 300;
+
+  it(`has no file in src/ over ${MAX_LINES} lines`, () => {
+    const files = fs.readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((file) => /\.(ts|mjs)$/.test(file));
+    expect(files.length).toBeGreaterThan(100);
+    const long = files
+      .map((file) => ({ file, lines: fs.readFileSync(path.join(SRC, file), 'utf8').trimEnd().split('\n').length }))
+      .filter(({ lines }) => lines > MAX_LINES)
+      .map(({ file, lines }) => `src/${file}: ${lines} lines`);
+    expect(long).toEqual([]);
+  });
+});
