@@ -51,8 +51,8 @@ export interface PipelineDependencies {
 }
 
 /**
- * A first read less confident than this may be of a page turned sideways or upside down: clean turned pages read at
- * 39–44, the least confident upright page of both corpora at 63 (a noisy one). Only such pages pay for trying turns.
+ * A first read less confident than this may be of a page turned sideways or upside down: turned pages read well
+ * below it, and upright pages, noisy ones included, above it. Only such pages pay for trying turns.
  */
 const TURNED_CONFIDENCE = 55;
 /** A turn read at least this confidently is the page upright: the turns left are not tried. */
