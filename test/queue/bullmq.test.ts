@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import type { JobMessage, QueuedJob } from '../../src/job.js';
 import type { Delivery, JobQueue } from '../../src/queue/job-queue.js';
 import { createBullQueue } from '../../src/queue/bullmq.js';
-import { makeJob } from '../contract/job-queue.contract.js';
+import { makeJob } from './job-queue.contract.js';
 import { eventually } from '../helpers/eventually.js';
 import { consumeThenHang } from '../helpers/hanging-consumer.js';
 import { freePort } from '../helpers/service.js';
