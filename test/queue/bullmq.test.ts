@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import type { JobMessage, QueuedJob } from '../../src/job.js';
 import type { Delivery, JobQueue } from '../../src/queue/job-queue.js';
-import { createBullQueue } from '../../src/queue/bullmq.js';
+import { createBullQueue } from '../../src/queue/bullmq/index.js';
 import { makeJob } from './job-queue.contract.js';
 import { eventually } from '../helpers/eventually.js';
 import { consumeThenHang } from '../helpers/hanging-consumer.js';
