@@ -75,6 +75,33 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
     hanging.release();
   });
 
+  it('dead-letters a job whose worker died on one attempt and whose handler threw on the last: no attempt beyond the last', { timeout: 30_000 }, async () => {
+    const dying = await open({ url: proxiedUrl, lockDurationMs: 1_000, maxAttempts: 2 });
+    const survivor = await open({ lockDurationMs: 1_000, maxAttempts: 2 });
+    const job = makeJob();
+    const hanging = await consumeThenHang(dying);
+    await survivor.publish(job);
+    await hanging.reached;
+    const deliveries: Delivery[] = [];
+    const deadLetters: { id: string; error: unknown }[] = [];
+    const failure = new Error('the engine crashed');
+    await survivor.consume(
+      async (delivered, delivery) => {
+        if (delivered.id !== job.id) return;
+        deliveries.push(delivery);
+        throw failure;
+      },
+      { concurrency: 1, onDeadLetter: async (dead, error) => void deadLetters.push({ id: dead.id, error }) },
+    );
+
+    await proxy.cut();
+    await eventually(() => deadLetters.length === 1, 'the dead letter', 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(deliveries).toEqual([{ attempt: 2, finalAttempt: true }]);
+    expect(deadLetters).toEqual([{ id: job.id, error: failure }]);
+    hanging.release();
+  });
+
   it("keeps the image out of the job's JSON, as binary beside the job, until the job completed", async () => {
     const queue = await open();
     const job = makeJob({ image: Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256)) });
