@@ -4,7 +4,7 @@ import { backoffDelay, sleep, type Backoff } from '../backoff.js';
 import type { JobRecord } from '../job.js';
 import type { Metrics } from '../metrics.js';
 import type { ResultStore } from '../store/result-store.js';
-import type { OutageGuard } from './outage-guard.js';
+import type { OutageGuard } from '../jobs/outage-guard.js';
 
 export interface ArchiverOptions {
   store: ResultStore;

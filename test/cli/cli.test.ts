@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -7,30 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCS_DIR, expectedPages } from '../helpers/documents.js';
 import { characterErrorRate } from '../helpers/error-rate.js';
-import { freePort, ROOT, startService, type RunningService } from '../helpers/service.js';
+import { imageOcr } from '../helpers/cli.js';
+import { freePort, startService, type RunningService } from '../helpers/service.js';
 
 const SCAN = fileURLToPath(new URL('../fixtures/scan.png', import.meta.url));
 const SCAN_TEXT = fs.readFileSync(fileURLToPath(new URL('../fixtures/scan.txt', import.meta.url)), 'utf8');
-
-interface Run {
-  code: number | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-/** Runs the built command (`dist/cli/main.js`, the package's bin) without IMAGE_OCR_SERVER from outside. */
-function imageOcr(args: string[], { onStart }: { onStart?: (child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
-  const env = { ...process.env };
-  delete env.IMAGE_OCR_SERVER;
-  delete env.IMAGE_OCR_API_KEY;
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli/main.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const stdout: Buffer[] = [];
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  onStart?.(child);
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout: Buffer.concat(stdout), stderr })));
-}
 
 describe('the image-ocr command', () => {
   let service: RunningService;

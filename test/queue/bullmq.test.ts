@@ -106,7 +106,7 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
     const queue = await open();
     const job = makeJob({ image: Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256)) });
     await queue.publish(job);
-    expect(Object.keys(JSON.parse((await redis.hget(jobKey(job.id), 'data'))!) as object).sort()).toEqual(['mediaType', 'options']);
+    expect(Object.keys(JSON.parse((await redis.hget(jobKey(job.id), 'data'))!) as object).sort()).toEqual(['kind', 'mediaType', 'options']);
     expect(Buffer.compare((await redis.getBuffer(`${jobKey(job.id)}:image`))!, job.image)).toBe(0);
 
     const received: Buffer[] = [];
@@ -143,7 +143,7 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
     });
     await eventually(() => deadLetters.length === 1, 'the dead letter');
     expect(handled).toBe(0);
-    expect(deadLetters[0]!.job).toEqual({ id: job.id, mediaType: job.mediaType, options: job.options });
+    expect(deadLetters[0]!.job).toEqual({ id: job.id, kind: job.kind, mediaType: job.mediaType, options: job.options });
     expect(deadLetters[0]!.error).toMatchObject({ code: 'JOB_LOST' });
   });
 

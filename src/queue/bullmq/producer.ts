@@ -7,7 +7,7 @@ import type { DeliveryPolicy } from '../delivery-policy.js';
 import { queueUnavailable } from '../job-queue.js';
 import { openQueue } from './bull-client.js';
 import { createImageStore } from './image-store.js';
-import type { BullLocation, JobData } from './job-data.js';
+import type { BullLocation } from './job-data.js';
 
 export interface ProducerOptions extends BullLocation {
   url: string;
@@ -45,7 +45,7 @@ export async function startProducer({ url, prefix, name, policy, publishTimeoutM
     /** Adds the job, its image first; resolves once Redis has both. */
     async publish(job: JobMessage): Promise<void> {
       if (connection.status !== 'ready') throw queueUnavailable('The job queue (Redis) cannot be reached; try again shortly.');
-      const data: JobData = { mediaType: job.mediaType, options: job.options };
+      const { id: _id, image: _image, ...data } = job;
       const add = async () => {
         // The image first: a worker may take the job the moment it is added.
         await images.write(job.id, job.image);
