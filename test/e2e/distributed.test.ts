@@ -105,11 +105,7 @@ describe.skipIf(missing)('the distributed stack on RabbitMQ and Redis: one API p
     expect((await status(`${stack.workers[0]!.url}/ready`)).body.checks).toMatchObject({ queue: 'down' });
 
     await proxy.restore();
-    const deadline = Date.now() + 30_000;
-    while ((await status(`${stack.api.url}/ready`)).status !== 200) {
-      if (Date.now() > deadline) throw new Error('the API did not reconnect to the broker');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await eventually(async () => (await status(`${stack.api.url}/ready`)).status === 200, 'the API to reconnect to the broker', 30_000);
     const afterTexts = Array.from({ length: 4 }, (_, i) => parcelText(400 + i));
     const after = await uploadAll(stack.api.url, afterTexts);
     await expectAllCompleted(stack.api.url, [...before, ...after], [...beforeTexts, ...afterTexts]);
