@@ -50,7 +50,8 @@ export async function startInProcessService(env: Record<string, string> = {}): P
   const store = await createResultStore(config, logger);
   const queue = await createJobQueue(config, logger);
   const archive = await createArchive(config.archive, logger);
-  await archive?.migrate();
+  // As the service: a database that is down at start is no reason not to start; the archive migrates on first use.
+  await archive?.migrate().catch((error: unknown) => logger.warn({ err: error }, 'archive not ready at start; it catches up when it is'));
   const ocr = createOcrRuntime(config, catalog, logger);
   const addressPolicy = createAddressPolicy({ allowPrivate: config.callbacks.allowPrivate });
   const { secret } = config.callbacks;
