@@ -14,7 +14,13 @@ import { ROOT, startService, type RunningService } from '../helpers/service.js';
  * installs, starts or deploys something) says why in a `<!-- not run: reason -->` comment just before it.
  */
 
-const DOCUMENTS = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const DOCUMENTS = [
+  'README.md',
+  ...fs
+    .readdirSync(path.join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 const SHELLS = new Set(['sh', 'bash', 'console', 'shell']);
 /** A few blocks need a machine of their own (Docker, system packages, another terminal); more would mean untested docs. */
 const MOST_NOT_RUN = 8;

@@ -48,7 +48,9 @@ describe('links in the Markdown files', () => {
 
 describe('the link checker', () => {
   it('gives headings the anchors GitHub gives them', () => {
-    const anchors = headingAnchors('# The command line: `image-ocr`\n## Keys, limits & callbacks\n## Keys, limits & callbacks\n```\n# not a heading\n```\n');
+    const anchors = headingAnchors(
+      '# The command line: `image-ocr`\n## Keys, limits & callbacks\n## Keys, limits & callbacks\n```\n# not a heading\n```\n',
+    );
     expect([...anchors]).toEqual(['the-command-line-image-ocr', 'keys-limits--callbacks', 'keys-limits--callbacks-1']);
   });
 
