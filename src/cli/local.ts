@@ -9,21 +9,21 @@ import { createOcrRuntime } from '../jobs/ocr-runtime.js';
 import { createOutageGuard } from '../jobs/outage-guard.js';
 import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
-import { createLanguageCatalog } from '../ocr/engine/languages.js';
+import type { LanguageCatalog } from '../ocr/engine/languages.js';
 import { createMemoryQueue } from '../queue/memory.js';
 import { createMemoryStore } from '../store/memory.js';
-import { UsageError, type CliFormat } from './args.js';
+import { UsageError } from './args.js';
 import type { Recognizer } from './recognizer.js';
+import { uploadFields, type ReadOptions } from './upload-fields.js';
 
 /** How long one file (a document of many pages, say) may take in this process. */
 const FILE_TIMEOUT_MS = 3_600_000;
 
-export interface LocalOptions {
-  lang: string;
-  psm?: number;
-  format: CliFormat;
+export interface LocalOptions extends ReadOptions {
   /** Warm tesseract workers, one file each at a time. */
   concurrency: number;
+  /** The installed languages. */
+  catalog: LanguageCatalog;
 }
 
 /**
@@ -32,8 +32,8 @@ export interface LocalOptions {
  * default settings and the language data from the installed packages. The JSON it prints is `GET /result`'s.
  * Throws UsageError for a language that is not installed.
  */
-export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalOptions): Recognizer {
-  const catalog = createLanguageCatalog();
+export function createLocalRecognizer({ concurrency, catalog, ...read }: LocalOptions): Recognizer {
+  const { lang, format } = read;
   try {
     catalog.parseRequestedLanguage(lang);
   } catch (error) {
@@ -57,11 +57,7 @@ export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalO
     renderer: ocr.renderer,
   });
   const consuming = queue.consume(processor.handle, { concurrency, onDeadLetter: processor.recordDeadLetter });
-  const fields: Record<string, string> = {
-    lang,
-    ...(psm !== undefined && { psm: String(psm) }),
-    ...(format !== 'text' && format !== 'json' && { output: format }),
-  };
+  const fields = uploadFields(read);
   const { maxImagePixels: maxPixels, maxPages, pdfRenderDpi: renderDpi } = config.limits;
 
   return {

@@ -49,7 +49,7 @@ export function createDocumentJob({ store, outages, queue, renderer, pages, outc
     log.info({ lang: job.options.lang, pages: selected.length }, 'document started');
     let source: DocumentSource | undefined;
     try {
-      source = openDocument(job.image, renderer);
+      source = openDocument(job.image, job.mediaType, renderer);
       await outages.retry(() => store.beginDocument(job.id, selected.length), log);
       for (const page of selected) await splitPage(job, source, page, log);
     } catch (error) {

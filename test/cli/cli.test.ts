@@ -85,10 +85,26 @@ describe('the image-ocr command', () => {
     expect(run.stderr).toMatch(/scan\.png: SERVER_UNREACHABLE: Cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
   });
 
-  it('exits 2 on a command line it cannot run', async () => {
+  it('exits 2 on a command line it cannot run, with the usage', async () => {
     const run = await imageOcr(['--psm', '99', SCAN]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--psm must be a whole number from 0 to 13');
+    expect(run.stderr).toContain('Usage: image-ocr');
+  });
+
+  it('exits 2 with the usage on an unknown flag, never taking the file that follows as its value', async () => {
+    const run = await imageOcr(['--bogus', SCAN]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Unknown option --bogus');
+    expect(run.stderr).toContain('Usage: image-ocr');
+    expect(run.stdout.length).toBe(0);
+  });
+
+  it('--help names auto, the installed languages, documents, page ranges and the output formats', async () => {
+    const run = await imageOcr(['--help']);
+    expect(run.code).toBe(0);
+    const help = run.stdout.toString();
+    for (const expected of ['auto', 'eng, fra', 'PDF', '--pages', '1-3,5', 'hocr, tsv, pdf, json']) expect(help).toContain(expected);
   });
 
   it("cancels on Ctrl-C: exits 130 and deletes the server's unfinished task", async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { headingAnchors, markdownFiles, markdownLinks, readMarkdown } from '../helpers/markdown.js';
+import { headingAnchors, markdownFiles, markdownLinks, namedPaths, readMarkdown } from '../helpers/markdown.js';
 import { ROOT } from '../helpers/service.js';
 
 // A reader of a clone, or of the repository on the web, has the repository and the public web: nothing beside them.
@@ -37,6 +37,14 @@ describe('links in the Markdown files', () => {
       .filter((link) => link.problem !== undefined)
       .map((link) => `${link.file}:${link.line}: ${link.target}: ${link.problem}`);
     expect(broken).toEqual([]);
+  });
+
+  it.each(files)('%s: every file or folder of the repository it names in code exists', (file) => {
+    // Modules move; a page that still names the old place sends its reader nowhere.
+    const missing = namedPaths(file, readMarkdown(file))
+      .filter((named) => !fs.existsSync(path.join(ROOT, named.target)))
+      .map((named) => `${named.file}:${named.line}: ${named.target}`);
+    expect(missing).toEqual([]);
   });
 
   it.each(files)('%s: names no folder beside the repository or on the machine it was written on', (file) => {

@@ -93,6 +93,17 @@ export function markdownLinks(file: string, text: string): MarkdownLink[] {
   return links;
 }
 
+/** The repository paths a Markdown text names in inline code outside fenced blocks (`src/config.ts`, `test/e2e/`). */
+export function namedPaths(file: string, text: string): MarkdownLink[] {
+  const paths: MarkdownLink[] = [];
+  proseLinesKeepingCode(text).forEach((line, index) => {
+    for (const match of line.matchAll(/`((?:src|test|bench|web|docs|docker|nginx|\.ci)\/[A-Za-z0-9_./-]*)`/g)) {
+      paths.push({ file, line: index + 1, target: match[1]! });
+    }
+  });
+  return paths;
+}
+
 /** The anchors GitHub gives a Markdown text's headings: lower case, punctuation dropped, spaces as hyphens, repeats numbered. */
 export function headingAnchors(text: string): Set<string> {
   const anchors = new Set<string>();
