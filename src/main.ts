@@ -12,7 +12,7 @@ import { createOcrPipeline } from './ocr/pipeline.js';
 import { disableImageOperationCache } from './ocr/analysis/preprocess.js';
 import { createTesseractEngine } from './ocr/engine/tesseract-engine.js';
 import { createJobQueue } from './queue/index.js';
-import { createResultStore } from './store/index.js';
+import { createStores } from './store/index.js';
 import { createAddressPolicy } from './webhook/address-policy.js';
 import { createWebhookSender } from './webhook/sender.js';
 import { startArchiveRetention } from './worker/archive-retention.js';
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const metrics = createMetrics();
   disableImageOperationCache();
 
-  const store = await createResultStore(config, logger);
+  const stores = await createStores(config, logger);
   const queue = await createJobQueue(config, logger);
   const archive = await createArchive(config.archive, logger);
   if (!archive) logger.warn('the archive is off (ARCHIVE=off, or separate processes without ARCHIVE_URL): completed texts are not kept for /search');
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
       })
     : undefined;
   const outages = createOutageGuard({ logger });
-  const archiver = engine && archive ? startArchiver({ store, archive, outages, logger, metrics }) : undefined;
+  const archiver = engine && archive ? startArchiver({ jobs: stores.jobs, outbox: stores.outbox, archive, outages, logger, metrics }) : undefined;
   const { retentionDays } = config.archive;
   const stopRetention =
     engine && archive && retentionDays !== undefined ? startArchiveRetention({ archive, days: retentionDays, logger }) : undefined;
@@ -110,11 +110,12 @@ async function main(): Promise<void> {
     engine && renderer
       ? await startWorker({
           queue,
-          store,
+          idle: stores.idle,
           engine,
           outages,
           processor: createJobProcessor({
-            store,
+            jobs: stores.jobs,
+            pages: stores.pages,
             pipeline: createOcrPipeline({
               engine,
               maxPixels: config.limits.maxImagePixels,
@@ -144,14 +145,14 @@ async function main(): Promise<void> {
           logger,
           metrics,
           timeouts: config.http.timeouts,
-          readinessChecks: { queue: () => queue.ping(), store: () => store.ping() },
+          readinessChecks: { queue: () => queue.ping(), store: () => stores.ping() },
         })
       : undefined;
 
   const app = runsApi
     ? await buildApp({
         queue,
-        store,
+        stores,
         catalog,
         logger,
         ...config.limits,
@@ -175,7 +176,7 @@ async function main(): Promise<void> {
     await webhooks?.close();
     await Promise.all([archiver?.stop(), stopRetention?.()]);
     await queue.close();
-    await store.close();
+    await stores.close();
     await archive?.close();
     await healthServer?.close();
     logger.info('shutdown complete');

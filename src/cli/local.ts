@@ -13,7 +13,7 @@ import { inspectDocument } from '../documents/inspect.js';
 import { createPageRenderer } from '../documents/page-renderer.js';
 import { createMetrics } from '../metrics.js';
 import { createMemoryQueue } from '../queue/memory.js';
-import { createMemoryStore } from '../store/memory.js';
+import { createMemoryStores } from '../store/memory/index.js';
 import { createOutageGuard } from '../worker/outage-guard.js';
 import { createJobProcessor } from '../worker/process-job.js';
 import { UsageError, type CliFormat } from './args.js';
@@ -65,13 +65,14 @@ export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalO
 
   // Documents are read as the service reads them, by its own document and page jobs, on the in-process queue and
   // store (started at the first document).
-  const store = createMemoryStore({ resultTtlSeconds: DOCUMENT_TIMEOUT_MS / 1000 });
+  const stores = createMemoryStores({ resultTtlSeconds: DOCUMENT_TIMEOUT_MS / 1000 });
   const queue = createMemoryQueue({ maxAttempts: 1 });
   const renderer = createPageRenderer({ limits: DOCUMENT_LIMITS, memoryMb: RENDER_MEMORY_MB, timeoutMs: JOB_TIMEOUT_MS, logger });
   let consuming: Promise<void> | undefined;
   const startConsuming = () => {
     const processor = createJobProcessor({
-      store,
+      jobs: stores.jobs,
+      pages: stores.pages,
       pipeline,
       outages: createOutageGuard({ logger }),
       logger,
@@ -85,9 +86,9 @@ export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalO
     consuming ??= startConsuming();
     await consuming;
     const options = { ...record.options, pages: document.pages };
-    await store.create({ id: record.id, options, mediaType: document.mediaType, createdAt: record.createdAt });
+    const created = await stores.jobs.create({ id: record.id, options, mediaType: document.mediaType, createdAt: record.createdAt });
     await queue.publish({ id: record.id, image, mediaType: document.mediaType, options });
-    return (await store.waitFor(record.id, DOCUMENT_TIMEOUT_MS))!;
+    return (await stores.jobs.waitFor(created, DOCUMENT_TIMEOUT_MS))!;
   };
 
   return {
@@ -133,7 +134,7 @@ export function createLocalRecognizer({ lang, psm, format, concurrency }: LocalO
 
     async close() {
       await queue.close();
-      await store.close();
+      await stores.close();
       await Promise.all([engine.close(), renderer.close()]);
     },
   };

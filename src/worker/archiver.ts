@@ -3,11 +3,13 @@ import type { Archive, ArchiveRecord } from '../archive/archive.js';
 import { backoffDelay, sleep, type Backoff } from '../backoff.js';
 import type { JobRecord } from '../job.js';
 import type { Metrics } from '../metrics.js';
-import type { ResultStore } from '../store/result-store.js';
+import type { ArchiveOutbox } from '../store/archive-outbox.js';
+import type { JobRecords } from '../store/job-records.js';
 import type { OutageGuard } from './outage-guard.js';
 
 export interface ArchiverOptions {
-  store: ResultStore;
+  jobs: JobRecords;
+  outbox: ArchiveOutbox;
   archive: Archive;
   /** Holds the outbox write of a finishing job through an outage of the store, as the job's other writes are. */
   outages: OutageGuard;
@@ -73,7 +75,8 @@ function toArchiveRecord(task: JobRecord | undefined): ArchiveRecord | undefined
  */
 export function startArchiver(options: ArchiverOptions): Archiver {
   const {
-    store,
+    jobs,
+    outbox,
     archive,
     outages,
     logger,
@@ -88,10 +91,10 @@ export function startArchiver(options: ArchiverOptions): Archiver {
 
   /** Archives one batch; answers how many entries it took off the outbox. */
   const drainBatch = async (): Promise<number> => {
-    const ids = await store.listArchiveOutbox(batchSize);
+    const ids = await outbox.list(batchSize);
     const records: ArchiveRecord[] = [];
     for (const id of ids) {
-      const record = toArchiveRecord(await store.get(id));
+      const record = toArchiveRecord(await jobs.get(id));
       // Deleted, expired, failed, or not finished yet (then its next delivery adds it again).
       if (record) records.push(record);
       else metrics.archiveWrites.labels('gone').inc();
@@ -101,7 +104,7 @@ export function startArchiver(options: ArchiverOptions): Archiver {
       metrics.archiveWrites.labels(written[i] ? 'archived' : 'duplicate').inc();
       if (written[i]) metrics.archiveLagSeconds.observe(Math.max(0, Date.now() - Date.parse(record.finishedAt)) / 1000);
     });
-    await store.removeFromArchiveOutbox(ids);
+    await outbox.remove(ids);
     return ids.length;
   };
 
@@ -138,7 +141,7 @@ export function startArchiver(options: ArchiverOptions): Archiver {
   let stopping: Promise<void> | undefined;
   return {
     async enqueue(id, log) {
-      await outages.retry(() => store.addToArchiveOutbox(id), log);
+      await outages.retry(() => outbox.add(id), log);
       wake.abort();
     },
     stop() {

@@ -9,11 +9,13 @@ import { toStoredOutputs } from '../formats.js';
 import { isTerminal, type JobMessage, type JobRecord, type OcrResult, type PageResult } from '../job.js';
 import type { OcrPipeline } from '../ocr/pipeline.js';
 import type { JobHandler, JobQueue } from '../queue/job-queue.js';
-import type { ResultStore } from '../store/result-store.js';
+import type { DocumentPages } from '../store/document-pages.js';
+import type { JobRecords } from '../store/job-records.js';
 import type { OutageGuard } from './outage-guard.js';
 
 export interface DocumentJobDependencies {
-  store: ResultStore;
+  jobs: JobRecords;
+  pages: DocumentPages;
   pipeline: OcrPipeline;
   outages: OutageGuard;
   logger: Logger;
@@ -59,7 +61,8 @@ export const pageJobId = (taskId: string, page: number) => `${taskId}.p${page}`;
  * rendered and published one at a time, so no worker holds more than one decoded page of a document.
  */
 export function createDocumentJobs({
-  store,
+  jobs,
+  pages: documentPages,
   pipeline,
   outages,
   logger,
@@ -70,19 +73,19 @@ export function createDocumentJobs({
   settleFailure,
 }: DocumentJobDependencies) {
   const finishDocument = async (taskId: string, log: Logger): Promise<void> => {
-    const record = await outages.retry(() => store.get(taskId), log);
+    const record = await outages.retry(() => jobs.get(taskId), log);
     if (!record || isTerminal(record.status)) return;
-    const recorded = new Map((await outages.retry(() => store.listPages(taskId), log)).map((page) => [page.page, page]));
+    const recorded = new Map((await outages.retry(() => documentPages.listPages(taskId), log)).map((page) => [page.page, page]));
     const pages = (record.options.pages ?? []).flatMap((page) => recorded.get(page) ?? []);
     const queuedMs = Date.parse(record.startedAt ?? record.createdAt) - Date.parse(record.createdAt);
     const result = await documentResult(pages, { lang: record.options.lang, outputs: record.options.outputs ?? [], queuedMs });
     await complete(taskId, result, log);
-    await outages.retry(() => store.discardPages(taskId), log);
+    await outages.retry(() => documentPages.discardPages(taskId), log);
   };
 
   /** Records a page; the page that makes the count whole completes the document. */
   const recordPage = async (taskId: string, page: PageResult, log: Logger): Promise<void> => {
-    const count = await outages.retry(() => store.recordPage(taskId, page), log);
+    const count = await outages.retry(() => documentPages.recordPage(taskId, page), log);
     if (count && count.done === count.total) await finishDocument(taskId, log);
   };
 
@@ -109,7 +112,7 @@ export function createDocumentJobs({
     let source: DocumentSource | undefined;
     try {
       source = openDocument(job.image, renderer);
-      await outages.retry(() => store.beginDocument(job.id, pages.length), log);
+      await outages.retry(() => documentPages.begin(job.id, pages.length), log);
       for (const page of pages) await splitPage(job, source, page, log);
     } catch (error) {
       // A queue that cannot take the page jobs now is an outage: the document job goes back unspent.
@@ -125,7 +128,7 @@ export function createDocumentJobs({
   const readPage: JobHandler = async (job, { attempt, finalAttempt }) => {
     const { task, page, paper } = job.options.part!;
     const log = logger.child({ task_id: task, page, attempt });
-    const record = await outages.retry(() => store.get(task), log);
+    const record = await outages.retry(() => jobs.get(task), log);
     if (!record || isTerminal(record.status)) {
       log.info('page of a document that was deleted or has finished; acknowledging it without work');
       return;

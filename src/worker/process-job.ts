@@ -2,12 +2,13 @@ import type { Logger } from 'pino';
 import type { PageRenderer } from '../documents/page-renderer.js';
 import { isAppError, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { toStoredOutputs } from '../formats.js';
-import { isTerminal, type OcrResult } from '../job.js';
+import { isTerminal, type JobRecord, type OcrResult } from '../job.js';
 import { toJobBody } from '../job-body.js';
 import type { OcrPipeline, PipelineResult } from '../ocr/pipeline.js';
 import type { Metrics } from '../metrics.js';
 import type { DeadLetterHandler, JobHandler, JobQueue } from '../queue/job-queue.js';
-import type { ResultStore } from '../store/result-store.js';
+import type { DocumentPages } from '../store/document-pages.js';
+import type { JobRecords } from '../store/job-records.js';
 import type { WebhookSender } from '../webhook/sender.js';
 import type { Archiver } from './archiver.js';
 import { createDocumentJobs, pageFailure, type FailedAttemptSettler, type TaskStarter } from './document-jobs.js';
@@ -17,7 +18,9 @@ import type { OutageGuard } from './outage-guard.js';
 const PROGRESS_STEP = 0.1;
 
 export interface JobProcessorDependencies {
-  store: ResultStore;
+  jobs: JobRecords;
+  /** The page accounting of documents. */
+  pages: DocumentPages;
   pipeline: OcrPipeline;
   /** Holds store writes through an outage of the store instead of failing the job. */
   outages: OutageGuard;
@@ -48,28 +51,29 @@ export interface JobProcessor {
  * writes wait out an outage of the store, so an outage never spends an attempt nor loses an outcome.
  */
 export function createJobProcessor(dependencies: JobProcessorDependencies): JobProcessor {
-  const { store, pipeline, outages, logger, webhooks, metrics, archiver } = dependencies;
+  const { jobs, pipeline, outages, logger, webhooks, metrics, archiver } = dependencies;
   /**
    * Sends the callback of a finished job that has not had one yet. It runs before the job is acknowledged,
    * so a worker that dies between storing the result and calling back leaves the callback to the redelivery.
    */
-  const notify = async (id: string, log: Logger): Promise<void> => {
+  const notify = async (id: string, log: Logger, finished?: JobRecord): Promise<void> => {
     if (!webhooks) return;
-    const record = await outages.retry(() => store.get(id), log);
+    // Without the record this delivery finished the job with, another delivery finished it: its callback may be owed.
+    const record = finished ?? (await outages.retry(() => jobs.get(id), log));
     if (!record?.callbackUrl || record.callback || !isTerminal(record.status)) return;
     const delivery = await webhooks.deliver(record.callbackUrl, toJobBody(record), { taskId: id });
-    await outages.retry(() => store.recordCallback(id, delivery), log);
+    await outages.retry(() => jobs.recordCallback(id, delivery), log);
   };
 
   /** Fails the task for good, then calls back; false when it had finished (or gone) before. */
   const finishFailed = async (id: string, info: ErrorInfo, log: Logger): Promise<boolean> => {
-    const failed = await outages.retry(() => store.fail(id, info), log);
+    const failed = await outages.retry(() => jobs.fail(id, info), log);
     if (failed) {
       log.warn({ code: info.code, error_message: info.message }, 'job failed');
       metrics.jobs.labels('failed', info.code).inc();
     }
-    await notify(id, log);
-    return failed;
+    await notify(id, log, failed);
+    return failed !== undefined;
   };
 
   /**
@@ -78,7 +82,7 @@ export function createJobProcessor(dependencies: JobProcessorDependencies): JobP
    */
   const storeResult = async (id: string, result: OcrResult, log: Logger, details: object = {}): Promise<void> => {
     await archiver?.enqueue(id, log);
-    const stored = await outages.retry(() => store.complete(id, result), log);
+    const stored = await outages.retry(() => jobs.complete(id, result), log);
     if (stored) {
       const { recognitionMs, queuedMs } = result.timings;
       log.info({ recognition_ms: recognitionMs, confidence: result.confidence, ...details }, 'job completed');
@@ -88,7 +92,7 @@ export function createJobProcessor(dependencies: JobProcessorDependencies): JobP
     } else {
       log.info('job was finished by another delivery or deleted meanwhile; this result is discarded');
     }
-    await notify(id, log);
+    await notify(id, log, stored);
   };
 
   const settleFailure: FailedAttemptSettler = async (taskId, error, info, { finalAttempt, log, requeue }) => {
@@ -96,7 +100,7 @@ export function createJobProcessor(dependencies: JobProcessorDependencies): JobP
       await finishFailed(taskId, info, log);
       return;
     }
-    if (requeue) await outages.retry(() => store.requeue(taskId, info), log);
+    if (requeue) await outages.retry(() => jobs.requeue(taskId, info), log);
     log.warn({ err: error, code: info.code }, 'job attempt failed; handing it back for a retry');
     metrics.jobs.labels('retried', info.code).inc();
     throw error;
@@ -104,7 +108,7 @@ export function createJobProcessor(dependencies: JobProcessorDependencies): JobP
 
   const startTask: TaskStarter = async (id, attempt) => {
     const log = logger.child({ task_id: id, attempt });
-    const record = await outages.retry(() => store.markProcessing(id), log);
+    const record = await outages.retry(() => jobs.markProcessing(id), log);
     if (!record) {
       log.info('job was deleted or has already finished; acknowledging it without work');
       metrics.jobs.labels('skipped', '').inc();
@@ -115,7 +119,8 @@ export function createJobProcessor(dependencies: JobProcessorDependencies): JobP
   };
 
   const documentJobs = createDocumentJobs({
-    store,
+    jobs,
+    pages: dependencies.pages,
     pipeline,
     outages,
     logger,
@@ -143,7 +148,7 @@ export function createJobProcessor(dependencies: JobProcessorDependencies): JobP
       reported = fraction;
       // Progress is worth no wait: a write lost to an outage is skipped.
       progressWrites = progressWrites
-        .then(() => store.progress(job.id, Math.round(fraction * 100) / 100))
+        .then(() => jobs.progress(job.id, Math.round(fraction * 100) / 100))
         .catch((error: unknown) => log.debug({ err: error }, 'could not record progress'));
     };
 

@@ -1,0 +1,21 @@
+import type { ArchiveOutbox } from './archive-outbox.js';
+import type { DocumentPages } from './document-pages.js';
+import type { IdempotencyKeys } from './idempotency-keys.js';
+import type { IdleJobs } from './idle-jobs.js';
+import type { JobRecords } from './job-records.js';
+
+/**
+ * One backend's stores, one per concern, all on the same connection; each caller takes only the one it needs.
+ * Reachability and closing belong to the backend as a whole.
+ */
+export interface Stores {
+  jobs: JobRecords;
+  idempotency: IdempotencyKeys;
+  outbox: ArchiveOutbox;
+  pages: DocumentPages;
+  idle: IdleJobs;
+  /** Throws when the backend cannot be reached (for readiness checks). */
+  ping(): Promise<void>;
+  /** Releases what the backend holds (its connections, or the memory of its jobs); idempotent. */
+  close(): Promise<void>;
+}
