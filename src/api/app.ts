@@ -26,8 +26,8 @@ import { webPageRoutes } from './routes/web-page.js';
 
 export interface AppDependencies {
   queue: JobQueue;
-  /** Job records and idempotency keys; the backend's reachability is a readiness check. */
-  stores: Pick<Stores, 'jobs' | 'idempotency' | 'ping'>;
+  /** Job records, idempotency keys and the archive outbox; the backend's reachability is a readiness check. */
+  stores: Pick<Stores, 'jobs' | 'idempotency' | 'outbox' | 'ping'>;
   catalog: LanguageCatalog;
   logger: Logger;
   maxUploadBytes: number;
@@ -109,7 +109,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     authenticate,
     callbacks,
   });
-  await app.register(resultRoutes, { jobs: stores.jobs, archive: deps.archive, authenticate });
+  await app.register(resultRoutes, { jobs: stores.jobs, outbox: stores.outbox, archive: deps.archive, authenticate });
   await app.register(archiveRoutes, { archive: deps.archive, authenticate });
   await app.register(languageRoutes, { catalog });
   await app.register(metricsRoutes, { registry: deps.metrics.registry });

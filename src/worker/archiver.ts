@@ -36,6 +36,11 @@ export interface Archiver {
    */
   enqueue(id: string, log: Logger): Promise<void>;
   /**
+   * Hands over the record a job of this process has just completed, so that its text is archived as written rather
+   * than read back from the store. Tasks not handed over (other workers', those of a process that stopped) are read.
+   */
+  completed(record: JobRecord): void;
+  /**
    * Stops after the batch in hand and one more of the tasks completed since; what is left stays in the outbox for
    * the next start. Idempotent.
    */
@@ -88,13 +93,17 @@ export function startArchiver(options: ArchiverOptions): Archiver {
   } = options;
   const stopped = new AbortController();
   let wake = new AbortController();
+  // Bounded, so that an archive outage holds texts in the outbox rather than in this process's memory.
+  const handed = new Map<string, JobRecord>();
+  const maxHanded = batchSize * 2;
 
   /** Archives one batch; answers how many entries it took off the outbox. */
   const drainBatch = async (): Promise<number> => {
+    const handedBefore = [...handed.keys()];
     const ids = await outbox.list(batchSize);
     const records: ArchiveRecord[] = [];
     for (const id of ids) {
-      const record = toArchiveRecord(await jobs.get(id));
+      const record = toArchiveRecord(handed.get(id) ?? (await jobs.get(id)));
       // Deleted, expired, failed, or not finished yet (then its next delivery adds it again).
       if (record) records.push(record);
       else metrics.archiveWrites.labels('gone').inc();
@@ -105,6 +114,10 @@ export function startArchiver(options: ArchiverOptions): Archiver {
       if (written[i]) metrics.archiveLagSeconds.observe(Math.max(0, Date.now() - Date.parse(record.finishedAt)) / 1000);
     });
     await outbox.remove(ids);
+    for (const id of ids) handed.delete(id);
+    // The whole outbox was read: a record handed over before that but not listed lost its entry (its task was
+    // deleted), and is not to be archived.
+    if (ids.length < batchSize) for (const id of handedBefore) handed.delete(id);
     return ids.length;
   };
 
@@ -143,6 +156,9 @@ export function startArchiver(options: ArchiverOptions): Archiver {
     async enqueue(id, log) {
       await outages.retry(() => outbox.add(id), log);
       wake.abort();
+    },
+    completed(record) {
+      if (handed.size < maxHanded) handed.set(record.id, record);
     },
     stop() {
       stopped.abort();

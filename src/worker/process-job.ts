@@ -29,7 +29,7 @@ export interface JobProcessorDependencies {
   webhooks?: WebhookSender;
   metrics: Metrics;
   /** Archives completed texts off the OCR path; absent when ARCHIVE=off. */
-  archiver?: Pick<Archiver, 'enqueue'>;
+  archiver?: Pick<Archiver, 'enqueue' | 'completed'>;
   /** Where a document's page jobs are published: the queue the document came from. */
   queue: Pick<JobQueue, 'publish'>;
   /** Renders the pages of documents, off the event loop, within a deadline and a memory bound. */
@@ -84,6 +84,7 @@ export function createJobProcessor(dependencies: JobProcessorDependencies): JobP
     await archiver?.enqueue(id, log);
     const stored = await outages.retry(() => jobs.complete(id, result), log);
     if (stored) {
+      archiver?.completed(stored);
       const { recognitionMs, queuedMs } = result.timings;
       log.info({ recognition_ms: recognitionMs, confidence: result.confidence, ...details }, 'job completed');
       metrics.jobs.labels('completed', '').inc();

@@ -72,14 +72,15 @@ describe('the archiver, writing completed texts in batches', () => {
     return { archiver, metrics };
   };
 
-  /** A task completed with `text`, its id put in the outbox as a worker does. */
-  const complete = async (stores: Stores, archiver: Archiver, text: string) => {
+  /** A task completed with `text`, its id put in the outbox as a worker does; `handOver` gives the archiver its record too. */
+  const complete = async (stores: Stores, archiver: Archiver, text: string, { handOver = false } = {}) => {
     sequence += 1;
     const id = `archiver-${process.pid}-${sequence}`;
     await stores.jobs.create({ id, options: { lang: 'eng' }, mediaType: 'image/png', createdAt: new Date().toISOString() });
     await stores.jobs.markProcessing(id);
     await archiver.enqueue(id, logger);
-    await stores.jobs.complete(id, { text, confidence: 90, lang: 'eng', psm: 6, timings: { queuedMs: 1, recognitionMs: 100 } });
+    const completed = await stores.jobs.complete(id, { text, confidence: 90, lang: 'eng', psm: 6, timings: { queuedMs: 1, recognitionMs: 100 } });
+    if (handOver) archiver.completed(completed!);
     return id;
   };
 
@@ -108,6 +109,33 @@ describe('the archiver, writing completed texts in batches', () => {
     await archiver.stop();
     expect(batches).toEqual([ids]);
     expect(await Promise.all(ids.map(archivedText))).toEqual(['first of the last', 'second of the last']);
+  });
+
+  it('archives the record a job hands over without reading it back, and reads the tasks not handed over', async () => {
+    const stores = createMemoryStores({ resultTtlSeconds: 600 });
+    const read: string[] = [];
+    const counted = { ...stores, jobs: { ...stores.jobs, get: (id: string) => (read.push(id), stores.jobs.get(id)) } };
+    const { view, batches } = watched();
+    const { archiver } = start(counted, view, 50);
+    await sleep(50);
+    const handed = await complete(stores, archiver, 'handed over by its job', { handOver: true });
+    const other = await complete(stores, archiver, 'completed by another worker');
+    await expect.poll(() => batches.flat(), { timeout: 5_000 }).toEqual([handed, other]);
+    expect(await Promise.all([handed, other].map(archivedText))).toEqual(['handed over by its job', 'completed by another worker']);
+    expect(read).toEqual([other]);
+  });
+
+  it('does not archive a handed-over task whose outbox entry was removed with it (a DELETE before the archive)', async () => {
+    const stores = createMemoryStores({ resultTtlSeconds: 600 });
+    const { view, batches } = watched();
+    const { archiver } = start(stores, view, 200);
+    await sleep(50);
+    const deleted = await complete(stores, archiver, 'deleted while it waited', { handOver: true });
+    await stores.jobs.delete(deleted);
+    await stores.outbox.remove([deleted]);
+    const kept = await complete(stores, archiver, 'kept', { handOver: true });
+    await expect.poll(() => batches.flat(), { timeout: 5_000 }).toEqual([kept]);
+    expect(await archivedText(deleted)).toBeUndefined();
   });
 
   it('tries a refused batch again until the archive takes it, and skips a task deleted meanwhile', async () => {

@@ -3,12 +3,15 @@ import type { Archive } from '../../archive/archive.js';
 import { AppError } from '../../errors.js';
 import type { Rendition } from '../../formats.js';
 import { toJobBody } from '../../job-body.js';
+import type { ArchiveOutbox } from '../../store/archive-outbox.js';
 import type { JobRecords } from '../../store/job-records.js';
 import { renderResult } from '../renditions.js';
 import { errorResponse, keyRequired, resultQuerySchema, resultResponseSchema, taskIdParamsSchema } from '../schemas.js';
 
 export interface ResultRouteDependencies {
   jobs: JobRecords;
+  /** Where a deleted task's text may still wait to be archived. */
+  outbox: ArchiveOutbox;
   /** Where DELETE also removes the archived text; absent when ARCHIVE=off. */
   archive?: Archive;
   authenticate: (request: FastifyRequest) => Promise<void>;
@@ -26,7 +29,7 @@ interface TaskRoute {
 }
 
 /** `GET /result/:id` (with `?wait=S`) and `DELETE /result/:id`. */
-export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (app, { jobs, archive, authenticate }) => {
+export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (app, { jobs, outbox, archive, authenticate }) => {
   /** The job, if it exists and belongs to the caller: another key's job looks exactly like a missing one. */
   const readOwnJob = async (request: FastifyRequest<TaskRoute>) => {
     const record = await jobs.get(request.params.id);
@@ -91,8 +94,10 @@ export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (
       const { id } = request.params;
       const record = await jobs.get(id);
       if (record && record.owner !== request.owner) throw notFound(id);
-      // The result first: the archiver drops an outbox entry whose task is gone, so the text is not archived after this.
+      // The result and its outbox entry first: the archiver writes only the tasks the outbox lists, so the text is not
+      // archived after this.
       const removed = record ? await jobs.delete(id) : false;
+      if (removed) await outbox.remove([id]);
       const archived = (await archive?.delete(id, request.owner)) ?? false;
       if (!removed && !archived) throw notFound(id);
       return reply.status(204).send();
