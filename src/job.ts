@@ -25,9 +25,14 @@ export interface OcrOptions {
   pages?: number[];
   /** Read every page of a document with OCR, even one with a text layer (the upload's `force_ocr`). */
   forceOcr?: boolean;
-  /** Set on page jobs only: the document task this job reads one page of, and which page. */
-  part?: DocumentPart;
 }
+
+/**
+ * What a job on the queue is: an uploaded image read as it is; an uploaded document (PDF, multi-page TIFF), which
+ * is split into page jobs; or one page of a document, rendered as an image.
+ */
+export const JOB_KINDS = ['image', 'document', 'page'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
 
 /** One page of a document task, read as a job of its own so that several workers read one document at once. */
 export interface DocumentPart {
@@ -68,12 +73,17 @@ export interface PageResult extends StoredOutputs {
 /** A page as the document's result shows it; its hOCR, TSV and PDF are merged into the document's. */
 export type ResultPage = Pick<PageResult, 'page' | 'text' | 'confidence' | 'source' | 'lang' | 'rotation' | 'words' | 'lines' | 'regions' | 'tables'>;
 
-/** A job as it travels through the queue: the image bytes and what to do with them. */
+/** A job as it travels through the queue: what kind of job it is, the bytes and what the client asked for. */
 export interface JobMessage {
   id: string;
+  kind: JobKind;
+  /** The upload's bytes (image and document jobs) or the page's rendered image (page jobs). */
   image: Buffer;
+  /** The type of `image`, detected once at intake; the worker trusts it. */
   mediaType: string;
   options: OcrOptions;
+  /** Set on page jobs only: the document task this job reads one page of, and which page. */
+  part?: DocumentPart;
 }
 
 /** What a job is, without its image: all that recording its fate needs. */

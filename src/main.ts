@@ -3,14 +3,10 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './api/app.js';
 import { createArchive } from './archive/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createPageRenderer } from './documents/page-renderer.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createLanguageCatalog, type LanguageCatalog } from './ocr/engine/languages.js';
-import { createLanguageIdentifier } from './ocr/engine/language-identification.js';
-import { createOcrPipeline } from './ocr/pipeline.js';
 import { disableImageOperationCache } from './ocr/analysis/preprocess.js';
-import { createTesseractEngine } from './ocr/engine/tesseract-engine.js';
 import { createJobQueue } from './queue/index.js';
 import { createStores } from './store/index.js';
 import { createAddressPolicy } from './webhook/address-policy.js';
@@ -18,8 +14,9 @@ import { createWebhookSender } from './webhook/sender.js';
 import { startArchiveRetention } from './worker/archive-retention.js';
 import { startArchiver } from './worker/archiver.js';
 import { startHealthServer } from './worker/health-server.js';
-import { createOutageGuard } from './worker/outage-guard.js';
-import { createJobProcessor } from './worker/process-job.js';
+import { createOutageGuard } from './jobs/outage-guard.js';
+import { createJobProcessor } from './jobs/job-processor.js';
+import { createOcrRuntime } from './jobs/ocr-runtime.js';
 import { startWorker } from './worker/worker.js';
 
 /**
@@ -71,16 +68,7 @@ async function main(): Promise<void> {
   const runsApi = config.mode !== 'worker';
   const runsWorker = config.mode !== 'api';
 
-  const engine = runsWorker
-    ? createTesseractEngine({
-        catalog,
-        workersPerLanguageSet: config.ocr.concurrency,
-        maxLanguageSets: config.ocr.maxLanguageSets,
-        jobTimeoutMs: config.ocr.jobTimeoutMs,
-        recycle: config.ocr.recycle,
-        logger,
-      })
-    : undefined;
+  const ocr = runsWorker ? createOcrRuntime(config, catalog, logger) : undefined;
   // Every outgoing request (today, the callbacks) connects only where this one policy allows.
   const addressPolicy = createAddressPolicy({ allowPrivate: config.callbacks.allowPrivate });
   const webhooks =
@@ -93,48 +81,34 @@ async function main(): Promise<void> {
           logger,
         })
       : undefined;
-  // PDF pages are rendered in a thread of their own, within RENDER_TIMEOUT_MS and RENDER_MEMORY_MB.
-  const renderer = engine
-    ? createPageRenderer({
-        limits: { renderDpi: config.limits.pdfRenderDpi, maxPixels: config.limits.maxImagePixels },
-        ...config.render,
+  const outages = createOutageGuard({ logger });
+  const archiver = ocr && archive ? startArchiver({ jobs: stores.jobs, outbox: stores.outbox, archive, outages, logger, metrics }) : undefined;
+  const { retentionDays } = config.archive;
+  const stopRetention = ocr && archive && retentionDays !== undefined ? startArchiveRetention({ archive, days: retentionDays, logger }) : undefined;
+  const worker = ocr
+    ? await startWorker({
+        queue,
+        idle: stores.idle,
+        engine: ocr.engine,
+        outages,
+        processor: createJobProcessor({
+          jobs: stores.jobs,
+          pageAccounting: stores.pages,
+          pipeline: ocr.pipeline,
+          outages,
+          logger,
+          webhooks,
+          metrics,
+          archiver,
+          queue,
+          renderer: ocr.renderer,
+        }),
         logger,
+        concurrency: config.ocr.concurrency,
+        preloadLanguageSets: config.ocr.preloadLanguageSets,
+        sweep: config.sweep,
       })
     : undefined;
-  const outages = createOutageGuard({ logger });
-  const archiver = engine && archive ? startArchiver({ jobs: stores.jobs, outbox: stores.outbox, archive, outages, logger, metrics }) : undefined;
-  const { retentionDays } = config.archive;
-  const stopRetention =
-    engine && archive && retentionDays !== undefined ? startArchiveRetention({ archive, days: retentionDays, logger }) : undefined;
-  const worker =
-    engine && renderer
-      ? await startWorker({
-          queue,
-          idle: stores.idle,
-          engine,
-          outages,
-          processor: createJobProcessor({
-            jobs: stores.jobs,
-            pages: stores.pages,
-            pipeline: createOcrPipeline({
-              engine,
-              maxPixels: config.limits.maxImagePixels,
-              identifyLanguage: createLanguageIdentifier(catalog.installed),
-            }),
-            outages,
-            logger,
-            webhooks,
-            metrics,
-            archiver,
-            queue,
-            renderer,
-          }),
-          logger,
-          concurrency: config.ocr.concurrency,
-          preloadLanguageSets: config.ocr.preloadLanguageSets,
-          sweep: config.sweep,
-        })
-      : undefined;
 
   // A worker process serves no API, so it answers its health checks on a port of its own.
   const healthServer =
@@ -172,7 +146,7 @@ async function main(): Promise<void> {
     else logger.info({ signal }, 'shutting down: finishing jobs in flight');
     // Stop taking requests and jobs at the same time; each waits for what it already has.
     await Promise.all([app?.close(), worker?.stop()]);
-    await Promise.all([engine?.close(), renderer?.close()]);
+    await ocr?.close();
     await webhooks?.close();
     await Promise.all([archiver?.stop(), stopRetention?.()]);
     await queue.close();

@@ -72,6 +72,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['archive', 'http', 'ocr', 'queue', 'store', 'webhook'],
   // Documents (PDF, multi-page images) as pages, built on the OCR adapters.
   ['documents'],
+  // One path for every kind of job: what the worker runs, and the command line without a server.
+  ['jobs'],
   // The two process roles.
   ['api', 'worker'],
   // What starts a process: the service's entry files, and the command-line client (src/cli/).

@@ -7,6 +7,8 @@ import { requireImageType, validateImage } from '../ocr/input/validate-image.js'
 import { parseUploadOptions } from './upload-options.js';
 
 export interface CheckedUpload {
+  /** A document is split into page jobs; an image is read as it is. */
+  kind: 'image' | 'document';
   mediaType: string;
   /** The options of the form; for a document, with the pages to read. */
   options: OcrOptions;
@@ -26,10 +28,10 @@ export async function checkUpload(
   const options = parseUploadOptions(catalog, fields);
   const selection = fields.pages === '' ? undefined : fields.pages;
   const document = await inspectDocument(bytes, selection, limits);
-  if (document) return { mediaType: document.mediaType, options: { ...options, pages: document.pages } };
+  if (document) return { kind: 'document', mediaType: document.mediaType, options: { ...options, pages: document.pages } };
   const imageType = requireImageType(bytes);
   // An image is a document of one page: a selection may name that page, and no other.
   selectPages(selection, 1);
   await validateImage(bytes, imageType, { maxPixels: limits.maxPixels });
-  return { mediaType: IMAGE_TYPES[imageType].mediaType, options };
+  return { kind: 'image', mediaType: IMAGE_TYPES[imageType].mediaType, options };
 }

@@ -13,16 +13,40 @@ export interface CliOptions {
   apiKey?: string;
   lang: string;
   psm?: number;
+  /** The pages of documents to read, as the upload's `pages` (`1-3,5`); absent reads them all. */
+  pages?: string;
   format: CliFormat;
   /** A folder to write one output file per input into; absent prints to stdout. */
   outDir?: string;
   concurrency: number;
 }
 
+/** The command's synopsis, printed with every command line it cannot run. */
+export const USAGE = 'Usage: image-ocr [--server URL] [--lang LANG|auto] [--pages LIST] [--format FORMAT|--json] [--out DIR] FILE...';
+
 /** A command line that cannot run: the message says what to change. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** The options the command takes, as the parser names them (each long name also camel-cased, and the short aliases). */
+const KNOWN_OPTIONS = new Set([
+  '--',
+  'server',
+  'lang',
+  'psm',
+  'pages',
+  'format',
+  'json',
+  'out',
+  'concurrency',
+  'api-key',
+  'apiKey',
+  'help',
+  'h',
+  'version',
+  'v',
+]);
 
 function integerOption(name: string, value: unknown, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -42,24 +66,34 @@ function stringOption(name: string, value: unknown): string | undefined {
  * `--version` has been printed. The server comes from `--server` or, failing that, IMAGE_OCR_SERVER.
  * Throws UsageError for a command line that cannot run.
  */
-export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv, version: string): CliOptions | undefined {
+export function parseCommandLine(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  version: string,
+  installedLanguages: readonly string[] = [],
+): CliOptions | undefined {
   const cli = cac('image-ocr');
+  const languages = installedLanguages.length > 0 ? `; installed: ${installedLanguages.join(', ')}` : '';
   cli
-    .command('[...files]', 'Read the text of images: files, folders (every image in them) or glob patterns.')
+    .command('[...files]', 'Read the text of images and documents (PDF, multi-page TIFF): files, folders (all of them in it) or glob patterns.')
     .option('--server <url>', 'Upload to this image-ocr-app service (default: $IMAGE_OCR_SERVER; none: OCR runs in this process)')
-    .option('--lang <lang>', 'Language set, as eng or eng+deu', { default: 'eng' })
+    .option('--lang <lang>', `Language set, as eng or eng+deu, or auto to find each page's language${languages}`, { default: 'eng' })
     .option('--psm <n>', 'Tesseract page segmentation mode, 0 to 13 (default: chosen per page)')
-    .option('--format <format>', `What to write for each file: ${CLI_FORMATS.join(', ')}`, { default: 'text' })
+    .option('--pages <list>', 'Pages of documents to read, as 1-3,5 or 2- (default: every page)')
+    .option('--format <format>', `What to write for each file: ${CLI_FORMATS.join(', ')}; pdf is a searchable PDF`, { default: 'text' })
     .option('--json', 'Print one JSON object per file, the GET /result body (same as --format json)')
     .option('--out <dir>', 'Write one file per input into this folder instead of printing')
     .option('--concurrency <n>', 'Files read at once', { default: 2 })
     .option('--api-key <key>', 'API key for a service with API_KEYS on (default: $IMAGE_OCR_API_KEY)')
     .example('image-ocr scans/*.png > texts.txt')
+    .example('image-ocr --lang auto --pages 1-2 contract.pdf')
     .example('image-ocr --server http://localhost:3000 --format pdf --out pdfs/ scans/');
   cli.help();
   cli.version(version);
   const { args, options } = cli.parse(['node', 'image-ocr', ...argv], { run: false });
   if (options.help || options.version) return undefined;
+  const unknown = Object.keys(options).filter((name) => !KNOWN_OPTIONS.has(name));
+  if (unknown.length > 0) throw new UsageError(`Unknown option --${unknown[0]}. See image-ocr --help.`);
 
   const format = options.json ? 'json' : String(options.format);
   if (!(CLI_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${CLI_FORMATS.join(', ')}.`);
@@ -71,6 +105,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     apiKey: stringOption('api-key', options.apiKey) ?? (env.IMAGE_OCR_API_KEY || undefined),
     lang: stringOption('lang', options.lang)!,
     psm: integerOption('psm', options.psm, 0, 13),
+    pages: stringOption('pages', options.pages),
     format: format as CliFormat,
     outDir: stringOption('out', options.out),
     concurrency: integerOption('concurrency', options.concurrency, 1, 64)!,

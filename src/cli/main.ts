@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { parseCommandLine, UsageError, type CliOptions } from './args.js';
+import { parseCommandLine, USAGE, UsageError, type CliOptions } from './args.js';
 import { expandInputs } from './inputs.js';
 import { createLocalRecognizer } from './local.js';
+import { createLanguageCatalog, type LanguageCatalog } from '../ocr/engine/languages.js';
 import { createOutputWriter } from './output.js';
 import { createProgress } from './progress.js';
 import { createRemoteRecognizer } from './remote.js';
@@ -27,12 +28,12 @@ function cancelOnInterrupt(controller: AbortController): void {
   });
 }
 
-async function run(options: CliOptions): Promise<number> {
+async function run(options: CliOptions, catalog: LanguageCatalog): Promise<number> {
   const files = await expandInputs(options.inputs);
   if (options.format === 'pdf' && !options.outDir && files.length > 1) throw new UsageError('--format pdf with several files needs --out DIR.');
   if (options.outDir) fs.mkdirSync(options.outDir, { recursive: true });
 
-  const recognizer = options.server ? createRemoteRecognizer({ ...options, server: options.server }) : createLocalRecognizer(options);
+  const recognizer = options.server ? createRemoteRecognizer({ ...options, server: options.server }) : createLocalRecognizer({ ...options, catalog });
   const controller = new AbortController();
   cancelOnInterrupt(controller);
   const progress = createProgress(files.length, !process.stdout.isTTY && files.length > 1);
@@ -64,11 +65,13 @@ async function run(options: CliOptions): Promise<number> {
 /** `image-ocr FILE... [options]`: prints or writes the text of each image; see `image-ocr --help`. */
 async function main(argv: readonly string[]): Promise<number> {
   try {
-    const options = parseCommandLine(argv, process.env, version);
-    return options ? await run(options) : EXIT.ok;
+    const catalog = createLanguageCatalog();
+    const options = parseCommandLine(argv, process.env, version, catalog.installed);
+    return options ? await run(options, catalog) : EXIT.ok;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     say(error.message);
+    process.stderr.write(`${USAGE}\n`);
     return EXIT.usage;
   }
 }

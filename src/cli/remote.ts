@@ -1,6 +1,6 @@
 import type { toJobBody } from '../job-body.js';
-import type { CliFormat } from './args.js';
 import type { FileError, Recognizer } from './recognizer.js';
+import { uploadFields, type ReadOptions } from './upload-fields.js';
 
 type JobBody = ReturnType<typeof toJobBody>;
 
@@ -10,13 +10,10 @@ const WAIT_SECONDS = 30;
 /** How long deleting the unfinished tasks may take after Ctrl-C before the command gives up on them. */
 const CANCEL_TIMEOUT_MS = 5_000;
 
-export interface RemoteOptions {
+export interface RemoteOptions extends ReadOptions {
   /** Base URL of the service, without a trailing slash. */
   server: string;
   apiKey?: string;
-  lang: string;
-  psm?: number;
-  format: CliFormat;
 }
 
 /** An answer that is not what the command needs: carries the service's own code and message when it sent them. */
@@ -39,7 +36,8 @@ async function errorOf(response: Response): Promise<RemoteError> {
  * Reads files on a running service: upload, wait for the task with `?wait=`, then fetch the rendition asked for.
  * It remembers every task it created until the task ends, so that a cancel can delete them.
  */
-export function createRemoteRecognizer({ server, apiKey, lang, psm, format }: RemoteOptions): Recognizer {
+export function createRemoteRecognizer({ server, apiKey, ...read }: RemoteOptions): Recognizer {
+  const { format } = read;
   const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
   const unfinished = new Set<string>();
 
@@ -61,9 +59,7 @@ export function createRemoteRecognizer({ server, apiKey, lang, psm, format }: Re
 
   const upload = async (file: string, image: Buffer, signal: AbortSignal): Promise<string> => {
     const form = new FormData();
-    form.append('lang', lang);
-    if (psm !== undefined) form.append('psm', String(psm));
-    if (format !== 'text' && format !== 'json') form.append('output', format);
+    for (const [name, value] of Object.entries(uploadFields(read))) form.append(name, value);
     form.append('file', new Blob([image]), file);
     const { task_id: taskId } = (await (await call('/upload', { method: 'POST', body: form, signal })).json()) as { task_id: string };
     return taskId;

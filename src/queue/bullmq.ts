@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { backoffDelay, createBackoffRun, type Backoff } from '../backoff.js';
 import { AppError, isAppError, isOutage } from '../errors.js';
-import type { JobMessage, OcrOptions, QueuedJob } from '../job.js';
+import type { JobMessage, QueuedJob } from '../job.js';
 import { createRedisConnection } from '../redis-connection.js';
 import { withinTime } from '../time-limit.js';
 import { recordDeadLetter } from './dead-letters.js';
@@ -43,14 +43,12 @@ const UNFINISHED_STATES = new Set(['waiting', 'delayed', 'active', 'prioritized'
  * (`imageKey`): inside the JSON it would be a base64 string a third larger, built, copied and collected on every
  * upload, which took the API more CPU than the rest of the upload together.
  */
-interface JobData {
-  mediaType: string;
-  options: OcrOptions;
+interface JobData extends Omit<QueuedJob, 'id'> {
   /** The image in base64, as versions before 2026-12 queued it: such jobs are still read after an upgrade. */
   image?: string;
 }
 
-const toQueuedJob = (job: Job<JobData>): QueuedJob => ({ id: job.id!, mediaType: job.data.mediaType, options: job.data.options });
+const toQueuedJob = ({ id, data: { image: _inlineImage, ...queued } }: Job<JobData>): QueuedJob => ({ id: id!, ...queued });
 
 /**
  * The BullMQ queue, for deployments that run Redis alone. Publishing fails at once with QUEUE_UNAVAILABLE
@@ -109,7 +107,7 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
     async publish(job) {
       if (closed) throw queueUnavailable('The job queue is shutting down; try again shortly.');
       if (producerConnection.status !== 'ready') throw queueUnavailable('The job queue (Redis) cannot be reached; try again shortly.');
-      const data: JobData = { mediaType: job.mediaType, options: job.options };
+      const { id: _id, image: _image, ...data } = job;
       const add = async () => {
         // The image first: a worker may take the job the moment it is added.
         await producerConnection.set(imageKey(job.id), job.image);

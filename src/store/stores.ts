@@ -1,5 +1,5 @@
 import type { ArchiveOutbox } from './archive-outbox.js';
-import type { DocumentPages } from './document-pages.js';
+import type { PageAccounting } from './page-accounting.js';
 import type { IdempotencyKeys } from './idempotency-keys.js';
 import type { IdleJobs } from './idle-jobs.js';
 import type { JobRecords } from './job-records.js';
@@ -12,7 +12,7 @@ export interface Stores {
   jobs: JobRecords;
   idempotency: IdempotencyKeys;
   outbox: ArchiveOutbox;
-  pages: DocumentPages;
+  pages: PageAccounting;
   idle: IdleJobs;
   /** Throws when the backend cannot be reached (for readiness checks). */
   ping(): Promise<void>;

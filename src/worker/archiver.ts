@@ -5,7 +5,7 @@ import type { JobRecord } from '../job.js';
 import type { Metrics } from '../metrics.js';
 import type { ArchiveOutbox } from '../store/archive-outbox.js';
 import type { JobRecords } from '../store/job-records.js';
-import type { OutageGuard } from './outage-guard.js';
+import type { OutageGuard } from '../jobs/outage-guard.js';
 
 export interface ArchiverOptions {
   jobs: JobRecords;

@@ -3,7 +3,7 @@ import type { ErrorInfo } from '../errors.js';
 import type { JobRecord } from '../job.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { IdleJobs } from '../store/idle-jobs.js';
-import { pageJobId } from './document-jobs.js';
+import { pageJobId } from '../jobs/page-job.js';
 
 export interface SweeperOptions {
   idle: IdleJobs;

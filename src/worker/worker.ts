@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { OcrEngine } from '../ocr/engine/engine.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { IdleJobs } from '../store/idle-jobs.js';
-import type { JobProcessor } from './process-job.js';
-import type { OutageGuard } from './outage-guard.js';
+import type { JobProcessor } from '../jobs/job-processor.js';
+import type { OutageGuard } from '../jobs/outage-guard.js';
 import { startSweeper } from './sweeper.js';
 
 export interface WorkerDependencies {
@@ -24,8 +24,8 @@ export interface WorkerDependencies {
 
 /**
  * Jobs a worker takes beyond its OCR slots. Each is decoded, measured and prepared while the slots are busy, and waits
- * for the first slot to free: taking only as many jobs as slots left each tesseract thread idle while the main thread
- * prepared its next page, and one job ahead is enough to keep them busy.
+ * for the first slot to free: taking only as many jobs as slots leaves each tesseract thread idle while the main
+ * thread prepares its next page.
  */
 const JOBS_PREPARED_AHEAD = 1;
 

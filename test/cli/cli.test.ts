@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -7,30 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCS_DIR, expectedPages } from '../helpers/documents.js';
 import { characterErrorRate } from '../helpers/error-rate.js';
-import { freePort, ROOT, startService, type RunningService } from '../helpers/service.js';
+import { imageOcr } from '../helpers/cli.js';
+import { freePort, startService, type RunningService } from '../helpers/service.js';
 
 const SCAN = fileURLToPath(new URL('../fixtures/scan.png', import.meta.url));
 const SCAN_TEXT = fs.readFileSync(fileURLToPath(new URL('../fixtures/scan.txt', import.meta.url)), 'utf8');
-
-interface Run {
-  code: number | null;
-  stdout: Buffer;
-  stderr: string;
-}
-
-/** Runs the built command (`dist/cli/main.js`, the package's bin) without IMAGE_OCR_SERVER from outside. */
-function imageOcr(args: string[], { onStart }: { onStart?: (child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
-  const env = { ...process.env };
-  delete env.IMAGE_OCR_SERVER;
-  delete env.IMAGE_OCR_API_KEY;
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli/main.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const stdout: Buffer[] = [];
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  onStart?.(child);
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout: Buffer.concat(stdout), stderr })));
-}
 
 describe('the image-ocr command', () => {
   let service: RunningService;
@@ -105,10 +85,26 @@ describe('the image-ocr command', () => {
     expect(run.stderr).toMatch(/scan\.png: SERVER_UNREACHABLE: Cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
   });
 
-  it('exits 2 on a command line it cannot run', async () => {
+  it('exits 2 on a command line it cannot run, with the usage', async () => {
     const run = await imageOcr(['--psm', '99', SCAN]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--psm must be a whole number from 0 to 13');
+    expect(run.stderr).toContain('Usage: image-ocr');
+  });
+
+  it('exits 2 with the usage on an unknown flag, never taking the file that follows as its value', async () => {
+    const run = await imageOcr(['--bogus', SCAN]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Unknown option --bogus');
+    expect(run.stderr).toContain('Usage: image-ocr');
+    expect(run.stdout.length).toBe(0);
+  });
+
+  it('--help names auto, the installed languages, documents, page ranges and the output formats', async () => {
+    const run = await imageOcr(['--help']);
+    expect(run.code).toBe(0);
+    const help = run.stdout.toString();
+    for (const expected of ['auto', 'eng, fra', 'PDF', '--pages', '1-3,5', 'hocr, tsv, pdf, json']) expect(help).toContain(expected);
   });
 
   it("cancels on Ctrl-C: exits 130 and deletes the server's unfinished task", async () => {

@@ -4,8 +4,8 @@ import { createMetrics } from '../../src/metrics.js';
 import type { OcrPipeline } from '../../src/ocr/pipeline.js';
 import type { JobQueue } from '../../src/queue/job-queue.js';
 import type { Stores } from '../../src/store/stores.js';
-import { createOutageGuard } from '../../src/worker/outage-guard.js';
-import { createJobProcessor, type JobProcessor } from '../../src/worker/process-job.js';
+import { createOutageGuard } from '../../src/jobs/outage-guard.js';
+import { createJobProcessor, type JobProcessor } from '../../src/jobs/job-processor.js';
 
 /** One render thread for the test file's processors, started at their first PDF page (it never holds the process open). */
 const renderer = createPageRenderer({
@@ -29,7 +29,7 @@ export function createTestProcessor({
 }): JobProcessor {
   return createJobProcessor({
     jobs: stores.jobs,
-    pages: stores.pages,
+    pageAccounting: stores.pages,
     pipeline,
     outages: createOutageGuard({ logger }),
     logger,

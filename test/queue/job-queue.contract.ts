@@ -23,6 +23,7 @@ export function makeJob(overrides: Partial<JobMessage> = {}): JobMessage {
   sequence += 1;
   return {
     id: `job-${process.pid}-${sequence}`,
+    kind: 'image',
     image: Buffer.from([0x89, 0x50, 0x4e, 0x47, sequence % 256, 0, 255]),
     mediaType: 'image/png',
     options: { lang: 'eng+deu', psm: 4 },
@@ -47,7 +48,7 @@ export function describeJobQueueContract(backend: QueueBackend): void {
       await backend.cleanup?.();
     });
 
-    it('delivers the image bytes and options exactly as published', async () => {
+    it('delivers the image bytes, kind and options exactly as published', async () => {
       const queue = await open();
       const job = makeJob({ image: Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256)) });
       const received: JobMessage[] = [];
@@ -55,9 +56,23 @@ export function describeJobQueueContract(backend: QueueBackend): void {
       await queue.publish(job);
       await eventually(() => received.length === 1, 'the job to arrive');
       expect(received[0]!.id).toBe(job.id);
+      expect(received[0]!.kind).toBe('image');
       expect(received[0]!.mediaType).toBe(job.mediaType);
       expect(received[0]!.options).toEqual(job.options);
+      expect(received[0]!.part).toBeUndefined();
       expect(Buffer.compare(received[0]!.image, job.image)).toBe(0);
+    });
+
+    it('delivers a page job with the document page it reads', async () => {
+      const queue = await open();
+      const paper = { widthPt: 612, heightPt: 792, image: { leftPt: 0, topPt: 0, widthPt: 612, heightPt: 792 } };
+      const job = makeJob({ kind: 'page', part: { task: 'document-task', page: 3, paper } });
+      const received: JobMessage[] = [];
+      await queue.consume(async (delivered) => void received.push(delivered), { concurrency: 1 });
+      await queue.publish(job);
+      await eventually(() => received.length === 1, 'the page job to arrive');
+      expect(received[0]!.kind).toBe('page');
+      expect(received[0]!.part).toEqual(job.part);
     });
 
     it('delivers jobs in the order they were published', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeArchiveOutboxContract } from './archive-outbox.contract.js';
 import { backends, storesOf } from './backends.js';
-import { describeDocumentPagesContract } from './document-pages.contract.js';
+import { describePageAccountingContract } from './page-accounting.contract.js';
 import { describeIdempotencyKeysContract } from './idempotency-keys.contract.js';
 import { describeIdleJobsContract } from './idle-jobs.contract.js';
 import { describeJobRecordsContract } from './job-records.contract.js';
@@ -11,7 +11,7 @@ for (const backend of backends) {
   describeIdleJobsContract(backend);
   describeIdempotencyKeysContract(backend);
   describeArchiveOutboxContract(backend);
-  describeDocumentPagesContract(backend);
+  describePageAccountingContract(backend);
 
   describe.skipIf(backend.skipReason !== undefined)(`Stores: ${backend.name}`, () => {
     const open = storesOf(backend);

@@ -10,7 +10,7 @@ import { createMetrics } from '../../src/metrics.js';
 import { createMemoryStores } from '../../src/store/memory/index.js';
 import type { Stores } from '../../src/store/stores.js';
 import { startArchiver, type Archiver } from '../../src/worker/archiver.js';
-import { createOutageGuard } from '../../src/worker/outage-guard.js';
+import { createOutageGuard } from '../../src/jobs/outage-guard.js';
 
 const logger = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

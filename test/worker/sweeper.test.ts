@@ -58,7 +58,7 @@ describe('the sweep for jobs the queue lost', () => {
       mediaType: 'application/pdf',
       createdAt: new Date().toISOString(),
     });
-    await queue.publish({ ...makeJob(), id: `${document.id}.p2`, options: { lang: 'eng', part: { task: document.id, page: 2 } } });
+    await queue.publish({ ...makeJob(), id: `${document.id}.p2`, kind: 'page', options: { lang: 'eng' }, part: { task: document.id, page: 2 } });
     await sleep(150);
     await sweeper.sweep();
     expect(await sweeper.sweep()).toBe(0);

@@ -4,7 +4,7 @@ import type { OcrEngine } from '../../src/ocr/engine/engine.js';
 import type { OcrPipeline, PipelineResult } from '../../src/ocr/pipeline.js';
 import { createMemoryQueue } from '../../src/queue/memory.js';
 import { createMemoryStores } from '../../src/store/memory/index.js';
-import { createOutageGuard } from '../../src/worker/outage-guard.js';
+import { createOutageGuard } from '../../src/jobs/outage-guard.js';
 import { startWorker, type Worker } from '../../src/worker/worker.js';
 import { createTestProcessor } from '../helpers/processor.js';
 
@@ -57,7 +57,7 @@ describe('a worker', () => {
     const created = [];
     for (const id of ids) {
       created.push(await stores.jobs.create({ id, options: { lang: 'eng' }, mediaType: 'image/png', createdAt: new Date().toISOString() }));
-      await queue.publish({ id, image: Buffer.from(id), mediaType: 'image/png', options: { lang: 'eng' } });
+      await queue.publish({ id, kind: 'image', image: Buffer.from(id), mediaType: 'image/png', options: { lang: 'eng' } });
     }
     await expect.poll(() => held.length).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -113,7 +113,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       const { image, fileName, fields } = await readUploadForm(request);
       if (!image) throw new AppError('MISSING_FILE', 'No image received: send it as multipart/form-data in a field named "file".');
       if (image.length === 0) throw new AppError('EMPTY_FILE', 'The uploaded file is empty.');
-      const { mediaType, options } = await checkUpload(image, fields, catalog, { maxPixels: maxImagePixels, ...documents });
+      const { kind, mediaType, options } = await checkUpload(image, fields, catalog, { maxPixels: maxImagePixels, ...documents });
       const callbackUrl = await readCallbackUrl(fields.callback_url, callbacks);
       const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key']);
 
@@ -147,7 +147,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       };
       try {
         await jobs.create({ id, options, mediaType, createdAt: new Date().toISOString(), sizeBytes: image.length, ...owned });
-        await queue.publish({ id, image, mediaType, options });
+        await queue.publish({ id, kind, image, mediaType, options });
       } catch (error) {
         // The job never reached the queue: leave no `queued` record that would never finish, and let a retry
         // with the same Idempotency-Key through.

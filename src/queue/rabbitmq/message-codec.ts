@@ -1,10 +1,12 @@
 import type { ConsumeMessage, Options } from 'amqplib';
 import type { ErrorInfo } from '../../errors.js';
-import type { JobMessage, OcrOptions } from '../../job.js';
+import type { DocumentPart, JobKind, JobMessage, OcrOptions } from '../../job.js';
 
 /** Message headers: everything of the job but the image, which is the body. */
 const HEADER = {
   id: 'x-task-id',
+  kind: 'x-job-kind',
+  part: 'x-document-part',
   mediaType: 'x-media-type',
   options: 'x-ocr-options',
   attempt: 'x-attempt',
@@ -36,6 +38,8 @@ export function toMessage(
       timestamp: Math.floor(Date.now() / 1000),
       headers: {
         [HEADER.id]: job.id,
+        [HEADER.kind]: job.kind,
+        ...(job.part && { [HEADER.part]: JSON.stringify(job.part) }),
         [HEADER.mediaType]: job.mediaType,
         [HEADER.options]: JSON.stringify(job.options),
         [HEADER.attempt]: attempt,
@@ -52,6 +56,8 @@ export function fromMessage(message: ConsumeMessage): { job: JobMessage; attempt
   return {
     job: {
       id: String(headers[HEADER.id] ?? message.properties.messageId),
+      kind: String(headers[HEADER.kind]) as JobKind,
+      ...(headers[HEADER.part] !== undefined && { part: JSON.parse(String(headers[HEADER.part])) as DocumentPart }),
       mediaType: String(headers[HEADER.mediaType] ?? message.properties.contentType),
       options: JSON.parse(String(headers[HEADER.options] ?? '{}')) as OcrOptions,
       image: message.content,

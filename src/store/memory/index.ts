@@ -1,6 +1,6 @@
 import type { Stores } from '../stores.js';
 import { createMemoryArchiveOutbox } from './archive-outbox.js';
-import { createMemoryDocumentPages } from './document-pages.js';
+import { createMemoryPageAccounting } from './page-accounting.js';
 import { createMemoryIdempotencyKeys } from './idempotency-keys.js';
 import { createMemoryIdleJobs } from './idle-jobs.js';
 import { createMemoryJobRecords } from './job-records.js';
@@ -19,7 +19,7 @@ export function createMemoryStores({ resultTtlSeconds, now = Date.now }: MemoryS
     jobs: createMemoryJobRecords(table),
     idempotency: createMemoryIdempotencyKeys({ ttlMs, now }),
     outbox: createMemoryArchiveOutbox(),
-    pages: createMemoryDocumentPages(table),
+    pages: createMemoryPageAccounting(table),
     idle: createMemoryIdleJobs(table),
     async ping() {},
     async close() {

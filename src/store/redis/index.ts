@@ -5,7 +5,7 @@ import { withinTime } from '../../time-limit.js';
 import type { Stores } from '../stores.js';
 import { createRedisArchiveOutbox } from './archive-outbox.js';
 import { storeKeys, type StoreContext } from './context.js';
-import { createRedisDocumentPages } from './document-pages.js';
+import { createRedisPageAccounting } from './page-accounting.js';
 import { fromFields } from './field-codec.js';
 import { createRedisIdempotencyKeys } from './idempotency-keys.js';
 import { createRedisIdleJobs } from './idle-jobs.js';
@@ -93,7 +93,7 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
     jobs: createRedisJobRecords(context, { get, waiters }),
     idempotency: createRedisIdempotencyKeys(context),
     outbox: createRedisArchiveOutbox(context),
-    pages: createRedisDocumentPages(context),
+    pages: createRedisPageAccounting(context),
     idle: createRedisIdleJobs(context, get),
 
     async ping() {

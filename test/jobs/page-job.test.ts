@@ -49,7 +49,7 @@ describe('a page of a document reads as its image uploaded alone (the worker’s
   const read = async (id: string, image: Buffer, mediaType: string, pages?: number[], outputs: OutputFormat[] = []): Promise<JobRecord> => {
     const options = { lang: 'eng', outputs, ...(pages && { pages }) };
     const created = await stores.jobs.create({ id, options, mediaType, createdAt: new Date().toISOString() });
-    await queue.publish({ id, image, mediaType, options });
+    await queue.publish({ id, kind: pages ? 'document' : 'image', image, mediaType, options });
     const record = await stores.jobs.waitFor(created, 120_000);
     expect(record?.status, JSON.stringify(record?.error)).toBe('completed');
     return record!;

@@ -49,7 +49,7 @@ describe('document and page jobs in one worker (memory queue and store, a script
     await queue.consume(processor.handle, { concurrency: 1, onDeadLetter: processor.recordDeadLetter });
     const options = { lang: 'eng', pages: [1, 2], forceOcr: true };
     const created = await stores.jobs.create({ id: 'doc', options, mediaType: 'application/pdf', createdAt: new Date().toISOString() });
-    await queue.publish({ id: 'doc', image: readDoc('born2.pdf'), mediaType: 'application/pdf', options });
+    await queue.publish({ id: 'doc', kind: 'document', image: readDoc('born2.pdf'), mediaType: 'application/pdf', options });
     return stores.jobs.waitFor(created, 20_000);
   };
 

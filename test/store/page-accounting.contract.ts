@@ -11,9 +11,9 @@ const startDocument = async ({ jobs, pages }: Stores, pageCount: number) => {
   return job;
 };
 
-/** One specification of DocumentPages, the page accounting of documents, run against every backend. */
-export function describeDocumentPagesContract(backend: StoreBackend): void {
-  describe.skipIf(backend.skipReason !== undefined)(`DocumentPages contract: ${backend.name}`, () => {
+/** One specification of PageAccounting, the page counts of documents, run against every backend. */
+export function describePageAccountingContract(backend: StoreBackend): void {
+  describe.skipIf(backend.skipReason !== undefined)(`PageAccounting contract: ${backend.name}`, () => {
     const open = storesOf(backend);
 
     it('counts each page once and reports the last one, with progress in pages', async () => {

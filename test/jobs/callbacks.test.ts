@@ -7,8 +7,8 @@ import type { OcrPipeline } from '../../src/ocr/pipeline.js';
 import { createMemoryQueue } from '../../src/queue/memory.js';
 import { createMemoryStores } from '../../src/store/memory/index.js';
 import type { WebhookSender } from '../../src/webhook/sender.js';
-import { createOutageGuard } from '../../src/worker/outage-guard.js';
-import { createJobProcessor } from '../../src/worker/process-job.js';
+import { createJobProcessor } from '../../src/jobs/job-processor.js';
+import { createOutageGuard } from '../../src/jobs/outage-guard.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -46,7 +46,7 @@ function setup(run: OcrPipeline) {
   };
   const processor = createJobProcessor({
     jobs: { ...stores.jobs, get: (id) => (reads.push(id), stores.jobs.get(id)) },
-    pages: stores.pages,
+    pageAccounting: stores.pages,
     pipeline: run,
     outages: createOutageGuard({ logger }),
     logger,
@@ -64,7 +64,10 @@ function setup(run: OcrPipeline) {
       callbackUrl: 'https://example.org/hook',
     };
     if (!(await stores.jobs.get(id))) await stores.jobs.create(job);
-    await processor.handle({ id, image: Buffer.from('image'), mediaType: 'image/png', options: { lang: 'eng' } }, { attempt: 1, finalAttempt: true });
+    await processor.handle(
+      { id, kind: 'image', image: Buffer.from('image'), mediaType: 'image/png', options: { lang: 'eng' } },
+      { attempt: 1, finalAttempt: true },
+    );
   };
   return { stores, reads, sent, submit };
 }

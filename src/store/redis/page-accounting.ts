@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { PageResult } from '../../job.js';
-import type { DocumentPages } from '../document-pages.js';
+import type { PageAccounting } from '../page-accounting.js';
 import type { StoreContext } from './context.js';
 
 /*
@@ -39,7 +39,7 @@ type PageClient = Redis & {
 };
 
 /** Document pages on Redis, beside the job's hash; the same guards as the job's own transitions. */
-export function createRedisDocumentPages({ client: redis, keys, resultTtlSeconds, call }: StoreContext): DocumentPages {
+export function createRedisPageAccounting({ client: redis, keys, resultTtlSeconds, call }: StoreContext): PageAccounting {
   for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 3, lua });
   const client = redis as PageClient;
   const args = (id: string, ...rest: string[]): PageScriptArgs => [

@@ -1,9 +1,9 @@
 import type { PageResult } from '../../job.js';
-import type { DocumentPages } from '../document-pages.js';
+import type { PageAccounting } from '../page-accounting.js';
 import type { JobTable } from './job-table.js';
 
 /** Document pages beside the memory backend's jobs; a job removed takes its pages with it. */
-export function createMemoryDocumentPages(table: JobTable): DocumentPages {
+export function createMemoryPageAccounting(table: JobTable): PageAccounting {
   const documents = new Map<string, { total: number; pages: Map<number, PageResult> }>();
   table.onRemoved((id) => documents.delete(id));
 

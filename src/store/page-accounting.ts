@@ -10,7 +10,7 @@ export interface PageCount {
  * The page accounting of documents: a document's task counts its pages as page jobs, read by any worker, record
  * them. Pages belong to their task: a task that is finished or gone takes no page, and deleting it drops its pages.
  */
-export interface DocumentPages {
+export interface PageAccounting {
   /**
    * Records how many pages the task reads, before any page is recorded. The first call counts; a redelivered
    * document job changes nothing. A finished or deleted task is left alone.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.js';
-import { createOutageGuard } from '../../src/worker/outage-guard.js';
+import { createOutageGuard } from '../../src/jobs/outage-guard.js';
 
 describe('the outage guard around store writes', () => {
   const backoff = { initialMs: 10, maxMs: 40 };
