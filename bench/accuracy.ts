@@ -15,6 +15,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PSM } from 'tesseract.js';
+import { mediaTypeOf, requireUploadType } from '../src/intake/media-type.js';
 import { AUTO_LANGUAGE } from '../src/ocr/engine/languages.js';
 import type { OcrPipeline, PipelineResult } from '../src/ocr/pipeline.js';
 import { loadSamples, type Sample } from '../test/helpers/corpus.js';
@@ -75,6 +76,9 @@ function printVerbose(sample: Sample, page: PageScores, result: PipelineResult, 
   );
 }
 
+/** A sample's media type, found from its bytes as the service's upload check finds it. */
+const uploadMediaType = (image: Buffer): string => mediaTypeOf(requireUploadType(image));
+
 async function benchCorpus(corpusDir: string, { pipeline, raw, psm3 }: Readers): Promise<void> {
   const samples = loadSamples(corpusDir);
   const pages: PageScores[] = [];
@@ -87,7 +91,9 @@ async function benchCorpus(corpusDir: string, { pipeline, raw, psm3 }: Readers):
     const ms = noTime();
     const rawText = await timed(ms, 'raw', () => raw.read(sample.image, rawLang));
     const psm3Text = await timed(ms, 'psm3', () => psm3.read(sample.image, rawLang));
-    const result = await timed(ms, 'service', () => pipeline.run({ image: sample.image, lang: sample.lang, preprocess: true, outputs: [] }));
+    const result = await timed(ms, 'service', () =>
+      pipeline.run({ image: sample.image, mediaType: uploadMediaType(sample.image), lang: sample.lang, preprocess: true, outputs: [] }),
+    );
     const page: PageScores = {
       sample,
       raw: score(sample.text, rawText),

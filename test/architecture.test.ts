@@ -72,6 +72,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['archive', 'http', 'ocr', 'queue', 'store', 'webhook'],
   // Documents (PDF, multi-page images) as pages, built on the OCR adapters.
   ['documents'],
+  // The upload's checks: its type found once from its bytes, then its header, pixels, pages and page selection.
+  ['intake'],
   // One path for every kind of job: what the worker runs, and the command line without a server.
   ['jobs'],
   // The two process roles.
@@ -160,6 +162,68 @@ describe('one adapter per outside library', () => {
     const files = importers(library);
     expect(files.length, `${library} is loaded by ${files.join(', ') || 'no file'}`).toBeGreaterThanOrEqual(min);
     expect(files.length, `${library} is loaded by ${files.join(', ')}`).toBeLessThanOrEqual(max);
+  });
+});
+
+describe("one place tells an upload's type", () => {
+  /** The leading bytes of every type the service reads, as a detector compares them: numbers, or ASCII text. */
+  const SIGNATURES: readonly (readonly number[] | string)[] = [
+    [0x89, 0x50, 0x4e, 0x47], // PNG
+    [0xff, 0xd8, 0xff], // JPEG's start of image
+    'GIF87a',
+    'GIF89a',
+    'RIFF',
+    'WEBP',
+    'II*\0',
+    'MM\0*',
+    'ftyp',
+    '%PDF-',
+  ];
+
+  /** Whether a file of src/ holds a file signature: a string literal that is one, or an array literal of numbers that starts with one. */
+  function holdsSignature(full: string): boolean {
+    const source = ts.createSourceFile(full, fs.readFileSync(full, 'utf8'), ts.ScriptTarget.Latest);
+    let found = false;
+    const visit = (node: ts.Node): void => {
+      if (ts.isStringLiteralLike(node) && SIGNATURES.includes(node.text)) found = true;
+      if (ts.isArrayLiteralExpression(node)) {
+        const numbers = node.elements.map((element) => (ts.isNumericLiteral(element) ? Number(element.text) : NaN));
+        if (SIGNATURES.some((signature) => typeof signature !== 'string' && signature.every((byte, index) => numbers[index] === byte))) found = true;
+      }
+      if (!found) ts.forEachChild(node, visit);
+    };
+    visit(source);
+    return found;
+  }
+
+  it('reads the signatures in one module of src/', () => {
+    const holders = sourceFiles(SRC)
+      .filter(holdsSignature)
+      .map((full) => path.relative(SRC, full).split(path.sep).join('/'));
+    expect(holders).toEqual(['intake/media-type.ts']);
+  });
+
+  it('has every other place take the type it found, and only the intake ask it', () => {
+    const askers = imports
+      .filter(({ file, specifier }) => specifier.startsWith('.') && resolveInSrc(file, specifier) === 'intake/media-type.ts')
+      .map(({ file }) => file);
+    expect(askers.length).toBeGreaterThan(0);
+    expect(askers.filter((file) => !file.startsWith('intake/'))).toEqual([]);
+  });
+});
+
+describe('small modules', () => {
+  /** The most lines a file of src/ may have: past it, a module does more than one job. */
+  const MAX_LINES = 300;
+
+  it(`has no file in src/ over ${MAX_LINES} lines`, () => {
+    const files = fs.readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((file) => /\.(ts|mjs)$/.test(file));
+    expect(files.length).toBeGreaterThan(100);
+    const long = files
+      .map((file) => ({ file, lines: fs.readFileSync(path.join(SRC, file), 'utf8').trimEnd().split('\n').length }))
+      .filter(({ lines }) => lines > MAX_LINES)
+      .map(({ file, lines }) => `src/${file}: ${lines} lines`);
+    expect(long).toEqual([]);
   });
 });
 

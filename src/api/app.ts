@@ -10,6 +10,8 @@ import type { Archive } from '../archive/archive.js';
 import type { Metrics } from '../metrics.js';
 import type { AddressPolicy } from '../webhook/address-policy.js';
 import { createAuthenticator } from './authenticate.js';
+import { jobBodySchema } from './job-body-schema.js';
+import { errorBodySchema } from './shared-schemas.js';
 import { MULTIPART_FIELD_BYTES } from './upload-options.js';
 import type { HttpTimeouts } from '../config.js';
 import { registerErrorHandling } from '../http/error-handler.js';
@@ -97,6 +99,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(rateLimit, deps.rateLimit);
 
   await app.register(openApi, { callbacksEnabled: callbacks.enabled });
+  // Once, at the root, so that every route refers to them by $ref and the OpenAPI document names them.
+  for (const schema of [errorBodySchema, jobBodySchema]) app.addSchema(schema);
 
   const documents = { maxPages: deps.maxPages, renderDpi: deps.pdfRenderDpi };
   await app.register(uploadRoutes, {

@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js';
 import { contentDispositionOf, contentTypeOf, renditionBody, type Rendition } from '../formats.js';
 import { isTerminal, type JobRecord } from '../job.js';
-import { MAX_WAIT_SECONDS } from './schemas.js';
+import { MAX_WAIT_SECONDS } from './routes/result.schema.js';
 
 /**
  * What every rendition is served with: a rendition is data, never a page of the service's origin, so a browser that

@@ -2,8 +2,10 @@ import { AppError, isAppError } from '../errors.js';
 import type { PaperPlacement } from '../job.js';
 import { bitmapAsPng } from './page-images.js';
 import { createPageCopier } from './pdf-pages.js';
-import { isPdf } from './inspect.js';
 import type { PageRenderer } from './page-renderer.js';
+
+/** The media type of a PDF upload; any other document is an image of several pages. */
+export const PDF_MEDIA_TYPE = 'application/pdf';
 
 /** The pages of an uploaded document as a worker reads them, one at a time. Pages are 1-based. */
 export interface DocumentSource {
@@ -29,9 +31,12 @@ export interface PageImage {
 const pageUnreadable = (page: number, cause: unknown) =>
   isAppError(cause) ? cause : new AppError('DOCUMENT_UNREADABLE', `Page ${page} of the document cannot be read.`, { cause });
 
-/** Opens an uploaded document (checked at upload) for its pages; the document's bytes stay in the caller's hands. */
-export function openDocument(bytes: Buffer, renderer: PageRenderer): DocumentSource {
-  if (isPdf(bytes)) {
+/**
+ * Opens an uploaded document for its pages, as the type found at upload says it is; the document's bytes stay in
+ * the caller's hands.
+ */
+export function openDocument(bytes: Buffer, mediaType: string, renderer: PageRenderer): DocumentSource {
+  if (mediaType === PDF_MEDIA_TYPE) {
     const pdf = renderer.openPdf(bytes);
     return {
       async read(page, options) {

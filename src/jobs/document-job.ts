@@ -49,7 +49,7 @@ export function createDocumentJob({ pageAccounting, outages, queue, renderer, pa
     log.info({ lang: job.options.lang, pages: selected.length }, 'document started');
     let source: DocumentSource | undefined;
     try {
-      source = openDocument(job.image, renderer);
+      source = openDocument(job.image, job.mediaType, renderer);
       await outages.retry(() => pageAccounting.begin(job.id, selected.length), log);
       for (const page of selected) await splitPage(job, source, page, log);
     } catch (error) {

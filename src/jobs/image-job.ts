@@ -36,7 +36,7 @@ export function createImageJob({ jobs, pipeline, outcomes }: ImageJobDependencie
     let recognition: PipelineResult;
     try {
       const { lang, psm, preprocess = true, outputs = [] } = job.options;
-      recognition = await pipeline.run({ image: job.image, lang, psm, preprocess, outputs, onProgress });
+      recognition = await pipeline.run({ image: job.image, mediaType: job.mediaType, lang, psm, preprocess, outputs, onProgress });
     } catch (error) {
       await progressWrites;
       await outcomes.settle(job.id, error, toErrorInfo(error), { finalAttempt, log, requeue: true });

@@ -69,7 +69,7 @@ export function createDocumentPages({ jobs, pageAccounting, pipeline, outages, l
     const { lang, psm, preprocess = true, outputs = [] } = job.options;
     let recognition;
     try {
-      recognition = await pipeline.run({ image: job.image, lang, psm, preprocess, outputs });
+      recognition = await pipeline.run({ image: job.image, mediaType: job.mediaType, lang, psm, preprocess, outputs });
     } catch (error) {
       // The other pages go on: the task stays `processing` while this page waits for its retry.
       await outcomes.settle(task, error, pageFailure(page, toErrorInfo(error)), { finalAttempt, log, requeue: false });

@@ -3,7 +3,7 @@ import type { EngineOutput, OcrEngine, Recognition, RecognizeRequest } from './e
 import { createPointMapper, mapBox, mapHocr, mapTextBoxes, mapTsv, unchangedPoint, type PointMapper } from './output/coordinates.js';
 import { blockRegions } from './reading/page-regions.js';
 import { readPage, type PageReading } from './reading/read-page.js';
-import { detectImageType, IMAGE_TYPES, type ImageTypeCapabilities } from './input/image-type.js';
+import { imageTypeCapabilities, type ImageTypeCapabilities } from './input/image-type.js';
 import type { LanguageIdentifier } from './engine/language-identification.js';
 import { AUTO_LANGUAGE } from './engine/languages.js';
 import { convertToPng, preprocessImage, readPageImage, type PreparedImage, type QuarterTurn } from './analysis/preprocess.js';
@@ -11,6 +11,8 @@ import { buildSearchablePdf } from './output/searchable-pdf.js';
 
 export interface PipelineRequest {
   image: Buffer;
+  /** The image's media type as the upload's check found it from its bytes, which decides who decodes it. */
+  mediaType: string;
   /** A language set such as `eng+deu`, or `auto` to find the page's language. */
   lang: string;
   /** The client's page segmentation mode; preprocessing picks one per page when absent. */
@@ -49,8 +51,8 @@ export interface PipelineDependencies {
 }
 
 /**
- * A first read less confident than this may be of a page turned sideways or upside down: clean turned pages read at
- * 39–44, the least confident upright page of both corpora at 63 (a noisy one). Only such pages pay for trying turns.
+ * A first read less confident than this may be of a page turned sideways or upside down: turned pages read well
+ * below it, and upright pages, noisy ones included, above it. Only such pages pay for trying turns.
  */
 const TURNED_CONFIDENCE = 55;
 /** A turn read at least this confidently is the page upright: the turns left are not tried. */
@@ -143,9 +145,8 @@ async function readInLanguage(
  */
 export function createOcrPipeline({ engine, maxPixels, identifyLanguage }: PipelineDependencies): OcrPipeline {
   return {
-    async run({ image, lang, psm, preprocess, outputs, onProgress }) {
-      const type = detectImageType(image);
-      const capabilities = type && IMAGE_TYPES[type];
+    async run({ image, mediaType, lang, psm, preprocess, outputs, onProgress }) {
+      const capabilities = imageTypeCapabilities(mediaType);
       const sharpDecodes = capabilities?.sharp !== false;
       const wanted = engineOutputs(outputs, sharpDecodes);
       const withPdf = async (recognition: Recognition, map: PointMapper) =>

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { JobQueue } from './job-queue.js';
-import { createBullQueue } from './bullmq.js';
+import { createBullQueue } from './bullmq/index.js';
 import { createMemoryQueue } from './memory.js';
 import { createRabbitQueue } from './rabbitmq/index.js';
 

@@ -1,16 +1,9 @@
-import { backoffDelay, createBackoffRun, type Backoff } from '../backoff.js';
-import { isOutage } from '../errors.js';
 import type { JobMessage } from '../job.js';
 import { recordDeadLetter } from './dead-letters.js';
+import { decideDelivery, deliveryOf, deliveryPolicy, type DeliveryPolicyOptions, type DeliveryResult } from './delivery-policy.js';
 import { queueUnavailable, type ConsumeOptions, type JobHandler, type JobQueue } from './job-queue.js';
 
-export interface MemoryQueueOptions {
-  maxAttempts: number;
-  /** How long a failed job waits before it is delivered again: doubling with each attempt, with jitter. */
-  retryBackoff?: Backoff;
-  /** How long delivery pauses after a handler met an outage, growing while outages go on. */
-  outageBackoff?: Backoff;
-}
+export type MemoryQueueOptions = DeliveryPolicyOptions;
 
 interface Pending {
   job: JobMessage;
@@ -21,42 +14,44 @@ interface Pending {
  * The embedded queue for `MODE=all`: jobs live in this process only, so they survive nothing
  * but are delivered in order, with the same retry and dead-letter rules as the brokers.
  */
-export function createMemoryQueue({
-  maxAttempts,
-  retryBackoff = { initialMs: 1_000, maxMs: 30_000 },
-  outageBackoff = { initialMs: 100, maxMs: 5_000 },
-}: MemoryQueueOptions): JobQueue {
+export function createMemoryQueue(options: MemoryQueueOptions): JobQueue {
+  const policy = deliveryPolicy(options);
   const pending: Pending[] = [];
   /** Jobs waiting out their retry delay. */
   const retrying = new Map<NodeJS.Timeout, Pending>();
   const inFlight = new Map<Promise<void>, string>();
   let consumer: ({ handler: JobHandler } & ConsumeOptions) | undefined;
   let closed = false;
-  const outagePauses = createBackoffRun(outageBackoff);
+  let outagesInARow = 0;
   let pausedUntil = 0;
   const stopping = new AbortController();
 
-  const settle = async ({ job, attempt }: Pending, error: unknown, onDeadLetter: ConsumeOptions['onDeadLetter']): Promise<void> => {
-    if (isOutage(error)) {
-      // Back at the head, same attempt; deliveries pause a while instead of spinning through the outage.
-      pending.unshift({ job, attempt });
-      pausedUntil = Date.now() + outagePauses.next();
-      return;
-    }
-    outagePauses.reset();
-    if (attempt < maxAttempts) {
-      const timer = setTimeout(
-        () => {
+  const settle = async ({ job, attempt }: Pending, result: DeliveryResult, onDeadLetter: ConsumeOptions['onDeadLetter']): Promise<void> => {
+    const decision = decideDelivery(policy, { attempt, outagesInARow }, result);
+    outagesInARow = decision.outagesInARow;
+    const { outcome } = decision;
+    switch (outcome.kind) {
+      case 'acknowledge':
+        return;
+      case 'outage':
+        // Back at the head: the job keeps its turn while deliveries pause.
+        pending.unshift({ job, attempt: outcome.attempt });
+        pausedUntil = Date.now() + outcome.pauseMs;
+        return;
+      case 'retry': {
+        const next = { job, attempt: outcome.attempt };
+        const timer = setTimeout(() => {
           retrying.delete(timer);
-          pending.push({ job, attempt: attempt + 1 });
+          pending.push(next);
           pump();
-        },
-        backoffDelay(attempt, retryBackoff),
-      );
-      retrying.set(timer, { job, attempt: attempt + 1 });
+        }, outcome.delayMs);
+        retrying.set(timer, next);
+        return;
+      }
+      case 'dead-letter':
+        // Jobs in this process end with it: a dead letter not recorded by then has nowhere to go.
+        await recordDeadLetter(onDeadLetter, job, outcome.reason, { stopping: stopping.signal });
     }
-    // Jobs in this process end with it: a dead letter not recorded by then has nowhere to go.
-    else await recordDeadLetter(onDeadLetter, job, error, { stopping: stopping.signal });
   };
 
   let wakeUp: NodeJS.Timeout | undefined;
@@ -74,11 +69,12 @@ export function createMemoryQueue({
     while (consumer && inFlight.size < consumer.concurrency && pending.length > 0) {
       const next = pending.shift()!;
       const { handler, onDeadLetter } = consumer;
-      const run = handler(next.job, { attempt: next.attempt, finalAttempt: next.attempt >= maxAttempts })
+      const run = handler(next.job, deliveryOf(next.attempt, policy))
         .then(
-          () => outagePauses.reset(),
-          (error: unknown) => settle(next, error, onDeadLetter),
+          (): DeliveryResult => ({ kind: 'resolved' }),
+          (error: unknown): DeliveryResult => ({ kind: 'threw', error }),
         )
+        .then((result) => settle(next, result, onDeadLetter))
         .finally(() => {
           inFlight.delete(run);
           pump();

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_WAIT_SECONDS } from '../../src/api/schemas.js';
+import { MAX_WAIT_SECONDS } from '../../src/api/routes/result.schema.js';
 import { ENVIRONMENT_VARIABLES, loadConfig } from '../../src/config.js';
 import { composeProject, DOCKER_COMPOSE } from '../helpers/compose.js';
 import { renderNginxTemplates } from '../helpers/nginx.js';

@@ -4,7 +4,7 @@ import { degrees, PDFDocument, StandardFonts } from 'pdf-lib';
 import pino from 'pino';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDocument } from '../../src/documents/document-source.js';
+import { openDocument, PDF_MEDIA_TYPE } from '../../src/documents/document-source.js';
 import { createPageRenderer } from '../../src/documents/page-renderer.js';
 import { readDoc } from '../helpers/documents.js';
 import { encodeGrayTiffPages } from '../helpers/raw-image-files.js';
@@ -36,8 +36,8 @@ async function pdfOfNoise(draw: (page: ReturnType<PDFDocument['addPage']>, docum
 const renderer = createPageRenderer({ limits: LIMITS, memoryMb: 1024, timeoutMs: 60_000, logger: pino({ level: 'silent' }) });
 afterAll(() => renderer.close());
 
-const pageImage = async (document: Buffer, page = 1) => {
-  const source = openDocument(document, renderer);
+const pageImage = async (document: Buffer, mediaType = PDF_MEDIA_TYPE, page = 1) => {
+  const source = openDocument(document, mediaType, renderer);
   try {
     const read = await source.read(page, { textLayer: false });
     if (!('image' in read)) throw new Error(`page ${page} was read as text`);
@@ -89,12 +89,12 @@ describe('document pages as images: a page of a scan is its image’s own pixels
     const images = [NOISE, corpus('small_mono_03.png'), corpus('invoice_mono_01.png')];
     const tiff = await encodeGrayTiffPages(images);
     for (const [index, image] of images.entries()) {
-      const { bytes, paper } = await pageImage(tiff, index + 1);
+      const { bytes, paper } = await pageImage(tiff, 'image/tiff', index + 1);
       expect(await grayPixels(bytes)).toEqual(await grayPixels(image));
       expect((await sharp(bytes).metadata()).channels).toBe(1);
       expect(paper).toBeUndefined();
     }
-    const scanned = await pageImage(readDoc('scan3.tif'), 2);
+    const scanned = await pageImage(readDoc('scan3.tif'), 'image/tiff', 2);
     expect(await sharp(scanned.bytes).metadata()).toMatchObject({ width: 1654, height: 2339, density: 200 });
   });
 });

@@ -31,7 +31,7 @@ function read(sample: Sample): Promise<Read> {
   if (!done) {
     done = (async () => {
       const rawText = await raw.read(sample.image, sample.lang);
-      const service = await pipeline.run({ image: sample.image, lang: sample.lang, preprocess: true, outputs: [] });
+      const service = await pipeline.run({ image: sample.image, mediaType: 'image/png', lang: sample.lang, preprocess: true, outputs: [] });
       return { service, serviceCer: characterErrorRate(sample.text, service.text), rawCer: characterErrorRate(sample.text, rawText) };
     })();
     reads.set(sample.name, done);

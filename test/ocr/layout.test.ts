@@ -71,7 +71,13 @@ describe('reading a page in its regions', () => {
   afterAll(() => engine.close());
 
   it('reads two columns one after the other, not across', async () => {
-    const result = await pipeline.run({ image: await renderLayoutPage(640, 300, twoColumns()), lang: 'eng', preprocess: true, outputs: [] });
+    const result = await pipeline.run({
+      image: await renderLayoutPage(640, 300, twoColumns()),
+      mediaType: 'image/png',
+      lang: 'eng',
+      preprocess: true,
+      outputs: [],
+    });
     expect(characterErrorRate(`${LEFT_COLUMN}\n${RIGHT_COLUMN}`, result.text)).toBeLessThan(0.02);
     expect(result.regions.map((region) => region.type)).toEqual(['text', 'text']);
   });
@@ -81,7 +87,7 @@ describe('reading a page in its regions', () => {
     const truth = `${POSTER_TEXT}\n${POSTER_LIST.join('\n')}`;
     const raw = createRawReader(createLanguageCatalog().langPath, PSM.AUTO);
     try {
-      const result = await pipeline.run({ image: page, lang: 'eng', preprocess: true, outputs: [] });
+      const result = await pipeline.run({ image: page, mediaType: 'image/png', lang: 'eng', preprocess: true, outputs: [] });
       expect(result.psm).toBe(3);
       expect(characterErrorRate(truth, result.text)).toBeLessThanOrEqual(characterErrorRate(truth, await raw.read(page, 'eng')) + 0.02);
     } finally {
@@ -91,7 +97,7 @@ describe('reading a page in its regions', () => {
 
   it('gives the regions in reading order and the table cell by cell', async () => {
     const page = await renderLayoutPage(640, 520, [heading, ...twoColumns(70), ...table(330)]);
-    const result = await pipeline.run({ image: page, lang: 'eng', preprocess: true, outputs: ['hocr', 'tsv'] });
+    const result = await pipeline.run({ image: page, mediaType: 'image/png', lang: 'eng', preprocess: true, outputs: ['hocr', 'tsv'] });
     expect(result.regions.map((region) => region.type)).toEqual(['heading', 'text', 'text', 'table']);
     expect(result.regions[0]!.text.trim()).toBe('Town budget for the year');
     expect(characterErrorRate(LEFT_COLUMN, result.regions[1]!.text)).toBeLessThan(0.02);

@@ -29,7 +29,13 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
   it('returns every rendition: boxes inside the image on the right words, hOCR, TSV and a searchable PDF', async () => {
     const image = await renderTextImage(TEXT, { dpi: 110 });
     const { width, height } = await sharp(image).metadata();
-    const result = await pipeline.run({ image, lang: 'eng', preprocess: true, outputs: ['words', 'lines', 'hocr', 'tsv', 'pdf'] });
+    const result = await pipeline.run({
+      image,
+      mediaType: 'image/png',
+      lang: 'eng',
+      preprocess: true,
+      outputs: ['words', 'lines', 'hocr', 'tsv', 'pdf'],
+    });
 
     expect(characterErrorRate(TEXT, result.text)).toBeLessThan(0.03);
     expect(result.words!.map((word) => word.text)).toEqual(TEXT.split(/\s+/));
@@ -86,7 +92,7 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
         .withDensity(150)
         .png()
         .toBuffer();
-      const result = await pipeline.run({ image: page, lang: 'eng', preprocess: true, outputs: ['words', 'pdf'] });
+      const result = await pipeline.run({ image: page, mediaType: 'image/png', lang: 'eng', preprocess: true, outputs: ['words', 'pdf'] });
       expect(result.preprocessing!.scale).toBeGreaterThan(1.5);
 
       const pdf = readSearchablePdf(Buffer.from(result.pdf!));
@@ -114,7 +120,7 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
         .toBuffer({ resolveWithObject: true });
       const page = await sharp(data, { raw: info }).png().toBuffer();
       expect((await sharp(page).metadata()).density).toBeUndefined();
-      const result = await pipeline.run({ image: page, lang: 'eng', preprocess: true, outputs: ['pdf'] });
+      const result = await pipeline.run({ image: page, mediaType: 'image/png', lang: 'eng', preprocess: true, outputs: ['pdf'] });
       expect(result.words).toBeUndefined();
       const pdf = readSearchablePdf(Buffer.from(result.pdf!));
       expectPageSize(pdf.mediaBox, (info.width * POINTS_PER_INCH) / 300, (info.height * POINTS_PER_INCH) / 300);
@@ -126,7 +132,7 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
         .rotate(3, { background: '#ffffff' })
         .png()
         .toBuffer();
-      const result = await pipeline.run({ image: skewed, lang: 'eng', preprocess: true, outputs: ['pdf'] });
+      const result = await pipeline.run({ image: skewed, mediaType: 'image/png', lang: 'eng', preprocess: true, outputs: ['pdf'] });
       expect(Math.abs(result.preprocessing!.deskewRadians)).toBeGreaterThan(0.03);
       const { words } = readSearchablePdf(Buffer.from(result.pdf!));
       expect(words.map((word) => word.text).join(' ')).toBe(TEXT.replace(/\n/g, ' '));
@@ -141,7 +147,7 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
         .withDensity(200)
         .jpeg({ quality: 90 })
         .toBuffer();
-      const result = await pipeline.run({ image: jpeg, lang: 'eng', preprocess: false, outputs: ['pdf'] });
+      const result = await pipeline.run({ image: jpeg, mediaType: 'image/jpeg', lang: 'eng', preprocess: false, outputs: ['pdf'] });
       const pdf = readSearchablePdf(Buffer.from(result.pdf!));
       expect(pdf.image).toMatchObject({ filter: 'DCTDecode', colorSpace: 'DeviceRGB' });
       expect(pdf.image.stream.equals(jpeg)).toBe(true);
@@ -152,7 +158,7 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
     it('shows a BMP, which only tesseract decodes, at the resolution its header declares', async () => {
       const bmp = await encodeBmp(await renderTextImage(TEXT, { dpi: 150 }), { bitsPerPixel: 8 });
       const dpi = bmp.readInt32LE(38) * 0.0254;
-      const result = await pipeline.run({ image: bmp, lang: 'eng', preprocess: true, outputs: ['pdf'] });
+      const result = await pipeline.run({ image: bmp, mediaType: 'image/bmp', lang: 'eng', preprocess: true, outputs: ['pdf'] });
       const pdf = readSearchablePdf(Buffer.from(result.pdf!));
       const width = bmp.readInt32LE(18);
       const height = bmp.readInt32LE(22);
@@ -165,8 +171,8 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
   it('maps boxes of small, upscaled text back to the pixels of the uploaded image', async () => {
     const image = await renderTextImage(TEXT, { dpi: 60 });
     const [prepared, untouched] = await Promise.all([
-      pipeline.run({ image, lang: 'eng', preprocess: true, outputs: ['words'] }),
-      pipeline.run({ image, lang: 'eng', preprocess: false, outputs: ['words'] }),
+      pipeline.run({ image, mediaType: 'image/png', lang: 'eng', preprocess: true, outputs: ['words'] }),
+      pipeline.run({ image, mediaType: 'image/png', lang: 'eng', preprocess: false, outputs: ['words'] }),
     ]);
     expect(prepared.preprocessing!.scale).toBeGreaterThan(1.5);
     expectSameWordsInPlace(prepared.words!, untouched.words!, 4);
@@ -176,8 +182,8 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
     const straight = await renderTextImage(TEXT, { dpi: 150 });
     const skewed = await sharp(straight).rotate(3, { background: '#ffffff' }).png().toBuffer();
     const [deskewed, asUploaded] = await Promise.all([
-      pipeline.run({ image: skewed, lang: 'eng', preprocess: true, outputs: ['words'] }),
-      pipeline.run({ image: skewed, lang: 'eng', preprocess: false, outputs: ['words'] }),
+      pipeline.run({ image: skewed, mediaType: 'image/png', lang: 'eng', preprocess: true, outputs: ['words'] }),
+      pipeline.run({ image: skewed, mediaType: 'image/png', lang: 'eng', preprocess: false, outputs: ['words'] }),
     ]);
     expect(Math.abs(deskewed.preprocessing!.deskewRadians)).toBeGreaterThan(0.03);
     expect(characterErrorRate(TEXT, deskewed.text)).toBeLessThan(0.03);
@@ -191,7 +197,7 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
       .negate()
       .png()
       .toBuffer();
-    const result = await pipeline.run({ image, lang: 'eng', preprocess: true, outputs: [] });
+    const result = await pipeline.run({ image, mediaType: 'image/png', lang: 'eng', preprocess: true, outputs: [] });
     expect(result.preprocessing!.inverted).toBe(true);
     expect(characterErrorRate(TEXT, result.text)).toBeLessThan(0.03);
   });

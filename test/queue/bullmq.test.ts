@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import type { JobMessage, QueuedJob } from '../../src/job.js';
 import type { Delivery, JobQueue } from '../../src/queue/job-queue.js';
-import { createBullQueue } from '../../src/queue/bullmq.js';
-import { makeJob } from '../contract/job-queue.contract.js';
+import { createBullQueue } from '../../src/queue/bullmq/index.js';
+import { makeJob } from './job-queue.contract.js';
 import { eventually } from '../helpers/eventually.js';
 import { consumeThenHang } from '../helpers/hanging-consumer.js';
 import { freePort } from '../helpers/service.js';
@@ -75,11 +75,38 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
     hanging.release();
   });
 
+  it('dead-letters a job on its last attempt even when an earlier one was lost with its worker', { timeout: 30_000 }, async () => {
+    const dying = await open({ url: proxiedUrl, lockDurationMs: 1_000, maxAttempts: 2 });
+    const survivor = await open({ lockDurationMs: 1_000, maxAttempts: 2 });
+    const job = makeJob();
+    const hanging = await consumeThenHang(dying);
+    await survivor.publish(job);
+    await hanging.reached;
+    const deliveries: Delivery[] = [];
+    const deadLetters: { id: string; error: unknown }[] = [];
+    const failure = new Error('the engine crashed');
+    await survivor.consume(
+      async (delivered, delivery) => {
+        if (delivered.id !== job.id) return;
+        deliveries.push(delivery);
+        throw failure;
+      },
+      { concurrency: 1, onDeadLetter: async (dead, error) => void deadLetters.push({ id: dead.id, error }) },
+    );
+
+    await proxy.cut();
+    await eventually(() => deadLetters.length === 1, 'the dead letter', 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(deliveries).toEqual([{ attempt: 2, finalAttempt: true }]);
+    expect(deadLetters).toEqual([{ id: job.id, error: failure }]);
+    hanging.release();
+  });
+
   it("keeps the image out of the job's JSON, as binary beside the job, until the job completed", async () => {
     const queue = await open();
     const job = makeJob({ image: Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256)) });
     await queue.publish(job);
-    expect(Object.keys(JSON.parse((await redis.hget(jobKey(job.id), 'data'))!) as object).sort()).toEqual(['mediaType', 'options']);
+    expect(Object.keys(JSON.parse((await redis.hget(jobKey(job.id), 'data'))!) as object).sort()).toEqual(['kind', 'mediaType', 'options']);
     expect(Buffer.compare((await redis.getBuffer(`${jobKey(job.id)}:image`))!, job.image)).toBe(0);
 
     const received: Buffer[] = [];
@@ -116,7 +143,7 @@ describe.skipIf(await missingServers('redis'))('the BullMQ queue', () => {
     });
     await eventually(() => deadLetters.length === 1, 'the dead letter');
     expect(handled).toBe(0);
-    expect(deadLetters[0]!.job).toEqual({ id: job.id, mediaType: job.mediaType, options: job.options });
+    expect(deadLetters[0]!.job).toEqual({ id: job.id, kind: job.kind, mediaType: job.mediaType, options: job.options });
     expect(deadLetters[0]!.error).toMatchObject({ code: 'JOB_LOST' });
   });
 

@@ -1,4 +1,4 @@
-import { createBullQueue } from '../../src/queue/bullmq.js';
+import { createBullQueue } from '../../src/queue/bullmq/index.js';
 import { createMemoryQueue } from '../../src/queue/memory.js';
 import { createRabbitQueue, deleteTopology } from '../../src/queue/rabbitmq/index.js';
 import { AMQP_URL, deleteRedisKeys, missingServers, REDIS_URL, uniqueName } from '../helpers/servers.js';

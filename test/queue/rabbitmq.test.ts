@@ -4,7 +4,7 @@ import type { JobMessage } from '../../src/job.js';
 import type { Delivery, JobQueue } from '../../src/queue/job-queue.js';
 import { createRabbitQueue, deleteTopology, topologyNames } from '../../src/queue/rabbitmq/index.js';
 import { createRedisStores } from '../../src/store/redis/index.js';
-import { makeJob } from '../contract/job-queue.contract.js';
+import { makeJob } from './job-queue.contract.js';
 import { eventually } from '../helpers/eventually.js';
 import { consumeThenHang } from '../helpers/hanging-consumer.js';
 import { freePort } from '../helpers/service.js';

@@ -19,8 +19,8 @@ export const openApi = fp<OpenApiOptions>(async (app, { callbacksEnabled }) => {
         title: 'image-ocr-app',
         description: 'Asynchronous OCR: upload an image, get a task id at once, fetch the text when it is ready.',
         version: '0.1.0',
-        // The service is not published under an open licence (package.json: private).
-        license: { name: 'Proprietary' },
+        // The licence in LICENSE and package.json.
+        license: { name: 'MIT' },
       },
       // Relative, so the page's Execute calls whatever host and port (or nginx in front) served the page.
       servers: [{ url: '/', description: 'The server this document came from' }],
@@ -31,6 +31,8 @@ export const openApi = fp<OpenApiOptions>(async (app, { callbacksEnabled }) => {
         },
       },
     },
+    // A shared schema is a component named by its $id (ErrorBody, JobBody), not numbered.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`) },
     // Multipart bodies are read as a stream, not validated by a body schema, so the form is described here only.
     transform: ({ schema, url }) => ({
       schema: url === '/upload' && schema ? { ...schema, body: uploadFormSchema({ callbacksEnabled }) } : schema,

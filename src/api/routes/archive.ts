@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Archive, StoredArchiveRecord } from '../../archive/archive.js';
 import { AppError } from '../../errors.js';
-import { archiveRecordSchema, errorResponse, keyRequired, searchQuerySchema, searchResponseSchema, taskIdParamsSchema } from '../schemas.js';
+import { errorResponse, keyRequired, taskIdParamsSchema, unauthorizedResponse } from '../shared-schemas.js';
+import { archiveRecordSchema, searchQuerySchema, searchResponseSchema } from './archive.schema.js';
 
 export interface ArchiveRouteDependencies {
   /** Absent when ARCHIVE=off: the routes then answer ARCHIVE_DISABLED. */
@@ -13,7 +14,6 @@ interface SearchRoute {
   Querystring: { q: string; lang?: string; from?: string; to?: string; media_type?: string; limit: number; cursor?: string };
 }
 
-const unauthorized = errorResponse('API keys are on and the request has no valid one.');
 const disabled = errorResponse('The archive is off on this server (ARCHIVE=off): ARCHIVE_DISABLED.');
 const unavailable = errorResponse('The archive database cannot be reached now (ARCHIVE_UNAVAILABLE); retry later.');
 
@@ -55,7 +55,7 @@ export const archiveRoutes: FastifyPluginAsync<ArchiveRouteDependencies> = async
         response: {
           200: searchResponseSchema,
           400: errorResponse('A parameter is out of range or the cursor is not one this server made (INVALID_PARAMETER).'),
-          401: unauthorized,
+          401: unauthorizedResponse,
           501: disabled,
           503: unavailable,
         },
@@ -90,7 +90,7 @@ export const archiveRoutes: FastifyPluginAsync<ArchiveRouteDependencies> = async
         params: taskIdParamsSchema,
         response: {
           200: archiveRecordSchema,
-          401: unauthorized,
+          401: unauthorizedResponse,
           404: errorResponse('No archived task with this id: not completed yet, not archived yet, deleted, purged, or created with another key.'),
           501: disabled,
           503: unavailable,

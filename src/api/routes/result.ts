@@ -6,7 +6,8 @@ import { toJobBody } from '../../job-body.js';
 import type { ArchiveOutbox } from '../../store/archive-outbox.js';
 import type { JobRecords } from '../../store/job-records.js';
 import { renderResult } from '../renditions.js';
-import { errorResponse, keyRequired, resultQuerySchema, resultResponseSchema, taskIdParamsSchema } from '../schemas.js';
+import { errorResponse, keyRequired, taskIdParamsSchema, unauthorizedResponse } from '../shared-schemas.js';
+import { resultQuerySchema, resultResponseSchema } from './result.schema.js';
 
 export interface ResultRouteDependencies {
   jobs: JobRecords;
@@ -17,7 +18,6 @@ export interface ResultRouteDependencies {
   authenticate: (request: FastifyRequest) => Promise<void>;
 }
 
-const unauthorized = errorResponse('API keys are on and the request has no valid one.');
 const taskNotFound = errorResponse('No such task: never created, deleted, expired, or created with another key.');
 
 const notFound = (id: string) =>
@@ -50,7 +50,7 @@ export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (
         response: {
           200: resultResponseSchema,
           400: errorResponse('wait or format is out of range (INVALID_PARAMETER names the allowed values).'),
-          401: unauthorized,
+          401: unauthorizedResponse,
           404: taskNotFound,
           409: errorResponse(
             'format= on a task that has not completed (NO_RESULT), or for a rendition not asked for at upload (FORMAT_NOT_REQUESTED).',
@@ -83,7 +83,7 @@ export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (
         params: taskIdParamsSchema,
         response: {
           204: { type: 'null', description: 'Deleted.' },
-          401: unauthorized,
+          401: unauthorizedResponse,
           404: taskNotFound,
           503: errorResponse('The result was deleted but the archive cannot be reached (ARCHIVE_UNAVAILABLE): send the DELETE again later.'),
         },

@@ -9,7 +9,7 @@ import type { IdempotencyKeys } from '../../store/idempotency-keys.js';
 import type { JobRecords } from '../../store/job-records.js';
 import { checkFileName, fieldTooLong, refuseQueryOptions } from '../upload-options.js';
 import { checkUpload } from '../check-upload.js';
-import { acceptedResponseSchema, errorResponse, keyRequired } from '../schemas.js';
+import { uploadSchema } from './upload.schema.js';
 
 export interface UploadRouteDependencies {
   queue: JobQueue;
@@ -60,23 +60,6 @@ async function readUploadForm(request: FastifyRequest): Promise<UploadForm> {
   return form;
 }
 
-const uploadErrorResponses = {
-  400: errorResponse(
-    'The form is malformed, has no file, an option is invalid (INVALID_PARAMETER names it), or a field or the file name is over its length limit (FIELD_TOO_LONG).',
-  ),
-  401: errorResponse('API keys are on and the request has no valid one.'),
-  409: errorResponse('The Idempotency-Key was used before for a different upload.'),
-  413: errorResponse(
-    'The file is over MAX_UPLOAD_BYTES, its header declares more than MAX_IMAGE_PIXELS pixels, a document has more than MAX_PAGES pages (TOO_MANY_PAGES), or a PDF page cannot be rendered at 100 dpi within MAX_IMAGE_PIXELS or draws an image larger than it (PAGE_TOO_LARGE).',
-  ),
-  415: errorResponse('The bytes are neither an image type the service reads nor a PDF.'),
-  422: errorResponse(
-    'The image is truncated, corrupt, or smaller than 3 pixels a side; or the PDF is password-protected (DOCUMENT_ENCRYPTED) or cannot be parsed, a page of it included (DOCUMENT_UNREADABLE).',
-  ),
-  429: errorResponse('Too many uploads for this key or address; retry after Retry-After seconds.'),
-  503: errorResponse('The queue or the store cannot take the job now; nothing was queued, retry later.'),
-};
-
 async function readCallbackUrl(value: string | undefined, { enabled, addressPolicy }: UploadRouteDependencies['callbacks']) {
   if (value === undefined || value === '') return undefined;
   if (!enabled) throw new AppError('INVALID_CALLBACK_URL', 'Callbacks are off on this server: it has no CALLBACK_SECRET to sign them with.');
@@ -91,20 +74,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
   app.post<{ Querystring: Record<string, string | undefined> }>(
     '/upload',
     {
-      schema: {
-        operationId: 'uploadImage',
-        summary: 'Submit an image or a document for OCR',
-        description: 'Answers at once with a task id; fetch the text from status_url, with wait= to hold the request until it is ready.',
-        consumes: ['multipart/form-data'],
-        security: keyRequired,
-        headers: {
-          type: 'object',
-          properties: {
-            'idempotency-key': { type: 'string', description: 'Retrying with the same key returns the first task instead of a new one.' },
-          },
-        },
-        response: { 202: acceptedResponseSchema, ...uploadErrorResponses },
-      },
+      schema: uploadSchema,
       onRequest: authenticate,
       config: { rateLimit: {} },
     },

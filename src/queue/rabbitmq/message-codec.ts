@@ -1,6 +1,7 @@
 import type { ConsumeMessage, Options } from 'amqplib';
 import type { ErrorInfo } from '../../errors.js';
-import type { DocumentPart, JobKind, JobMessage, OcrOptions } from '../../job.js';
+import type { DocumentPart, JobKind, JobMessage } from '../../job.js';
+import { fromEarlierOptions, type EarlierOptions } from '../earlier-jobs.js';
 
 /** Message headers: everything of the job but the image, which is the body. */
 const HEADER = {
@@ -53,14 +54,19 @@ export function toMessage(
 export function fromMessage(message: ConsumeMessage): { job: JobMessage; attempt: number } {
   const headers = message.properties.headers ?? {};
   const attempt = Number(headers[HEADER.attempt] ?? 1);
+  const options = JSON.parse(String(headers[HEADER.options] ?? '{}')) as EarlierOptions;
   return {
     job: {
       id: String(headers[HEADER.id] ?? message.properties.messageId),
-      kind: String(headers[HEADER.kind]) as JobKind,
-      ...(headers[HEADER.part] !== undefined && { part: JSON.parse(String(headers[HEADER.part])) as DocumentPart }),
       mediaType: String(headers[HEADER.mediaType] ?? message.properties.contentType),
-      options: JSON.parse(String(headers[HEADER.options] ?? '{}')) as OcrOptions,
       image: message.content,
+      ...(headers[HEADER.kind] === undefined
+        ? fromEarlierOptions(options)
+        : {
+            kind: String(headers[HEADER.kind]) as JobKind,
+            options,
+            ...(headers[HEADER.part] !== undefined && { part: JSON.parse(String(headers[HEADER.part])) as DocumentPart }),
+          }),
     },
     attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
   };

@@ -1,9 +1,10 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
-import { createBackoffRun, sleep, withJitter, type Backoff } from '../../backoff.js';
-import { AppError, isOutage, toErrorInfo } from '../../errors.js';
+import { sleep, type Backoff } from '../../backoff.js';
+import { toErrorInfo } from '../../errors.js';
 import type { JobMessage } from '../../job.js';
 import { recordDeadLetter } from '../dead-letters.js';
+import { decideDelivery, deliveryOf, deliveryPolicy, type DeliveryPolicyOptions, type DeliveryResult } from '../delivery-policy.js';
 import { queueUnavailable, type ConsumeOptions, type DeadLetterHandler, type JobHandler, type JobQueue } from '../job-queue.js';
 import { AmqpLink } from './amqp-link.js';
 import { errorHeaders, fromMessage, type Routing } from './message-codec.js';
@@ -11,21 +12,16 @@ import { sendConfirmed } from './send-confirmed.js';
 import { createSlots, type Slots } from './slots.js';
 import { declareTopology, retryLevels, topologyNames } from './topology.js';
 
-export interface RabbitQueueOptions {
+export interface RabbitQueueOptions extends DeliveryPolicyOptions {
   /** `amqp://user:password@host:port/vhost`. */
   url: string;
   /** The work queue; the retry and dead-letter queues are named after it. */
   name: string;
-  maxAttempts: number;
   logger?: Logger;
-  /** How long a failed job waits before it is delivered again: doubling with each attempt, with jitter. */
-  retryBackoff?: Backoff;
   /** A publish not confirmed by the broker within this long fails with QUEUE_UNAVAILABLE. */
   confirmTimeoutMs?: number;
   /** Reconnection back-off. */
   reconnectBackoff?: Backoff;
-  /** How long a delivery whose handler met an outage is held before it goes back, growing while outages go on. */
-  outageBackoff?: Backoff;
 }
 
 interface ConsumerState {
@@ -49,17 +45,9 @@ interface ConsumerState {
  * attempt: its job goes back as it was, after a pause that grows while outages go on.
  */
 export async function createRabbitQueue(options: RabbitQueueOptions): Promise<JobQueue> {
-  const {
-    url,
-    name,
-    maxAttempts,
-    logger,
-    retryBackoff = { initialMs: 1_000, maxMs: 30_000 },
-    confirmTimeoutMs = 5_000,
-    reconnectBackoff = { initialMs: 200, maxMs: 5_000 },
-    outageBackoff = { initialMs: 200, maxMs: 5_000 },
-  } = options;
-  const levels = retryLevels(retryBackoff);
+  const { url, name, logger, confirmTimeoutMs = 5_000, reconnectBackoff = { initialMs: 200, maxMs: 5_000 } } = options;
+  const policy = deliveryPolicy(options);
+  const levels = retryLevels(policy.retryBackoff);
   const names = topologyNames(name, levels.length);
   const log = logger?.child({ queue: name });
 
@@ -75,7 +63,7 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Jo
   let consumer: ConsumerState | undefined;
   let closed = false;
   let closing: Promise<void> | undefined;
-  const outagePauses = createBackoffRun(outageBackoff);
+  let outagesInARow = 0;
 
   /** Puts a message in a queue under the given routing, then acknowledges the delivered copy. */
   const moveTo = async (channel: ConfirmChannel, message: ConsumeMessage, job: JobMessage, routing: Routing) => {
@@ -83,13 +71,14 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Jo
     channel.ack(message);
   };
 
-  /** Holds the delivery (and its slot) a while after an outage, so a consumer does not spin through it. */
-  const pauseForOutage = (stopping: AbortSignal) => sleep(outagePauses.next(), stopping);
-
-  /** Sends a job whose attempt failed to the retry queue of that attempt's delay step. */
-  const retryLater = (channel: ConfirmChannel, message: ConsumeMessage, job: JobMessage, attempt: number) => {
-    const step = Math.min(attempt, levels.length) - 1;
-    return moveTo(channel, message, job, { queue: names.retries[step]!, attempt: attempt + 1, expiresInMs: withJitter(levels[step]!) });
+  /**
+   * Sends a job to be delivered again as `attempt` after `delayMs`: at once to the end of the work queue, or else
+   * through the retry queue of the failed attempt's delay step, whose longest wait covers the delay.
+   */
+  const retryLater = (channel: ConfirmChannel, message: ConsumeMessage, job: JobMessage, attempt: number, delayMs: number) => {
+    if (delayMs === 0) return moveTo(channel, message, job, { queue: names.work, attempt });
+    const step = Math.min(attempt - 1, levels.length) - 1;
+    return moveTo(channel, message, job, { queue: names.retries[step]!, attempt, expiresInMs: delayMs });
   };
 
   const deadLetter = async (
@@ -111,6 +100,13 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Jo
     log?.error({ task_id: job.id, attempt, code: info.code }, 'job exhausted its attempts; moved to the dead-letter queue');
   };
 
+  /** Runs the handler on one delivery of a job. */
+  const runHandler = (handler: JobHandler, job: JobMessage, attempt: number): Promise<DeliveryResult> =>
+    handler(job, deliveryOf(attempt, policy)).then(
+      () => ({ kind: 'resolved' }),
+      (error: unknown) => ({ kind: 'threw', error }),
+    );
+
   const deliver = async (
     state: ConsumerState,
     channel: ConfirmChannel,
@@ -122,32 +118,29 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Jo
     const { job, attempt } = fromMessage(message);
     await slots.acquire();
     try {
-      if (message.fields.redelivered) {
-        // The broker hands this back because the consumer that had it went away without acknowledging it:
-        // that delivery counts as an attempt, so a job that kills its worker cannot loop for ever.
-        if (attempt >= maxAttempts) {
-          const lost = new AppError('WORKER_LOST', `The worker running this job stopped before finishing it, on each of ${attempt} attempts.`);
-          await deadLetter(state, channel, message, job, attempt, lost, onDeadLetter);
-        } else {
-          await moveTo(channel, message, job, { queue: names.work, attempt: attempt + 1 });
-          log?.info({ task_id: job.id, attempt: attempt + 1 }, 'job redelivered after its worker went away; queued again');
-        }
-        return;
-      }
-      try {
-        await handler(job, { attempt, finalAttempt: attempt >= maxAttempts });
-        outagePauses.reset();
-        channel.ack(message);
-      } catch (error) {
-        if (isOutage(error)) {
+      // The broker hands a message back marked redelivered when the consumer that had it went away without
+      // acknowledging it: that delivery was lost with its worker, and is settled without running the job.
+      const result: DeliveryResult = message.fields.redelivered ? { kind: 'lost' } : await runHandler(handler, job, attempt);
+      const decision = decideDelivery(policy, { attempt, outagesInARow }, result);
+      outagesInARow = decision.outagesInARow;
+      const { outcome } = decision;
+      switch (outcome.kind) {
+        case 'acknowledge':
+          channel.ack(message);
+          break;
+        case 'outage':
           log?.warn({ task_id: job.id, attempt }, 'job met an outage; handing it back without counting the attempt');
-          await pauseForOutage(state.stopping.signal);
-          await moveTo(channel, message, job, { queue: names.work, attempt });
-        } else if (attempt >= maxAttempts) {
-          await deadLetter(state, channel, message, job, attempt, error, onDeadLetter);
-        } else {
-          await retryLater(channel, message, job, attempt);
-        }
+          // Holds the delivery (and its slot) a while, so the consumer does not spin through the outage.
+          await sleep(outcome.pauseMs, state.stopping.signal);
+          await moveTo(channel, message, job, { queue: names.work, attempt: outcome.attempt });
+          break;
+        case 'retry':
+          await retryLater(channel, message, job, outcome.attempt, outcome.delayMs);
+          if (result.kind === 'lost')
+            log?.info({ task_id: job.id, attempt: outcome.attempt }, 'job redelivered after its worker went away; queued again');
+          break;
+        case 'dead-letter':
+          await deadLetter(state, channel, message, job, attempt, outcome.reason, onDeadLetter);
       }
     } finally {
       slots.release();

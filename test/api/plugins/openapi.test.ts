@@ -86,10 +86,23 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(ok.content)).toEqual(['application/json', ...RENDITION_NAMES.map((name) => OUTPUT_FORMATS[name].mediaType)]);
     expect(ok.content['application/pdf'].schema.format).toBe('binary');
     expect(ok.headers['Content-Disposition']).toBeDefined();
-    const task = ok.content['application/json'].schema;
+    expect(ok.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/JobBody' });
+    const task = document.components.schemas.JobBody;
     expect(task.properties.result.required).toEqual(expect.arrayContaining(['text', 'confidence', 'lang', 'formats']));
     expect(task.properties.result.properties.timings.required).toEqual(['queued_ms', 'recognition_ms']);
     expect(task.properties.options.required).toEqual(expect.arrayContaining(['lang', 'output']));
+  });
+
+  it('names the shared schemas as components, and every error answer of the task operations refers to the one error body', () => {
+    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['ErrorBody', 'JobBody']));
+    expect(document.components.schemas.ErrorBody.properties.error.required).toEqual(['code', 'message']);
+    // The open operations (health, readiness) answer their own bodies.
+    for (const [name, operation] of operations(document).filter(([name]) => !OPEN_OPERATIONS.includes(name))) {
+      for (const [status, response] of Object.entries(operation.responses as Record<string, Document>)) {
+        if (Number(status) < 400 || !response.content) continue;
+        expect(response.content['application/json'].schema, `${name} ${status}`).toEqual({ $ref: '#/components/schemas/ErrorBody' });
+      }
+    }
   });
 
   it('shows callback_url on a server whose callbacks are on', async () => {

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
-import { AppError } from '../../errors.js';
-import { readJpegSize, readPngSize, type DeclaredImage } from './image-header.js';
+import { AppError } from '../errors.js';
+import { readJpegSize, readPngSize, type DeclaredImage } from '../ocr/input/image-header.js';
+import { IMAGE_TYPES, type ImageType } from '../ocr/input/image-type.js';
 import { checkPngPixelData } from './png-pixel-data.js';
-import { ACCEPTED_IMAGE_TYPES, detectImageType, IMAGE_TYPES, type ImageType } from './image-type.js';
 
 /** No text fits in an image narrower or lower than this; tesseract would only return nothing, slowly. */
 const MIN_IMAGE_SIDE = 3;
@@ -24,13 +24,6 @@ const unreadable = (cause?: unknown) =>
     cause,
   });
 
-/** The image type of an upload, told from its bytes; throws UNSUPPORTED_MEDIA_TYPE when it is none we read. */
-export function requireImageType(bytes: Buffer): ImageType {
-  const type = detectImageType(bytes);
-  if (!type) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The file is not an image we can read. Send ${ACCEPTED_IMAGE_TYPES}, or a PDF.`);
-  return type;
-}
-
 async function readDeclaredSize(bytes: Buffer, type: ImageType): Promise<DeclaredImage> {
   const capabilities = IMAGE_TYPES[type];
   if (!capabilities.sharp) {
@@ -41,7 +34,7 @@ async function readDeclaredSize(bytes: Buffer, type: ImageType): Promise<Declare
   const read = type === 'png' ? readPngSize(bytes) : type === 'jpeg' ? readJpegSize(bytes) : undefined;
   if (read) return read;
   try {
-    // metadata() parses the header only: a 900-megapixel bomb costs milliseconds and no pixel memory.
+    // metadata() parses the header only, so even a decompression bomb costs no pixel memory here.
     // sharp's own pixel limit is lifted here so that a bomb is reported as too large, not as unreadable.
     const { width, height } = await sharp(bytes, { limitInputPixels: false }).metadata();
     return { width, height };
@@ -51,13 +44,13 @@ async function readDeclaredSize(bytes: Buffer, type: ImageType): Promise<Declare
 }
 
 /**
- * Checks an upload before it is queued: its declared size against the limits from the header alone, then that
- * its pixel data decodes to the end: for types sharp reads, by streaming them through sharp's decoder so memory
- * stays small (a small plain PNG by inflating its rows in JavaScript, cheaper than a decoder's set-up); for the
- * others, by measuring the pixel data their header announces against the file.
+ * Checks an image upload of `type` (found from its bytes) before it is queued: its declared size against the limits
+ * from the header alone, then that its pixel data decodes to the end: for types sharp reads, by streaming them
+ * through sharp's decoder so memory stays small (a small plain PNG by inflating its rows in JavaScript, cheaper than
+ * a decoder's set-up); for the others, by measuring the pixel data their header announces against the file.
  * Throws IMAGE_TOO_LARGE, IMAGE_TOO_SMALL or IMAGE_UNREADABLE.
  */
-export async function validateImage(bytes: Buffer, type: ImageType, { maxPixels }: ImageLimits): Promise<ValidatedImage> {
+export async function checkImage(bytes: Buffer, type: ImageType, { maxPixels }: ImageLimits): Promise<ValidatedImage> {
   const { width, height, defect } = await readDeclaredSize(bytes, type);
   if (width * height > maxPixels) {
     throw new AppError(
@@ -90,8 +83,8 @@ const SHRINK_ON_LOAD: ReadonlySet<ImageType> = new Set(['jpeg', 'webp']);
 
 /**
  * Decodes every row of the image, streaming, so a truncated or corrupt file fails here while memory stays
- * small. Asking for the last row alone makes the sequential decoder go through all the others to reach it,
- * and with no resampling after it that costs half of a thumbnail; JPEG and WebP decode a thumbnail for less.
+ * small. Asking for the last row alone makes the sequential decoder go through all the others to reach it, with
+ * no resampling after; JPEG and WebP decode a thumbnail more cheaply still, since their decoders scale as they go.
  */
 async function decodeToTheEnd(bytes: Buffer, type: ImageType, height: number, maxPixels: number): Promise<void> {
   const image = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels, sequentialRead: true });

@@ -1,19 +1,20 @@
 import fs from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { detectImageType } from '../../../src/ocr/input/image-type.js';
-import { validateImage } from '../../../src/ocr/input/validate-image.js';
-import { renderTextImage } from '../../helpers/images.js';
-import { encodeBmp, encodeNetpbm, type BmpOptions, type NetpbmKind } from '../../helpers/raw-image-files.js';
+import { checkImage } from '../../src/intake/image.js';
+import { detectUploadType } from '../../src/intake/media-type.js';
+import type { ImageType } from '../../src/ocr/input/image-type.js';
+import { renderTextImage } from '../helpers/images.js';
+import { encodeBmp, encodeNetpbm, type BmpOptions, type NetpbmKind } from '../helpers/raw-image-files.js';
 
-const fixture = (name: string) => fs.readFileSync(new URL(`../../fixtures/${name}`, import.meta.url));
+const fixture = (name: string) => fs.readFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 const limits = { maxPixels: 40_000_000 };
 
 async function validate(bytes: Buffer) {
-  return validateImage(bytes, detectImageType(bytes)!, limits);
+  return checkImage(bytes, detectUploadType(bytes) as ImageType, limits);
 }
 
-describe('validateImage', () => {
+describe('checkImage', () => {
   it.each([
     ['peer/simple-png.png', 'png', 320, 180],
     ['peer/simple-jpg.jpg', 'jpeg', 320, 180],
@@ -34,7 +35,7 @@ describe('validateImage', () => {
   });
 
   it('refuses an image over the configured limit', async () => {
-    await expect(validateImage(fixture('peer/simple-png.png'), 'png', { maxPixels: 320 * 180 - 1 })).rejects.toMatchObject({
+    await expect(checkImage(fixture('peer/simple-png.png'), 'png', { maxPixels: 320 * 180 - 1 })).rejects.toMatchObject({
       code: 'IMAGE_TOO_LARGE',
     });
   });

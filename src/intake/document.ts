@@ -1,32 +1,16 @@
+import { readFrameCount } from '../documents/page-images.js';
+import { openPdf, type PdfFile } from '../documents/pdfium.js';
+import { fittingDpi, type RenderLimits } from '../documents/render-resolution.js';
 import { AppError } from '../errors.js';
-import { detectImageType, IMAGE_TYPES } from '../ocr/input/image-type.js';
-import { readFrameCount } from './page-images.js';
+import type { ImageType } from '../ocr/input/image-type.js';
 import { selectPages } from './page-selection.js';
-import { openPdf, type PdfFile } from './pdfium.js';
-import { fittingDpi, type RenderLimits } from './render-resolution.js';
-
-export const PDF_MEDIA_TYPE = 'application/pdf';
 
 /** Image types sharp reads page by page: a file of these with more than one page is a document. */
-const MULTI_PAGE_TYPES = new Set(['tiff', 'gif', 'webp']);
+const MULTI_PAGE_TYPES: ReadonlySet<ImageType> = new Set(['tiff', 'gif', 'webp']);
 
 export interface DocumentLimits extends RenderLimits {
   /** MAX_PAGES: the most pages one document may have read. */
   maxPages: number;
-}
-
-export interface InspectedDocument {
-  mediaType: string;
-  /** The 1-based pages to read, in order. */
-  pages: number[];
-}
-
-/**
- * Whether the bytes are a PDF: its header may follow up to 1 KiB of anything, as readers allow, so an image (told by
- * its own signature) whose first bytes happen to hold `%PDF-` stays an image.
- */
-export function isPdf(bytes: Buffer): boolean {
-  return detectImageType(bytes) === undefined && bytes.subarray(0, 1024).includes('%PDF-');
 }
 
 function checkPageCount(selected: number, { maxPages }: DocumentLimits): void {
@@ -60,29 +44,36 @@ function checkPdfPage(pdf: PdfFile, page: number, limits: DocumentLimits): void 
   }
 }
 
-async function inspectPdf(bytes: Buffer, selection: string | undefined, limits: DocumentLimits): Promise<InspectedDocument> {
+/**
+ * Checks a PDF at upload from its structure alone (nothing is rendered), and answers the 1-based pages to read, in
+ * order. Throws TOO_MANY_PAGES, PAGE_TOO_LARGE, DOCUMENT_ENCRYPTED, DOCUMENT_UNREADABLE, or INVALID_PARAMETER for a
+ * page selection the document does not have.
+ */
+export async function inspectPdf(bytes: Buffer, selection: string | undefined, limits: DocumentLimits): Promise<number[]> {
   const pdf = await openPdf(bytes);
   try {
     const pages = selectPages(selection, pdf.pageCount);
     if (pages.length === 0) throw new AppError('DOCUMENT_UNREADABLE', 'The PDF has no pages.');
     checkPageCount(pages.length, limits);
     for (const page of pages) checkPdfPage(pdf, page, limits);
-    return { mediaType: PDF_MEDIA_TYPE, pages };
+    return pages;
   } finally {
     pdf.close();
   }
 }
 
 /**
- * Checks a document at upload, from its structure alone (nothing is rendered): a PDF, or an image of a multi-page
- * type with more than one page. Answers undefined for anything else, which is checked as an image. Throws
- * TOO_MANY_PAGES, PAGE_TOO_LARGE, IMAGE_TOO_LARGE, DOCUMENT_ENCRYPTED, DOCUMENT_UNREADABLE, or INVALID_PARAMETER
- * for a page selection the document does not have.
+ * Whether an image of `type` is a document: a multi-page TIFF, GIF or WebP, checked from its structure. Answers its
+ * 1-based pages to read, in order, or undefined for an image of one page. Throws TOO_MANY_PAGES, IMAGE_TOO_LARGE, or
+ * INVALID_PARAMETER for a page selection the document does not have.
  */
-export async function inspectDocument(bytes: Buffer, selection: string | undefined, limits: DocumentLimits): Promise<InspectedDocument | undefined> {
-  if (isPdf(bytes)) return inspectPdf(bytes, selection, limits);
-  const type = detectImageType(bytes);
-  if (!type || !MULTI_PAGE_TYPES.has(type)) return undefined;
+export async function inspectImagePages(
+  bytes: Buffer,
+  type: ImageType,
+  selection: string | undefined,
+  limits: DocumentLimits,
+): Promise<number[] | undefined> {
+  if (!MULTI_PAGE_TYPES.has(type)) return undefined;
   const frames = await readFrameCount(bytes);
   if (!frames || frames.pages < 2) return undefined;
   const pages = selectPages(selection, frames.pages);
@@ -90,5 +81,5 @@ export async function inspectDocument(bytes: Buffer, selection: string | undefin
   if (frames.width * frames.height > limits.maxPixels) {
     throw new AppError('IMAGE_TOO_LARGE', `A page is ${frames.width} × ${frames.height} pixels, over the limit of ${limits.maxPixels} pixels.`);
   }
-  return { mediaType: IMAGE_TYPES[type].mediaType, pages };
+  return pages;
 }

@@ -6,8 +6,7 @@
  */
 import { promisify } from 'node:util';
 import { crc32, inflate, inflateSync, type ZlibOptions } from 'node:zlib';
-import { PNG_SIGNATURE_BYTES, readPngHeader } from './image-header.js';
-import { detectImageType } from './image-type.js';
+import { PNG_SIGNATURE_BYTES, readPngHeader } from '../ocr/input/image-header.js';
 
 export type PngPixelData = 'complete' | 'unsure';
 
@@ -20,7 +19,7 @@ const SAMPLES_PER_PIXEL: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 /** The largest filter type a row may name (None, Sub, Up, Average, Paeth). */
 const LAST_FILTER_TYPE = 4;
 /**
- * Rows inflated at most (an A4 page at 300 dpi in gray has 8.7 MB): the rows are held whole while they are checked,
+ * Rows inflated at most, enough for a gray page scanned at 300 dpi: the rows are held whole while they are checked,
  * so a larger image is left to sharp, whose decode streams.
  */
 const MAX_CHECKED_ROW_BYTES = 16 * 1024 * 1024;
@@ -28,9 +27,8 @@ const MAX_CHECKED_ROW_BYTES = 16 * 1024 * 1024;
 /** zlib's inflate in libuv's thread pool: the main thread stays free for other requests meanwhile. */
 const inflateInPool = promisify(inflate);
 /**
- * Rows up to this size are inflated on the main thread, in under a millisecond: handing a small inflate to the pool
- * costs more CPU than the inflate itself (the 65 KB of rows of the ingest benchmark's PNG: 220 µs inline against
- * 330 µs through the pool, thread hand-offs included), and uploads at broker speed are bound by CPU.
+ * Rows up to this size are inflated on the main thread: so small an inflate takes less time than handing it to the
+ * pool and back, and when uploads arrive as fast as the broker takes them the CPU, not the wait, is what runs out.
  */
 const MAX_INLINE_ROW_BYTES = 256 * 1024;
 const inflateInline = async (compressed: Buffer, options: ZlibOptions) => inflateSync(compressed, options);
@@ -40,12 +38,12 @@ const isChunkType = (type: string) => /^[A-Za-z]{2}[A-Z][A-Za-z]$/.test(type);
 const isCritical = (type: string) => type.charCodeAt(0) < 0x61;
 
 /**
- * `complete` when the file is a PNG of whole chunks with right checksums, IHDR first and IEND last, with
- * one run of IDAT chunks whose zlib stream inflates (its own Adler-32 checked by zlib) to exactly the rows the
- * header announces, each starting with a valid filter type.
+ * For bytes found to be a PNG: `complete` when the file is made of whole chunks with right checksums, IHDR first and
+ * IEND last, with one run of IDAT chunks whose zlib stream inflates (its own Adler-32 checked by zlib) to exactly the
+ * rows the header announces, each starting with a valid filter type.
  */
 export async function checkPngPixelData(bytes: Buffer): Promise<PngPixelData> {
-  const header = detectImageType(bytes) === 'png' ? readPngHeader(bytes) : undefined;
+  const header = readPngHeader(bytes);
   const samples = header && SAMPLES_PER_PIXEL[header.colourType];
   if (!header || samples === undefined || header.interlaced) return 'unsure';
   // Decided from the header alone, before any checksum: a large image goes to sharp without a pass over its bytes.
@@ -79,7 +77,7 @@ export async function checkPngPixelData(bytes: Buffer): Promise<PngPixelData> {
   let rows: Buffer;
   try {
     // One byte over the rows bounds the work (a stream that inflates to more is not one we call complete), and an
-    // output chunk that size takes the rows in one piece instead of 16 KB pieces joined after.
+    // output chunk that size takes the rows in one piece instead of zlib's small default pieces joined after.
     const inflateRows = expected <= MAX_INLINE_ROW_BYTES ? inflateInline : inflateInPool;
     rows = await inflateRows(idat.length === 1 ? idat[0]! : Buffer.concat(idat), {
       maxOutputLength: expected + 1,

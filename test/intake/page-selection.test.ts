@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectPages } from '../../src/documents/page-selection.js';
+import { selectPages } from '../../src/intake/page-selection.js';
 
 describe('the pages a pages= field selects', () => {
   it('is every page when left out or empty', () => {

@@ -4,8 +4,9 @@ import { AppError } from '../errors.js';
 const RANGE = /^(\d+)(\s*-\s*(\d*))?$/;
 
 /**
- * The pages a `pages` field selects (`1-3,7`, `2-` for page 2 to the end; default every page), 1-based, in the order given, each once. Throws
- * INVALID_PARAMETER for a malformed selection or one that names a page the document does not have.
+ * The pages a `pages` field selects (`1-3,7`, `2-` for page 2 to the end; default every page), 1-based, in the order
+ * given, each once. Throws INVALID_PARAMETER for a malformed selection or one that names a page the document does
+ * not have.
  */
 export function selectPages(selection: string | undefined, pageCount: number): number[] {
   if (selection === undefined || selection.trim() === '') return Array.from({ length: pageCount }, (_, index) => index + 1);

@@ -1,0 +1,104 @@
+/** The schemas of `GET /search` and `GET /archive/{id}`. */
+
+/** The most results one page of `GET /search` holds. */
+export const MAX_SEARCH_LIMIT = 100;
+
+export const searchQuerySchema = {
+  type: 'object',
+  required: ['q'],
+  additionalProperties: false,
+  properties: {
+    q: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 500,
+      description: 'Words to find, as in a web search: "an exact phrase", or, -excluded. Stemmed per language and accent-insensitive.',
+    },
+    lang: {
+      type: 'string',
+      maxLength: 100,
+      pattern: '^[a-z_]+(\\+[a-z_]+)*$',
+      description: 'Only tasks read with exactly this language set (deu, eng+deu); the words are then stemmed for it alone.',
+    },
+    from: { type: 'string', format: 'date-time', maxLength: 64, description: 'Only tasks uploaded at or after this time.' },
+    to: { type: 'string', format: 'date-time', maxLength: 64, description: 'Only tasks uploaded before this time.' },
+    media_type: { type: 'string', maxLength: 255, description: 'Only uploads of this media type, such as image/png.' },
+    limit: { type: 'integer', minimum: 1, maximum: MAX_SEARCH_LIMIT, default: 20, description: 'Results per page.' },
+    cursor: { type: 'string', maxLength: 200, description: 'next_cursor of the previous page, unchanged.' },
+  },
+} as const;
+
+export const searchResponseSchema = {
+  description: 'The best matches first.',
+  type: 'object',
+  required: ['results', 'next_cursor'],
+  properties: {
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['task_id', 'score', 'snippet', 'created_at', 'lang', 'pages'],
+        properties: {
+          task_id: { type: 'string' },
+          score: { type: 'number', description: 'Relevance (ts_rank); higher is better.' },
+          snippet: { type: 'string', description: 'HTML-escaped text around the matches, each match in <mark>…</mark>.' },
+          created_at: { type: 'string', format: 'date-time' },
+          lang: { type: 'string' },
+          pages: { type: 'integer', description: 'Pages of the archived text.' },
+        },
+      },
+    },
+    next_cursor: { type: ['string', 'null'], description: 'Pass as cursor= for the next page; null on the last page.' },
+  },
+} as const;
+
+export const archiveRecordSchema = {
+  description: 'The archived task.',
+  type: 'object',
+  required: [
+    'task_id',
+    'file_name',
+    'media_type',
+    'size_bytes',
+    'lang',
+    'confidence',
+    'options',
+    'timings',
+    'created_at',
+    'finished_at',
+    'archived_at',
+    'text',
+    'pages',
+  ],
+  properties: {
+    task_id: { type: 'string' },
+    file_name: { type: ['string', 'null'], description: 'The uploaded file name, as the client sent it.' },
+    media_type: { type: 'string' },
+    size_bytes: { type: ['integer', 'null'] },
+    lang: { type: 'string' },
+    confidence: { type: 'number', description: 'Mean word confidence, 0 to 100.' },
+    options: {
+      type: 'object',
+      description: 'What the upload asked for.',
+      properties: {
+        lang: { type: 'string' },
+        psm: { type: 'integer' },
+        preprocess: { type: 'boolean' },
+        outputs: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    timings: {
+      type: 'object',
+      required: ['queued_ms', 'recognition_ms'],
+      properties: { queued_ms: { type: 'integer' }, recognition_ms: { type: 'integer' } },
+    },
+    created_at: { type: 'string', format: 'date-time' },
+    finished_at: { type: 'string', format: 'date-time' },
+    archived_at: { type: 'string', format: 'date-time' },
+    text: { type: 'string' },
+    pages: {
+      type: 'array',
+      items: { type: 'object', required: ['number', 'text'], properties: { number: { type: 'integer' }, text: { type: 'string' } } },
+    },
+  },
+} as const;

@@ -1,0 +1,1 @@
+export { createBullQueue, type BullQueueOptions } from './bull-queue.js';
