@@ -61,6 +61,37 @@ describe.skipIf(await missingServers('redis'))('the Redis stores', () => {
     expect(await redis.exists(key)).toBe(0);
   });
 
+  it('reads and moves on what an earlier version wrote: a job hash, its pages, an idempotency key and the outbox', async () => {
+    const id = uniqueName('earlier');
+    // Written as the earlier single store laid them out, field by field.
+    await redis.hset(`${keyPrefix}job:${id}`, {
+      id,
+      status: 'processing',
+      attempts: '1',
+      mediaType: 'application/pdf',
+      createdAt: new Date().toISOString(),
+      startedAt: new Date().toISOString(),
+      progress: '0.5',
+      pagesTotal: '2',
+      options: JSON.stringify({ lang: 'eng', pages: [1, 2] }),
+      callbackUrl: JSON.stringify('https://example.org/hook'),
+    });
+    await redis.hset(`${keyPrefix}pages:${id}`, '1', JSON.stringify({ page: 1, text: 'first', confidence: 90, source: 'ocr', recognitionMs: 5 }));
+    await redis.set(`${keyPrefix}idempotency:key-1`, JSON.stringify({ taskId: id, fingerprint: 'f', queued: true }), 'EX', 600);
+    await redis.lpush(`${keyPrefix}archive-outbox`, 'older', id);
+
+    const stores = await open();
+    expect(await stores.jobs.get(id)).toMatchObject({ status: 'processing', progress: 0.5, callbackUrl: 'https://example.org/hook' });
+    expect(await stores.idempotency.claim('key-1', { taskId: 'other', fingerprint: 'f' })).toEqual({ taskId: id, fingerprint: 'f', queued: true });
+    expect(await stores.outbox.list(10)).toEqual(['older', id]);
+    expect(await stores.pages.recordPage(id, { page: 2, text: 'second', confidence: 90, source: 'ocr', recognitionMs: 5 })).toEqual({
+      done: 2,
+      total: 2,
+    });
+    expect((await stores.pages.listPages(id)).map((page) => page.text).sort()).toEqual(['first', 'second']);
+    expect(await stores.jobs.complete(id, result)).toMatchObject({ id, status: 'completed', attempts: 1, result, options: { pages: [1, 2] } });
+  });
+
   it('sets the expiry from RESULT_TTL_SECONDS and renews it on every write', async () => {
     const store = await open({ resultTtlSeconds: 500 });
     const job = newJob();
