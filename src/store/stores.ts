@@ -5,7 +5,8 @@ import type { IdleJobs } from './idle-jobs.js';
 import type { JobRecords } from './job-records.js';
 
 /**
- * One backend's stores, one per concern, all on the same connection; each caller takes only the one it needs.
+ * One backend's stores, one per concern, sharing what the backend holds (one Redis connection, or one process's
+ * memory); each caller takes only the one it needs.
  * Reachability and closing belong to the backend as a whole.
  */
 export interface Stores {
