@@ -8,7 +8,7 @@ import { createMetrics } from './metrics.js';
 import { createLanguageCatalog, type LanguageCatalog } from './ocr/engine/languages.js';
 import { disableImageOperationCache } from './ocr/analysis/preprocess.js';
 import { createJobQueue } from './queue/index.js';
-import { createResultStore } from './store/index.js';
+import { createStores } from './store/index.js';
 import { createAddressPolicy } from './webhook/address-policy.js';
 import { createWebhookSender } from './webhook/sender.js';
 import { startArchiveRetention } from './worker/archive-retention.js';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const metrics = createMetrics();
   disableImageOperationCache();
 
-  const store = await createResultStore(config, logger);
+  const stores = await createStores(config, logger);
   const queue = await createJobQueue(config, logger);
   const archive = await createArchive(config.archive, logger);
   if (!archive) logger.warn('the archive is off (ARCHIVE=off, or separate processes without ARCHIVE_URL): completed texts are not kept for /search');
@@ -82,17 +82,18 @@ async function main(): Promise<void> {
         })
       : undefined;
   const outages = createOutageGuard({ logger });
-  const archiver = ocr && archive ? startArchiver({ store, archive, outages, logger, metrics }) : undefined;
+  const archiver = ocr && archive ? startArchiver({ jobs: stores.jobs, outbox: stores.outbox, archive, outages, logger, metrics }) : undefined;
   const { retentionDays } = config.archive;
   const stopRetention = ocr && archive && retentionDays !== undefined ? startArchiveRetention({ archive, days: retentionDays, logger }) : undefined;
   const worker = ocr
     ? await startWorker({
         queue,
-        store,
+        idle: stores.idle,
         engine: ocr.engine,
         outages,
         processor: createJobProcessor({
-          store,
+          jobs: stores.jobs,
+          pageAccounting: stores.pages,
           pipeline: ocr.pipeline,
           outages,
           logger,
@@ -118,14 +119,14 @@ async function main(): Promise<void> {
           logger,
           metrics,
           timeouts: config.http.timeouts,
-          readinessChecks: { queue: () => queue.ping(), store: () => store.ping() },
+          readinessChecks: { queue: () => queue.ping(), store: () => stores.ping() },
         })
       : undefined;
 
   const app = runsApi
     ? await buildApp({
         queue,
-        store,
+        stores,
         catalog,
         logger,
         ...config.limits,
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
     await webhooks?.close();
     await Promise.all([archiver?.stop(), stopRetention?.()]);
     await queue.close();
-    await store.close();
+    await stores.close();
     await archive?.close();
     await healthServer?.close();
     logger.info('shutdown complete');

@@ -226,3 +226,36 @@ describe('small modules', () => {
     expect(long).toEqual([]);
   });
 });
+
+describe('stores by concern', () => {
+  /** Whether a member of an interface is something to call: a method, or a property whose type is a function. */
+  const isCallable = (member: ts.TypeElement): boolean => {
+    if (ts.isMethodSignature(member)) return true;
+    if (!ts.isPropertySignature(member) || !member.type) return false;
+    let type: ts.TypeNode = member.type;
+    while (ts.isParenthesizedTypeNode(type)) type = type.type;
+    return ts.isFunctionTypeNode(type);
+  };
+
+  /** Every interface declared under src/store/, with how many callable members it declares. */
+  const storeInterfaces = sourceFiles(path.join(SRC, 'store')).flatMap((full) => {
+    const file = path.relative(SRC, full).split(path.sep).join('/');
+    const source = ts.createSourceFile(full, fs.readFileSync(full, 'utf8'), ts.ScriptTarget.Latest);
+    const found: { name: string; methods: number }[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isInterfaceDeclaration(node)) found.push({ name: `src/${file}: ${node.name.text}`, methods: node.members.filter(isCallable).length });
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    return found;
+  });
+
+  it('reads the interfaces of src/store/', () => {
+    expect(storeInterfaces.find(({ name }) => name.endsWith(': JobRecords'))?.methods).toBeGreaterThan(5);
+  });
+
+  it('has no interface in src/store/ with more than 10 methods: a store that grows past that holds more than one concern', () => {
+    const tooBig = storeInterfaces.filter(({ methods }) => methods > 10).map(({ name, methods }) => `${name} has ${methods} methods`);
+    expect(tooBig).toEqual([]);
+  });
+});

@@ -4,7 +4,7 @@ import multipart from '@fastify/multipart';
 import type { Logger } from 'pino';
 import type { LanguageCatalog } from '../ocr/engine/languages.js';
 import type { JobQueue } from '../queue/job-queue.js';
-import type { ResultStore } from '../store/result-store.js';
+import type { Stores } from '../store/stores.js';
 import type { ApiKey } from '../api-keys.js';
 import type { Archive } from '../archive/archive.js';
 import type { Metrics } from '../metrics.js';
@@ -28,7 +28,8 @@ import { webPageRoutes } from './routes/web-page.js';
 
 export interface AppDependencies {
   queue: JobQueue;
-  store: ResultStore;
+  /** Job records, idempotency keys and the archive outbox; the backend's reachability is a readiness check. */
+  stores: Pick<Stores, 'jobs' | 'idempotency' | 'outbox' | 'ping'>;
   catalog: LanguageCatalog;
   logger: Logger;
   maxUploadBytes: number;
@@ -58,7 +59,7 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds the HTTP API; it does not listen, so tests can use `inject` and main can pick the port. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
-  const { queue, store, catalog, logger, maxUploadBytes, maxImagePixels, apiKeys, callbacks } = deps;
+  const { queue, stores, catalog, logger, maxUploadBytes, maxImagePixels, apiKeys, callbacks } = deps;
   // Typed as Fastify's logger, so the instance's type is the one every plugin and route is written for.
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
@@ -102,12 +103,21 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   for (const schema of [errorBodySchema, jobBodySchema]) app.addSchema(schema);
 
   const documents = { maxPages: deps.maxPages, renderDpi: deps.pdfRenderDpi };
-  await app.register(uploadRoutes, { queue, store, catalog, maxImagePixels, documents, authenticate, callbacks });
-  await app.register(resultRoutes, { store, archive: deps.archive, authenticate });
+  await app.register(uploadRoutes, {
+    queue,
+    jobs: stores.jobs,
+    idempotency: stores.idempotency,
+    catalog,
+    maxImagePixels,
+    documents,
+    authenticate,
+    callbacks,
+  });
+  await app.register(resultRoutes, { jobs: stores.jobs, outbox: stores.outbox, archive: deps.archive, authenticate });
   await app.register(archiveRoutes, { archive: deps.archive, authenticate });
   await app.register(languageRoutes, { catalog });
   await app.register(metricsRoutes, { registry: deps.metrics.registry });
   if (deps.webRoot) await app.register(webPageRoutes, { root: deps.webRoot });
-  await app.register(healthRoutes, { readinessChecks: { queue: () => queue.ping(), store: () => store.ping() } });
+  await app.register(healthRoutes, { readinessChecks: { queue: () => queue.ping(), store: () => stores.ping() } });
   return app;
 }

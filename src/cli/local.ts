@@ -11,7 +11,7 @@ import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
 import type { LanguageCatalog } from '../ocr/engine/languages.js';
 import { createMemoryQueue } from '../queue/memory.js';
-import { createMemoryStore } from '../store/memory.js';
+import { createMemoryStores } from '../store/memory/index.js';
 import { UsageError } from './args.js';
 import type { Recognizer } from './recognizer.js';
 import { uploadFields, type ReadOptions } from './upload-fields.js';
@@ -44,11 +44,12 @@ export function createLocalRecognizer({ concurrency, catalog, ...read }: LocalOp
   // Only the engine's own faults reach this log (a tesseract worker dying): on stderr, never among the texts.
   const logger = createLogger('error', 'cli', 'stderr');
   const ocr = createOcrRuntime(config, catalog, logger);
-  const store = createMemoryStore({ resultTtlSeconds: config.store.resultTtlSeconds });
+  const stores = createMemoryStores({ resultTtlSeconds: config.store.resultTtlSeconds });
   // A retry would read the same file the same way: one attempt, and its error is the answer.
   const queue = createMemoryQueue({ maxAttempts: 1 });
   const processor = createJobProcessor({
-    store,
+    jobs: stores.jobs,
+    pageAccounting: stores.pages,
     pipeline: ocr.pipeline,
     outages: createOutageGuard({ logger }),
     logger,
@@ -67,9 +68,9 @@ export function createLocalRecognizer({ concurrency, catalog, ...read }: LocalOp
       try {
         const { kind, mediaType, options } = await checkUpload(image, fields, catalog, { maxPixels, maxPages, renderDpi });
         await consuming;
-        await store.create({ id, options, mediaType, createdAt, fileName: file, sizeBytes: image.length });
+        const created = await stores.jobs.create({ id, options, mediaType, createdAt, fileName: file, sizeBytes: image.length });
         await queue.publish({ id, kind, image, mediaType, options });
-        const done = (await store.waitFor(id, FILE_TIMEOUT_MS))!;
+        const done = (await stores.jobs.waitFor(created, FILE_TIMEOUT_MS))!;
         if (done.status !== 'completed' || !done.result) {
           const info = done.error ?? toErrorInfo(undefined);
           return { ok: false, error: info, body: toJobBody({ ...done, status: 'failed', error: info }) };
@@ -84,7 +85,7 @@ export function createLocalRecognizer({ concurrency, catalog, ...read }: LocalOp
 
     async close() {
       await queue.close();
-      await store.close();
+      await stores.close();
       await ocr.close();
     },
   };

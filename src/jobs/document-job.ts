@@ -4,13 +4,13 @@ import type { PageRenderer } from '../documents/page-renderer.js';
 import { isOutage, toErrorInfo } from '../errors.js';
 import type { JobMessage } from '../job.js';
 import type { JobHandler, JobQueue } from '../queue/job-queue.js';
-import type { ResultStore } from '../store/result-store.js';
+import type { PageAccounting } from '../store/page-accounting.js';
 import type { OutageGuard } from './outage-guard.js';
 import { pageJobId, type DocumentPages } from './page-job.js';
 import type { TaskOutcomes } from './task-outcomes.js';
 
 export interface DocumentJobDependencies {
-  store: Pick<ResultStore, 'beginDocument'>;
+  pageAccounting: Pick<PageAccounting, 'begin'>;
   outages: OutageGuard;
   /** Where the page jobs are published: the queue the document came from. */
   queue: Pick<JobQueue, 'publish'>;
@@ -26,7 +26,7 @@ export interface DocumentJobDependencies {
  * image, with a reference to its task. Pages are rendered and published one at a time, so no worker holds more than
  * one decoded page of a document.
  */
-export function createDocumentJob({ store, outages, queue, renderer, pages, outcomes }: DocumentJobDependencies): JobHandler {
+export function createDocumentJob({ pageAccounting, outages, queue, renderer, pages, outcomes }: DocumentJobDependencies): JobHandler {
   /** One page: its text layer recorded, or its image published as a page job. */
   const splitPage = async (job: JobMessage, source: DocumentSource, page: number, log: Logger): Promise<void> => {
     const { options } = job;
@@ -50,7 +50,7 @@ export function createDocumentJob({ store, outages, queue, renderer, pages, outc
     let source: DocumentSource | undefined;
     try {
       source = openDocument(job.image, job.mediaType, renderer);
-      await outages.retry(() => store.beginDocument(job.id, selected.length), log);
+      await outages.retry(() => pageAccounting.begin(job.id, selected.length), log);
       for (const page of selected) await splitPage(job, source, page, log);
     } catch (error) {
       // A queue that cannot take the page jobs now is an outage: the document job goes back unspent.

@@ -1,7 +1,7 @@
 import { toErrorInfo } from '../errors.js';
 import type { OcrPipeline, PipelineResult } from '../ocr/pipeline.js';
 import type { JobHandler } from '../queue/job-queue.js';
-import type { ResultStore } from '../store/result-store.js';
+import type { JobRecords } from '../store/job-records.js';
 import { imageResult } from './recognition-result.js';
 import type { TaskOutcomes } from './task-outcomes.js';
 
@@ -9,13 +9,13 @@ import type { TaskOutcomes } from './task-outcomes.js';
 const PROGRESS_STEP = 0.1;
 
 export interface ImageJobDependencies {
-  store: Pick<ResultStore, 'progress'>;
+  jobs: Pick<JobRecords, 'progress'>;
   pipeline: OcrPipeline;
   outcomes: TaskOutcomes;
 }
 
 /** Reads an uploaded image: one recognition, its progress reported on the way, its result stored once. */
-export function createImageJob({ store, pipeline, outcomes }: ImageJobDependencies): JobHandler {
+export function createImageJob({ jobs, pipeline, outcomes }: ImageJobDependencies): JobHandler {
   return async (job, { attempt, finalAttempt }) => {
     const started = await outcomes.start(job.id, attempt);
     if (!started) return;
@@ -29,7 +29,7 @@ export function createImageJob({ store, pipeline, outcomes }: ImageJobDependenci
       reported = fraction;
       // Progress is worth no wait: a write lost to an outage is skipped.
       progressWrites = progressWrites
-        .then(() => store.progress(job.id, Math.round(fraction * 100) / 100))
+        .then(() => jobs.progress(job.id, Math.round(fraction * 100) / 100))
         .catch((error: unknown) => log.debug({ err: error }, 'could not record progress'));
     };
 

@@ -5,7 +5,8 @@ import type { JobKind } from '../job.js';
 import type { Metrics } from '../metrics.js';
 import type { OcrPipeline } from '../ocr/pipeline.js';
 import type { DeadLetterHandler, JobHandler, JobQueue } from '../queue/job-queue.js';
-import type { ResultStore } from '../store/result-store.js';
+import type { JobRecords } from '../store/job-records.js';
+import type { PageAccounting } from '../store/page-accounting.js';
 import type { WebhookSender } from '../webhook/sender.js';
 import { createDocumentJob } from './document-job.js';
 import { createImageJob } from './image-job.js';
@@ -14,7 +15,9 @@ import { createDocumentPages, pageFailure } from './page-job.js';
 import { createTaskOutcomes, type ArchiveQueue } from './task-outcomes.js';
 
 export interface JobProcessorDependencies {
-  store: ResultStore;
+  jobs: JobRecords;
+  /** The page counts of documents. */
+  pageAccounting: PageAccounting;
   pipeline: OcrPipeline;
   /** Holds store writes through an outage of the store instead of failing the job. */
   outages: OutageGuard;
@@ -45,12 +48,12 @@ export interface JobProcessor {
  * wait out an outage of the store, so an outage never spends an attempt nor loses an outcome.
  */
 export function createJobProcessor(dependencies: JobProcessorDependencies): JobProcessor {
-  const { store, pipeline, outages, logger, queue, renderer } = dependencies;
+  const { jobs, pageAccounting, pipeline, outages, logger, queue, renderer } = dependencies;
   const outcomes = createTaskOutcomes(dependencies);
-  const pages = createDocumentPages({ store, pipeline, outages, logger, outcomes });
+  const pages = createDocumentPages({ jobs, pageAccounting, pipeline, outages, logger, outcomes });
   const handlers: Record<JobKind, JobHandler> = {
-    image: createImageJob({ store, pipeline, outcomes }),
-    document: createDocumentJob({ store, outages, queue, renderer, pages, outcomes }),
+    image: createImageJob({ jobs, pipeline, outcomes }),
+    document: createDocumentJob({ pageAccounting, outages, queue, renderer, pages, outcomes }),
     page: pages.read,
   };
 

@@ -6,7 +6,8 @@ import { toErrorInfo, type ErrorInfo } from '../errors.js';
 import { isTerminal, type PageResult } from '../job.js';
 import type { OcrPipeline } from '../ocr/pipeline.js';
 import type { JobHandler } from '../queue/job-queue.js';
-import type { ResultStore } from '../store/result-store.js';
+import type { JobRecords } from '../store/job-records.js';
+import type { PageAccounting } from '../store/page-accounting.js';
 import type { OutageGuard } from './outage-guard.js';
 import { pageResult } from './recognition-result.js';
 import type { TaskOutcomes } from './task-outcomes.js';
@@ -20,7 +21,8 @@ export function pageFailure(page: number, { code, message }: ErrorInfo): ErrorIn
 }
 
 export interface DocumentPagesDependencies {
-  store: ResultStore;
+  jobs: Pick<JobRecords, 'get'>;
+  pageAccounting: Omit<PageAccounting, 'begin'>;
   pipeline: OcrPipeline;
   outages: OutageGuard;
   logger: Logger;
@@ -38,27 +40,27 @@ export interface DocumentPages {
  * The pages of a document task. Any worker reads any page job; the store counts pages atomically, and whoever
  * records the last page builds the result in the order of the original.
  */
-export function createDocumentPages({ store, pipeline, outages, logger, outcomes }: DocumentPagesDependencies): DocumentPages {
+export function createDocumentPages({ jobs, pageAccounting, pipeline, outages, logger, outcomes }: DocumentPagesDependencies): DocumentPages {
   const finishDocument = async (taskId: string, log: Logger): Promise<void> => {
-    const record = await outages.retry(() => store.get(taskId), log);
+    const record = await outages.retry(() => jobs.get(taskId), log);
     if (!record || isTerminal(record.status)) return;
-    const recorded = new Map((await outages.retry(() => store.listPages(taskId), log)).map((page) => [page.page, page]));
+    const recorded = new Map((await outages.retry(() => pageAccounting.listPages(taskId), log)).map((page) => [page.page, page]));
     const pages = (record.options.pages ?? []).flatMap((page) => recorded.get(page) ?? []);
     const queuedMs = Date.parse(record.startedAt ?? record.createdAt) - Date.parse(record.createdAt);
     const result = await documentResult(pages, { lang: record.options.lang, outputs: record.options.outputs ?? [], queuedMs });
     await outcomes.complete(taskId, result, log);
-    await outages.retry(() => store.discardPages(taskId), log);
+    await outages.retry(() => pageAccounting.discardPages(taskId), log);
   };
 
   const record: DocumentPages['record'] = async (taskId, page, log) => {
-    const count = await outages.retry(() => store.recordPage(taskId, page), log);
+    const count = await outages.retry(() => pageAccounting.recordPage(taskId, page), log);
     if (count && count.done === count.total) await finishDocument(taskId, log);
   };
 
   const read: JobHandler = async (job, { attempt, finalAttempt }) => {
     const { task, page, paper } = job.part!;
     const log = logger.child({ task_id: task, page, attempt });
-    const taskRecord = await outages.retry(() => store.get(task), log);
+    const taskRecord = await outages.retry(() => jobs.get(task), log);
     if (!taskRecord || isTerminal(taskRecord.status)) {
       log.info('page of a document that was deleted or has finished; acknowledging it without work');
       return;

@@ -3,17 +3,20 @@ import { isAppError, type ErrorInfo } from '../errors.js';
 import { isTerminal, type JobRecord, type OcrResult } from '../job.js';
 import { toJobBody } from '../job-body.js';
 import type { Metrics } from '../metrics.js';
-import type { ResultStore } from '../store/result-store.js';
+import type { JobRecords } from '../store/job-records.js';
 import type { WebhookSender } from '../webhook/sender.js';
 import type { OutageGuard } from './outage-guard.js';
 
 /** Takes a completed task's text to the archive, off the OCR path. */
 export interface ArchiveQueue {
+  /** Puts a task in the archive outbox, before its result is stored. */
   enqueue(id: string, log: Logger): Promise<void>;
+  /** Hands over the record the task was completed with, so the archive needs no read of it. */
+  completed(record: JobRecord): void;
 }
 
 export interface TaskOutcomeDependencies {
-  store: ResultStore;
+  jobs: JobRecords;
   /** Holds store writes through an outage of the store instead of failing the job. */
   outages: OutageGuard;
   logger: Logger;
@@ -50,33 +53,34 @@ export interface TaskOutcomes {
   settle(id: string, error: unknown, info: ErrorInfo, attempt: FailedAttempt): Promise<void>;
 }
 
-export function createTaskOutcomes({ store, outages, logger, metrics, webhooks, archiver }: TaskOutcomeDependencies): TaskOutcomes {
+export function createTaskOutcomes({ jobs, outages, logger, metrics, webhooks, archiver }: TaskOutcomeDependencies): TaskOutcomes {
   /**
    * Sends the callback of a finished task that has not had one yet. It runs before the job is acknowledged, so a
    * worker that dies between storing the result and calling back leaves the callback to the redelivery.
    */
-  const notify = async (id: string, log: Logger): Promise<void> => {
+  const notify = async (id: string, log: Logger, finished?: JobRecord): Promise<void> => {
     if (!webhooks) return;
-    const record = await outages.retry(() => store.get(id), log);
+    // Without the record this delivery finished the task with, another delivery finished it: its callback may be owed.
+    const record = finished ?? (await outages.retry(() => jobs.get(id), log));
     if (!record?.callbackUrl || record.callback || !isTerminal(record.status)) return;
     const delivery = await webhooks.deliver(record.callbackUrl, toJobBody(record), { taskId: id });
-    await outages.retry(() => store.recordCallback(id, delivery), log);
+    await outages.retry(() => jobs.recordCallback(id, delivery), log);
   };
 
   const fail: TaskOutcomes['fail'] = async (id, info, log) => {
-    const failed = await outages.retry(() => store.fail(id, info), log);
+    const failed = await outages.retry(() => jobs.fail(id, info), log);
     if (failed) {
       log.warn({ code: info.code, error_message: info.message }, 'job failed');
       metrics.jobs.labels('failed', info.code).inc();
     }
-    await notify(id, log);
-    return failed;
+    await notify(id, log, failed);
+    return failed !== undefined;
   };
 
   return {
     async start(id, attempt) {
       const log = logger.child({ task_id: id, attempt });
-      const record = await outages.retry(() => store.markProcessing(id), log);
+      const record = await outages.retry(() => jobs.markProcessing(id), log);
       if (!record) {
         log.info('job was deleted or has already finished; acknowledging it without work');
         metrics.jobs.labels('skipped', '').inc();
@@ -88,8 +92,9 @@ export function createTaskOutcomes({ store, outages, logger, metrics, webhooks, 
 
     async complete(id, result, log, details = {}) {
       await archiver?.enqueue(id, log);
-      const stored = await outages.retry(() => store.complete(id, result), log);
+      const stored = await outages.retry(() => jobs.complete(id, result), log);
       if (stored) {
+        archiver?.completed(stored);
         const { recognitionMs, queuedMs } = result.timings;
         log.info({ recognition_ms: recognitionMs, confidence: result.confidence, ...details }, 'job completed');
         metrics.jobs.labels('completed', '').inc();
@@ -98,7 +103,7 @@ export function createTaskOutcomes({ store, outages, logger, metrics, webhooks, 
       } else {
         log.info('job was finished by another delivery or deleted meanwhile; this result is discarded');
       }
-      await notify(id, log);
+      await notify(id, log, stored);
     },
 
     fail,
@@ -108,7 +113,7 @@ export function createTaskOutcomes({ store, outages, logger, metrics, webhooks, 
         await fail(id, info, log);
         return;
       }
-      if (requeue) await outages.retry(() => store.requeue(id, info), log);
+      if (requeue) await outages.retry(() => jobs.requeue(id, info), log);
       log.warn({ err: error, code: info.code }, 'job attempt failed; handing it back for a retry');
       metrics.jobs.labels('retried', info.code).inc();
       throw error;

@@ -1,16 +1,16 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { createMemoryStore } from './memory.js';
-import { createRedisStore } from './redis/index.js';
-import type { ResultStore } from './result-store.js';
+import { createMemoryStores } from './memory/index.js';
+import { createRedisStores } from './redis/index.js';
+import type { Stores } from './stores.js';
 
-/** The store that `STORE` names. */
-export async function createResultStore(config: Config, logger?: Logger): Promise<ResultStore> {
+/** The stores of the backend that `STORE` names. */
+export async function createStores(config: Config, logger?: Logger): Promise<Stores> {
   switch (config.store.kind) {
     case 'memory':
-      return createMemoryStore({ resultTtlSeconds: config.store.resultTtlSeconds });
+      return createMemoryStores({ resultTtlSeconds: config.store.resultTtlSeconds });
     case 'redis':
-      return createRedisStore({
+      return createRedisStores({
         url: config.redis.url,
         keyPrefix: config.redis.keyPrefix,
         resultTtlSeconds: config.store.resultTtlSeconds,

@@ -3,11 +3,13 @@ import type { Archive, ArchiveRecord } from '../archive/archive.js';
 import { backoffDelay, sleep, type Backoff } from '../backoff.js';
 import type { JobRecord } from '../job.js';
 import type { Metrics } from '../metrics.js';
-import type { ResultStore } from '../store/result-store.js';
+import type { ArchiveOutbox } from '../store/archive-outbox.js';
+import type { JobRecords } from '../store/job-records.js';
 import type { OutageGuard } from '../jobs/outage-guard.js';
 
 export interface ArchiverOptions {
-  store: ResultStore;
+  jobs: JobRecords;
+  outbox: ArchiveOutbox;
   archive: Archive;
   /** Holds the outbox write of a finishing job through an outage of the store, as the job's other writes are. */
   outages: OutageGuard;
@@ -33,6 +35,11 @@ export interface Archiver {
    * complete after all is dropped when it is read.
    */
   enqueue(id: string, log: Logger): Promise<void>;
+  /**
+   * Hands over the record a job of this process has just completed, so that its text is archived as written rather
+   * than read back from the store. Tasks not handed over (other workers', those of a process that stopped) are read.
+   */
+  completed(record: JobRecord): void;
   /**
    * Stops after the batch in hand and one more of the tasks completed since; what is left stays in the outbox for
    * the next start. Idempotent.
@@ -73,7 +80,8 @@ function toArchiveRecord(task: JobRecord | undefined): ArchiveRecord | undefined
  */
 export function startArchiver(options: ArchiverOptions): Archiver {
   const {
-    store,
+    jobs,
+    outbox,
     archive,
     outages,
     logger,
@@ -85,13 +93,17 @@ export function startArchiver(options: ArchiverOptions): Archiver {
   } = options;
   const stopped = new AbortController();
   let wake = new AbortController();
+  // Bounded, so that an archive outage holds texts in the outbox rather than in this process's memory.
+  const handed = new Map<string, JobRecord>();
+  const maxHanded = batchSize * 2;
 
   /** Archives one batch; answers how many entries it took off the outbox. */
   const drainBatch = async (): Promise<number> => {
-    const ids = await store.listArchiveOutbox(batchSize);
+    const handedBefore = [...handed.keys()];
+    const ids = await outbox.list(batchSize);
     const records: ArchiveRecord[] = [];
     for (const id of ids) {
-      const record = toArchiveRecord(await store.get(id));
+      const record = toArchiveRecord(handed.get(id) ?? (await jobs.get(id)));
       // Deleted, expired, failed, or not finished yet (then its next delivery adds it again).
       if (record) records.push(record);
       else metrics.archiveWrites.labels('gone').inc();
@@ -101,7 +113,11 @@ export function startArchiver(options: ArchiverOptions): Archiver {
       metrics.archiveWrites.labels(written[i] ? 'archived' : 'duplicate').inc();
       if (written[i]) metrics.archiveLagSeconds.observe(Math.max(0, Date.now() - Date.parse(record.finishedAt)) / 1000);
     });
-    await store.removeFromArchiveOutbox(ids);
+    await outbox.remove(ids);
+    for (const id of ids) handed.delete(id);
+    // The whole outbox was read: a record handed over before that but not listed lost its entry (its task was
+    // deleted), and is not to be archived.
+    if (ids.length < batchSize) for (const id of handedBefore) handed.delete(id);
     return ids.length;
   };
 
@@ -138,8 +154,11 @@ export function startArchiver(options: ArchiverOptions): Archiver {
   let stopping: Promise<void> | undefined;
   return {
     async enqueue(id, log) {
-      await outages.retry(() => store.addToArchiveOutbox(id), log);
+      await outages.retry(() => outbox.add(id), log);
       wake.abort();
+    },
+    completed(record) {
+      if (handed.size < maxHanded) handed.set(record.id, record);
     },
     stop() {
       stopped.abort();

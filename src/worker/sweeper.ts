@@ -2,11 +2,11 @@ import type { Logger } from 'pino';
 import type { ErrorInfo } from '../errors.js';
 import type { JobRecord } from '../job.js';
 import type { JobQueue } from '../queue/job-queue.js';
-import type { ResultStore } from '../store/result-store.js';
+import type { IdleJobs } from '../store/idle-jobs.js';
 import { pageJobId } from '../jobs/page-job.js';
 
 export interface SweeperOptions {
-  store: ResultStore;
+  idle: IdleJobs;
   queue: JobQueue;
   /** A task unchanged this long while queued or processing is a candidate (longer than any recognition). */
   staleAfterMs: number;
@@ -37,7 +37,7 @@ const LOST: ErrorInfo = {
  * lives only in the queue's message. A pass right after the store was unreachable does nothing: jobs that
  * waited out the outage need a moment to record their progress first.
  */
-export function startSweeper({ store, queue, staleAfterMs, intervalMs, recordLost, logger }: SweeperOptions): Sweeper {
+export function startSweeper({ idle: idleJobs, queue, staleAfterMs, intervalMs, recordLost, logger }: SweeperOptions): Sweeper {
   const log = logger.child({ component: 'sweeper' });
   let storeAnsweredLastPass = false;
   let running: Promise<number> | undefined;
@@ -53,7 +53,7 @@ export function startSweeper({ store, queue, staleAfterMs, intervalMs, recordLos
   const pass = async (): Promise<number> => {
     let idle;
     try {
-      idle = await store.listIdle(staleAfterMs, BATCH);
+      idle = await idleJobs.listIdle(staleAfterMs, BATCH);
     } catch (error) {
       storeAnsweredLastPass = false;
       log.debug({ err: error }, 'sweep skipped: the store cannot be reached');

@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
 import type { OcrEngine } from '../ocr/engine/engine.js';
 import type { JobQueue } from '../queue/job-queue.js';
-import type { ResultStore } from '../store/result-store.js';
+import type { IdleJobs } from '../store/idle-jobs.js';
 import type { JobProcessor } from '../jobs/job-processor.js';
 import type { OutageGuard } from '../jobs/outage-guard.js';
 import { startSweeper } from './sweeper.js';
 
 export interface WorkerDependencies {
   queue: JobQueue;
-  store: ResultStore;
+  /** Where the sweep finds jobs the queue may have lost. */
+  idle: IdleJobs;
   engine: OcrEngine;
   processor: JobProcessor;
   /** The guard the processor's store writes wait behind; released at stop. */
@@ -36,7 +37,7 @@ export interface Worker {
 /** Warms the OCR engine, then consumes jobs from the queue and sweeps for jobs the queue lost. */
 export async function startWorker({
   queue,
-  store,
+  idle,
   engine,
   processor,
   outages,
@@ -47,7 +48,7 @@ export async function startWorker({
 }: WorkerDependencies): Promise<Worker> {
   await Promise.all(preloadLanguageSets.map((lang) => engine.warmUp(lang)));
   await queue.consume(processor.handle, { concurrency: concurrency + JOBS_PREPARED_AHEAD, onDeadLetter: processor.recordDeadLetter });
-  const sweeper = startSweeper({ store, queue, ...sweep, recordLost: processor.recordLost, logger });
+  const sweeper = startSweeper({ idle, queue, ...sweep, recordLost: processor.recordLost, logger });
   logger.info({ concurrency, preloaded: preloadLanguageSets }, 'worker consuming jobs');
   return {
     async stop() {

@@ -6,14 +6,15 @@ import type { JobRecord, OcrResult } from '../../src/job.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createLanguageCatalog } from '../../src/ocr/engine/languages.js';
 import { createMemoryQueue } from '../../src/queue/memory.js';
-import { createMemoryStore } from '../../src/store/memory.js';
+import { createMemoryStores } from '../../src/store/memory/index.js';
+import type { Stores } from '../../src/store/stores.js';
 import { createAddressPolicy } from '../../src/webhook/address-policy.js';
 
 const catalog = createLanguageCatalog();
 
 export interface TestApi {
   app: FastifyInstance;
-  store: ReturnType<typeof createMemoryStore>;
+  stores: Stores;
   /** Records a task as the upload would, then moves it along as a worker would: no queue consumer, no OCR. */
   createTask(record?: Partial<Pick<JobRecord, 'options'>>): Promise<string>;
   complete(id: string, result?: Partial<OcrResult>): Promise<void>;
@@ -24,10 +25,10 @@ export interface TestApi {
  * process. Nothing consumes the queue, so a task stays where the test puts it.
  */
 export async function buildTestApi(overrides: Partial<AppDependencies> = {}): Promise<TestApi> {
-  const store = createMemoryStore({ resultTtlSeconds: 600 });
+  const stores = createMemoryStores({ resultTtlSeconds: 600 });
   const app = await buildApp({
     queue: createMemoryQueue({ maxAttempts: 1 }),
-    store,
+    stores,
     catalog,
     logger: pino({ level: 'silent' }),
     maxUploadBytes: 5 * 1024 * 1024,
@@ -44,15 +45,15 @@ export async function buildTestApi(overrides: Partial<AppDependencies> = {}): Pr
   let next = 0;
   return {
     app,
-    store,
+    stores,
     async createTask({ options = { lang: 'eng' } } = {}) {
       const id = `00000000-0000-4000-8000-${String((next += 1)).padStart(12, '0')}`;
-      await store.create({ id, options, mediaType: 'image/png', createdAt: new Date().toISOString() });
+      await stores.jobs.create({ id, options, mediaType: 'image/png', createdAt: new Date().toISOString() });
       return id;
     },
     async complete(id, result = {}) {
-      await store.markProcessing(id);
-      await store.complete(id, { text: 'Hello', confidence: 90, lang: 'eng', psm: 6, timings: { queuedMs: 1, recognitionMs: 2 }, ...result });
+      await stores.jobs.markProcessing(id);
+      await stores.jobs.complete(id, { text: 'Hello', confidence: 90, lang: 'eng', psm: 6, timings: { queuedMs: 1, recognitionMs: 2 }, ...result });
     },
   };
 }

@@ -11,7 +11,7 @@ import { createMetrics } from '../../src/metrics.js';
 import { disableImageOperationCache } from '../../src/ocr/analysis/preprocess.js';
 import { createLanguageCatalog } from '../../src/ocr/engine/languages.js';
 import { createJobQueue } from '../../src/queue/index.js';
-import { createResultStore } from '../../src/store/index.js';
+import { createStores } from '../../src/store/index.js';
 import { createAddressPolicy } from '../../src/webhook/address-policy.js';
 import { createWebhookSender } from '../../src/webhook/sender.js';
 import { startArchiver } from '../../src/worker/archiver.js';
@@ -47,7 +47,7 @@ export async function startInProcessService(env: Record<string, string> = {}): P
   disableImageOperationCache();
   const catalog = createLanguageCatalog();
   const metrics = createMetrics();
-  const store = await createResultStore(config, logger);
+  const stores = await createStores(config, logger);
   const queue = await createJobQueue(config, logger);
   const archive = await createArchive(config.archive, logger);
   // As the service: a database that is down at start is no reason not to start; the archive migrates on first use.
@@ -59,9 +59,10 @@ export async function startInProcessService(env: Record<string, string> = {}): P
     ? createWebhookSender({ ...config.callbacks, secret, addressPolicy, retryBackoff: CALLBACK_RETRY_BACKOFF, logger })
     : undefined;
   const outages = createOutageGuard({ logger });
-  const archiver = archive ? startArchiver({ store, archive, outages, logger, metrics }) : undefined;
+  const archiver = archive ? startArchiver({ jobs: stores.jobs, outbox: stores.outbox, archive, outages, logger, metrics }) : undefined;
   const processor = createJobProcessor({
-    store,
+    jobs: stores.jobs,
+    pageAccounting: stores.pages,
     pipeline: ocr.pipeline,
     outages,
     logger,
@@ -73,7 +74,7 @@ export async function startInProcessService(env: Record<string, string> = {}): P
   });
   const worker = await startWorker({
     queue,
-    store,
+    idle: stores.idle,
     engine: ocr.engine,
     outages,
     processor,
@@ -84,7 +85,7 @@ export async function startInProcessService(env: Record<string, string> = {}): P
   });
   const app = await buildApp({
     queue,
-    store,
+    stores,
     catalog,
     logger,
     ...config.limits,
@@ -110,7 +111,7 @@ export async function startInProcessService(env: Record<string, string> = {}): P
       await webhooks?.close();
       await archiver?.stop();
       await queue.close();
-      await store.close();
+      await stores.close();
       await archive?.close();
     },
   };

@@ -3,7 +3,7 @@ import { createPageRenderer } from '../../src/documents/page-renderer.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { OcrPipeline } from '../../src/ocr/pipeline.js';
 import type { JobQueue } from '../../src/queue/job-queue.js';
-import type { ResultStore } from '../../src/store/result-store.js';
+import type { Stores } from '../../src/store/stores.js';
 import { createOutageGuard } from '../../src/jobs/outage-guard.js';
 import { createJobProcessor, type JobProcessor } from '../../src/jobs/job-processor.js';
 
@@ -15,20 +15,21 @@ const renderer = createPageRenderer({
   logger: pino({ level: 'silent' }),
 });
 
-/** The job processor a worker runs, over the given store, queue and pipeline, with nothing else of its own. */
+/** The job processor a worker runs, over the given stores, queue and pipeline, with nothing else of its own. */
 export function createTestProcessor({
-  store,
+  stores,
   queue,
   pipeline,
   logger,
 }: {
-  store: ResultStore;
+  stores: Pick<Stores, 'jobs' | 'pages'>;
   queue: JobQueue;
   pipeline: OcrPipeline;
   logger: Logger;
 }): JobProcessor {
   return createJobProcessor({
-    store,
+    jobs: stores.jobs,
+    pageAccounting: stores.pages,
     pipeline,
     outages: createOutageGuard({ logger }),
     logger,

@@ -4,7 +4,7 @@ import { AppError } from '../../src/errors.js';
 import type { OcrPipeline, PipelineRequest } from '../../src/ocr/pipeline.js';
 import { createMemoryQueue } from '../../src/queue/memory.js';
 import type { JobQueue } from '../../src/queue/job-queue.js';
-import { createMemoryStore } from '../../src/store/memory.js';
+import { createMemoryStores } from '../../src/store/memory/index.js';
 import { readDoc } from '../helpers/documents.js';
 import { createTestProcessor } from '../helpers/processor.js';
 
@@ -42,15 +42,15 @@ describe('document and page jobs in one worker (memory queue and store, a script
 
   /** born2.pdf with force_ocr: two pages, each a page job through the pipeline. */
   const readDocument = async (pipeline: OcrPipeline) => {
-    const store = createMemoryStore({ resultTtlSeconds: 600 });
+    const stores = createMemoryStores({ resultTtlSeconds: 600 });
     const queue = createMemoryQueue({ maxAttempts: 2, retryBackoff: { initialMs: 1, maxMs: 1 } });
     queues.push(queue);
-    const processor = createTestProcessor({ store, queue, pipeline, logger });
+    const processor = createTestProcessor({ stores, queue, pipeline, logger });
     await queue.consume(processor.handle, { concurrency: 1, onDeadLetter: processor.recordDeadLetter });
     const options = { lang: 'eng', pages: [1, 2], forceOcr: true };
-    await store.create({ id: 'doc', options, mediaType: 'application/pdf', createdAt: new Date().toISOString() });
+    const created = await stores.jobs.create({ id: 'doc', options, mediaType: 'application/pdf', createdAt: new Date().toISOString() });
     await queue.publish({ id: 'doc', kind: 'document', image: readDoc('born2.pdf'), mediaType: 'application/pdf', options });
-    return store.waitFor('doc', 20_000);
+    return stores.jobs.waitFor(created, 20_000);
   };
 
   it('completes the document from its pages, the page retried after a fault read again', async () => {

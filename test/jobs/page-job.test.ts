@@ -11,7 +11,7 @@ import { createLanguageIdentifier } from '../../src/ocr/engine/language-identifi
 import { createOcrPipeline } from '../../src/ocr/pipeline.js';
 import { createTesseractEngine } from '../../src/ocr/engine/tesseract-engine.js';
 import { createMemoryQueue } from '../../src/queue/memory.js';
-import { createMemoryStore } from '../../src/store/memory.js';
+import { createMemoryStores } from '../../src/store/memory/index.js';
 import { readPdfText } from '../helpers/documents.js';
 import { characterErrorRate } from '../helpers/error-rate.js';
 import { createTestProcessor } from '../helpers/processor.js';
@@ -42,21 +42,21 @@ describe('a page of a document reads as its image uploaded alone (the worker’s
   const catalog = createLanguageCatalog();
   const engine = createTesseractEngine({ catalog, workersPerLanguageSet: 1, maxLanguageSets: 1, jobTimeoutMs: 60_000, logger });
   const pipeline = createOcrPipeline({ engine, maxPixels: 40_000_000, identifyLanguage: createLanguageIdentifier(catalog.installed) });
-  const store = createMemoryStore({ resultTtlSeconds: 600 });
+  const stores = createMemoryStores({ resultTtlSeconds: 600 });
   const queue = createMemoryQueue({ maxAttempts: 1 });
   const alone = new Map<string, { cer: number; rotation: number }>();
 
   const read = async (id: string, image: Buffer, mediaType: string, pages?: number[], outputs: OutputFormat[] = []): Promise<JobRecord> => {
     const options = { lang: 'eng', outputs, ...(pages && { pages }) };
-    await store.create({ id, options, mediaType, createdAt: new Date().toISOString() });
+    const created = await stores.jobs.create({ id, options, mediaType, createdAt: new Date().toISOString() });
     await queue.publish({ id, kind: pages ? 'document' : 'image', image, mediaType, options });
-    const record = await store.waitFor(id, 120_000);
+    const record = await stores.jobs.waitFor(created, 120_000);
     expect(record?.status, JSON.stringify(record?.error)).toBe('completed');
     return record!;
   };
 
   beforeAll(async () => {
-    const processor = createTestProcessor({ store, queue, pipeline, logger });
+    const processor = createTestProcessor({ stores, queue, pipeline, logger });
     await queue.consume(processor.handle, { concurrency: 1, onDeadLetter: processor.recordDeadLetter });
     for (const name of IMAGES) {
       const { result } = await read(`alone-${name}`, corpus(name), name.endsWith('.png') ? 'image/png' : 'image/jpeg');

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JobMessage } from '../../src/job.js';
 import type { Delivery, JobQueue } from '../../src/queue/job-queue.js';
 import { createRabbitQueue, deleteTopology, topologyNames } from '../../src/queue/rabbitmq/index.js';
-import { createRedisStore } from '../../src/store/redis/index.js';
+import { createRedisStores } from '../../src/store/redis/index.js';
 import { makeJob } from './job-queue.contract.js';
 import { eventually } from '../helpers/eventually.js';
 import { consumeThenHang } from '../helpers/hanging-consumer.js';
@@ -152,17 +152,17 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
 
   it('gives one result for a job whose worker stored it and died before acknowledging it', { timeout: 30_000 }, async () => {
     const keyPrefix = `${uniqueName('redelivery')}:`;
-    const store = await createRedisStore({ url: REDIS_URL, keyPrefix, resultTtlSeconds: 600 });
+    const stores = await createRedisStores({ url: REDIS_URL, keyPrefix, resultTtlSeconds: 600 });
     try {
       const dying = await open({ url: proxiedUrl });
       const survivor = await open();
       const job = makeJob();
-      await store.create({ id: job.id, options: job.options, mediaType: job.mediaType, createdAt: new Date().toISOString() });
+      await stores.jobs.create({ id: job.id, options: job.options, mediaType: job.mediaType, createdAt: new Date().toISOString() });
       const result = { text: 'stored by the first worker', confidence: 90, lang: 'eng', psm: 6, timings: { queuedMs: 1, recognitionMs: 1 } };
       // What the worker does (src/worker/process-job.ts): mark processing and store the outcome; then it dies.
       const hanging = await consumeThenHang(dying, async (delivered) => {
-        await store.markProcessing(delivered.id);
-        await store.complete(delivered.id, result);
+        await stores.jobs.markProcessing(delivered.id);
+        await stores.jobs.complete(delivered.id, result);
       });
       await dying.publish(job);
       await hanging.reached;
@@ -170,8 +170,8 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
       const seen: Array<{ delivery: Delivery; picked: boolean }> = [];
       await survivor.consume(
         async (delivered, delivery) => {
-          const picked = (await store.markProcessing(delivered.id)) !== undefined;
-          if (picked) await store.complete(delivered.id, { ...result, text: 'stored again' });
+          const picked = (await stores.jobs.markProcessing(delivered.id)) !== undefined;
+          if (picked) await stores.jobs.complete(delivered.id, { ...result, text: 'stored again' });
           seen.push({ delivery, picked });
         },
         { concurrency: 1 },
@@ -179,10 +179,10 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
       await proxy.cut();
       await eventually(() => seen.length === 1, 'the redelivery', 15_000);
       expect(seen[0]).toEqual({ delivery: { attempt: 2, finalAttempt: false }, picked: false });
-      expect(await store.get(job.id)).toMatchObject({ status: 'completed', attempts: 1, result });
+      expect(await stores.jobs.get(job.id)).toMatchObject({ status: 'completed', attempts: 1, result });
       hanging.release();
     } finally {
-      await store.close();
+      await stores.close();
       await deleteRedisKeys(keyPrefix);
     }
   });

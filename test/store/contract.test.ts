@@ -1,24 +1,24 @@
-import { createMemoryStore } from '../../src/store/memory.js';
-import { createRedisStore } from '../../src/store/redis/index.js';
-import { deleteRedisKeys, missingServers, REDIS_URL, uniqueName } from '../helpers/servers.js';
-import { describeResultStoreContract, type StoreBackend } from './result-store.contract.js';
+import { describe, expect, it } from 'vitest';
+import { describeArchiveOutboxContract } from './archive-outbox.contract.js';
+import { backends, storesOf } from './backends.js';
+import { describePageAccountingContract } from './page-accounting.contract.js';
+import { describeIdempotencyKeysContract } from './idempotency-keys.contract.js';
+import { describeIdleJobsContract } from './idle-jobs.contract.js';
+import { describeJobRecordsContract } from './job-records.contract.js';
 
-const redisPrefixes: string[] = [];
+for (const backend of backends) {
+  describeJobRecordsContract(backend);
+  describeIdleJobsContract(backend);
+  describeIdempotencyKeysContract(backend);
+  describeArchiveOutboxContract(backend);
+  describePageAccountingContract(backend);
 
-const backends: StoreBackend[] = [
-  { name: 'memory', create: async ({ resultTtlSeconds }) => createMemoryStore({ resultTtlSeconds }) },
-  {
-    name: 'redis',
-    skipReason: await missingServers('redis'),
-    create: async ({ resultTtlSeconds }) => {
-      const keyPrefix = `${uniqueName('store')}:`;
-      redisPrefixes.push(keyPrefix);
-      return createRedisStore({ url: REDIS_URL, keyPrefix, resultTtlSeconds });
-    },
-    cleanup: async () => {
-      for (const prefix of redisPrefixes.splice(0)) await deleteRedisKeys(prefix);
-    },
-  },
-];
+  describe.skipIf(backend.skipReason !== undefined)(`Stores: ${backend.name}`, () => {
+    const open = storesOf(backend);
 
-for (const backend of backends) describeResultStoreContract(backend);
+    it('reports itself reachable', async () => {
+      const stores = await open();
+      await expect(stores.ping()).resolves.toBeUndefined();
+    });
+  });
+}

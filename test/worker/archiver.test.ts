@@ -7,8 +7,8 @@ import type { Archive, ArchiveRecord } from '../../src/archive/archive.js';
 import { openPgliteClient } from '../../src/archive/pglite-client.js';
 import { createSqlArchive } from '../../src/archive/sql-archive.js';
 import { createMetrics } from '../../src/metrics.js';
-import { createMemoryStore } from '../../src/store/memory.js';
-import type { ResultStore } from '../../src/store/result-store.js';
+import { createMemoryStores } from '../../src/store/memory/index.js';
+import type { Stores } from '../../src/store/stores.js';
 import { startArchiver, type Archiver } from '../../src/worker/archiver.js';
 import { createOutageGuard } from '../../src/jobs/outage-guard.js';
 
@@ -54,10 +54,11 @@ describe('the archiver, writing completed texts in batches', () => {
     return { view, batches };
   };
 
-  const start = (store: ResultStore, view: Archive, gatherMs: number) => {
+  const start = (stores: Stores, view: Archive, gatherMs: number) => {
     const metrics = createMetrics();
     const archiver = startArchiver({
-      store,
+      jobs: stores.jobs,
+      outbox: stores.outbox,
       archive: view,
       outages: createOutageGuard(),
       logger,
@@ -71,56 +72,84 @@ describe('the archiver, writing completed texts in batches', () => {
     return { archiver, metrics };
   };
 
-  /** A task completed with `text`, its id put in the outbox as a worker does. */
-  const complete = async (store: ResultStore, archiver: Archiver, text: string) => {
+  /** A task completed with `text`, its id put in the outbox as a worker does; `handOver` gives the archiver its record too. */
+  const complete = async (stores: Stores, archiver: Archiver, text: string, { handOver = false } = {}) => {
     sequence += 1;
     const id = `archiver-${process.pid}-${sequence}`;
-    await store.create({ id, options: { lang: 'eng' }, mediaType: 'image/png', createdAt: new Date().toISOString() });
-    await store.markProcessing(id);
+    await stores.jobs.create({ id, options: { lang: 'eng' }, mediaType: 'image/png', createdAt: new Date().toISOString() });
+    await stores.jobs.markProcessing(id);
     await archiver.enqueue(id, logger);
-    await store.complete(id, { text, confidence: 90, lang: 'eng', psm: 6, timings: { queuedMs: 1, recognitionMs: 100 } });
+    const completed = await stores.jobs.complete(id, { text, confidence: 90, lang: 'eng', psm: 6, timings: { queuedMs: 1, recognitionMs: 100 } });
+    if (handOver) archiver.completed(completed!);
     return id;
   };
 
   const archivedText = async (id: string) => (await archive.get(id, undefined))?.text;
 
   it('archives the tasks completed while it gathers in one batch, each text once', async () => {
-    const store = createMemoryStore({ resultTtlSeconds: 600 });
+    const stores = createMemoryStores({ resultTtlSeconds: 600 });
     const { view, batches } = watched();
-    const { archiver, metrics } = start(store, view, 300);
+    const { archiver, metrics } = start(stores, view, 300);
     await sleep(50);
     const ids: string[] = [];
-    for (const text of ['alpha invoice', 'beta invoice', 'gamma invoice', 'delta invoice']) ids.push(await complete(store, archiver, text));
+    for (const text of ['alpha invoice', 'beta invoice', 'gamma invoice', 'delta invoice']) ids.push(await complete(stores, archiver, text));
     await expect.poll(() => batches.length, { timeout: 5_000 }).toBe(1);
     expect(batches[0]).toEqual(ids);
     expect(await Promise.all(ids.map(archivedText))).toEqual(['alpha invoice', 'beta invoice', 'gamma invoice', 'delta invoice']);
     expect(await metrics.registry.getSingleMetricAsString('ocr_archive_writes_total')).toContain('ocr_archive_writes_total{outcome="archived"} 4');
-    expect(await store.listArchiveOutbox(10)).toEqual([]);
+    expect(await stores.outbox.list(10)).toEqual([]);
   });
 
   it('writes what it gathered when it stops, instead of leaving it to an outbox that ends with the process', async () => {
-    const store = createMemoryStore({ resultTtlSeconds: 600 });
+    const stores = createMemoryStores({ resultTtlSeconds: 600 });
     const { view, batches } = watched();
-    const { archiver } = start(store, view, 60_000);
+    const { archiver } = start(stores, view, 60_000);
     await sleep(50);
-    const ids = [await complete(store, archiver, 'first of the last'), await complete(store, archiver, 'second of the last')];
+    const ids = [await complete(stores, archiver, 'first of the last'), await complete(stores, archiver, 'second of the last')];
     await archiver.stop();
     expect(batches).toEqual([ids]);
     expect(await Promise.all(ids.map(archivedText))).toEqual(['first of the last', 'second of the last']);
   });
 
-  it('tries a refused batch again until the archive takes it, and skips a task deleted meanwhile', async () => {
-    const store = createMemoryStore({ resultTtlSeconds: 600 });
-    const { view, batches } = watched(2);
-    const { archiver, metrics } = start(store, view, 50);
+  it('archives the record a job hands over without reading it back, and reads the tasks not handed over', async () => {
+    const stores = createMemoryStores({ resultTtlSeconds: 600 });
+    const read: string[] = [];
+    const counted = { ...stores, jobs: { ...stores.jobs, get: (id: string) => (read.push(id), stores.jobs.get(id)) } };
+    const { view, batches } = watched();
+    const { archiver } = start(counted, view, 50);
     await sleep(50);
-    const kept = await complete(store, archiver, 'kept through the outage');
-    const deleted = await complete(store, archiver, 'deleted before it was archived');
-    await store.delete(deleted);
+    const handed = await complete(stores, archiver, 'handed over by its job', { handOver: true });
+    const other = await complete(stores, archiver, 'completed by another worker');
+    await expect.poll(() => batches.flat(), { timeout: 5_000 }).toEqual([handed, other]);
+    expect(await Promise.all([handed, other].map(archivedText))).toEqual(['handed over by its job', 'completed by another worker']);
+    expect(read).toEqual([other]);
+  });
+
+  it('does not archive a handed-over task whose outbox entry was removed with it (a DELETE before the archive)', async () => {
+    const stores = createMemoryStores({ resultTtlSeconds: 600 });
+    const { view, batches } = watched();
+    const { archiver } = start(stores, view, 200);
+    await sleep(50);
+    const deleted = await complete(stores, archiver, 'deleted while it waited', { handOver: true });
+    await stores.jobs.delete(deleted);
+    await stores.outbox.remove([deleted]);
+    const kept = await complete(stores, archiver, 'kept', { handOver: true });
+    await expect.poll(() => batches.flat(), { timeout: 5_000 }).toEqual([kept]);
+    expect(await archivedText(deleted)).toBeUndefined();
+  });
+
+  it('tries a refused batch again until the archive takes it, and skips a task deleted meanwhile', async () => {
+    const stores = createMemoryStores({ resultTtlSeconds: 600 });
+    const { view, batches } = watched(2);
+    const { archiver, metrics } = start(stores, view, 50);
+    await sleep(50);
+    const kept = await complete(stores, archiver, 'kept through the outage');
+    const deleted = await complete(stores, archiver, 'deleted before it was archived');
+    await stores.jobs.delete(deleted);
     await expect.poll(() => archivedText(kept), { timeout: 5_000 }).toBe('kept through the outage');
     expect(batches).toEqual([[kept]]);
     expect(await archivedText(deleted)).toBeUndefined();
     expect(await metrics.registry.getSingleMetricAsString('ocr_archive_failures_total')).toContain('ocr_archive_failures_total 2');
-    expect(await store.listArchiveOutbox(10)).toEqual([]);
+    expect(await stores.outbox.list(10)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OcrEngine } from '../../src/ocr/engine/engine.js';
 import type { OcrPipeline, PipelineResult } from '../../src/ocr/pipeline.js';
 import { createMemoryQueue } from '../../src/queue/memory.js';
-import { createMemoryStore } from '../../src/store/memory.js';
+import { createMemoryStores } from '../../src/store/memory/index.js';
 import { createOutageGuard } from '../../src/jobs/outage-guard.js';
 import { startWorker, type Worker } from '../../src/worker/worker.js';
 import { createTestProcessor } from '../helpers/processor.js';
@@ -37,14 +37,14 @@ describe('a worker', () => {
   });
 
   it('takes one job beyond its OCR slots, prepared while the slots are busy, and no more', async () => {
-    const store = createMemoryStore({ resultTtlSeconds: 600 });
+    const stores = createMemoryStores({ resultTtlSeconds: 600 });
     const queue = createMemoryQueue({ maxAttempts: 1 });
     const { pipeline, held } = heldPipeline();
-    const processor = createTestProcessor({ store, queue, pipeline, logger });
+    const processor = createTestProcessor({ stores, queue, pipeline, logger });
     const outages = createOutageGuard({ logger });
     worker = await startWorker({
       queue,
-      store,
+      idle: stores.idle,
       engine: idleEngine,
       processor,
       outages,
@@ -54,18 +54,21 @@ describe('a worker', () => {
       sweep: { staleAfterMs: 600_000, intervalMs: 600_000 },
     });
     const ids = ['first', 'second', 'third'];
+    const created = [];
     for (const id of ids) {
-      await store.create({ id, options: { lang: 'eng' }, mediaType: 'image/png', createdAt: new Date().toISOString() });
+      created.push(await stores.jobs.create({ id, options: { lang: 'eng' }, mediaType: 'image/png', createdAt: new Date().toISOString() }));
       await queue.publish({ id, kind: 'image', image: Buffer.from(id), mediaType: 'image/png', options: { lang: 'eng' } });
     }
     await expect.poll(() => held.length).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(held.map(({ image }) => image)).toEqual(['first', 'second']);
-    expect((await store.get('third'))?.status).toBe('queued');
+    expect((await stores.jobs.get('third'))?.status).toBe('queued');
 
     held[0]!.finish();
     await expect.poll(() => held.length).toBe(3);
     for (const { finish } of held.slice(1)) finish();
-    for (const id of ids) expect(await store.waitFor(id, 5_000)).toMatchObject({ status: 'completed', result: { text: `read ${id}` } });
+    for (const record of created) {
+      expect(await stores.jobs.waitFor(record, 5_000)).toMatchObject({ status: 'completed', result: { text: `read ${record.id}` } });
+    }
   });
 });

@@ -3,13 +3,16 @@ import type { Archive } from '../../archive/archive.js';
 import { AppError } from '../../errors.js';
 import type { Rendition } from '../../formats.js';
 import { toJobBody } from '../../job-body.js';
-import type { ResultStore } from '../../store/result-store.js';
+import type { ArchiveOutbox } from '../../store/archive-outbox.js';
+import type { JobRecords } from '../../store/job-records.js';
 import { renderResult } from '../renditions.js';
 import { errorResponse, keyRequired, taskIdParamsSchema, unauthorizedResponse } from '../shared-schemas.js';
 import { resultQuerySchema, resultResponseSchema } from './result.schema.js';
 
 export interface ResultRouteDependencies {
-  store: ResultStore;
+  jobs: JobRecords;
+  /** Where a deleted task's text may still wait to be archived. */
+  outbox: ArchiveOutbox;
   /** Where DELETE also removes the archived text; absent when ARCHIVE=off. */
   archive?: Archive;
   authenticate: (request: FastifyRequest) => Promise<void>;
@@ -26,10 +29,10 @@ interface TaskRoute {
 }
 
 /** `GET /result/:id` (with `?wait=S`) and `DELETE /result/:id`. */
-export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (app, { store, archive, authenticate }) => {
+export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (app, { jobs, outbox, archive, authenticate }) => {
   /** The job, if it exists and belongs to the caller: another key's job looks exactly like a missing one. */
   const readOwnJob = async (request: FastifyRequest<TaskRoute>) => {
-    const record = await store.get(request.params.id);
+    const record = await jobs.get(request.params.id);
     if (!record || record.owner !== request.owner) throw notFound(request.params.id);
     return record;
   };
@@ -59,7 +62,7 @@ export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (
     async (request, reply) => {
       const current = await readOwnJob(request);
       const waitMs = Math.round((request.query.wait ?? 0) * 1000);
-      const record = waitMs > 0 ? await store.waitFor(current.id, waitMs) : current;
+      const record = await jobs.waitFor(current, waitMs);
       if (!record) throw notFound(current.id);
       const { format = 'json' } = request.query;
       if (format === 'json') return toJobBody(record);
@@ -89,10 +92,12 @@ export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (
     },
     async (request, reply) => {
       const { id } = request.params;
-      const record = await store.get(id);
+      const record = await jobs.get(id);
       if (record && record.owner !== request.owner) throw notFound(id);
-      // The result first: the archiver drops an outbox entry whose task is gone, so the text is not archived after this.
-      const removed = record ? await store.delete(id) : false;
+      // The result and its outbox entry first: the archiver writes only the tasks the outbox lists, so the text is not
+      // archived after this.
+      const removed = record ? await jobs.delete(id) : false;
+      if (removed) await outbox.remove([id]);
       const archived = (await archive?.delete(id, request.owner)) ?? false;
       if (!removed && !archived) throw notFound(id);
       return reply.status(204).send();

@@ -5,14 +5,16 @@ import type { LanguageCatalog } from '../../ocr/engine/languages.js';
 import type { JobQueue } from '../../queue/job-queue.js';
 import type { AddressPolicy } from '../../webhook/address-policy.js';
 import { fingerprintUpload, readIdempotencyKey, scopeIdempotencyKey } from '../idempotency.js';
-import type { ResultStore } from '../../store/result-store.js';
+import type { IdempotencyKeys } from '../../store/idempotency-keys.js';
+import type { JobRecords } from '../../store/job-records.js';
 import { checkFileName, fieldTooLong, refuseQueryOptions } from '../upload-options.js';
 import { checkUpload } from '../check-upload.js';
 import { uploadSchema } from './upload.schema.js';
 
 export interface UploadRouteDependencies {
   queue: JobQueue;
-  store: ResultStore;
+  jobs: JobRecords;
+  idempotency: IdempotencyKeys;
   catalog: LanguageCatalog;
   /** Largest accepted width × height, checked from the image header before anything is queued. */
   maxImagePixels: number;
@@ -67,7 +69,7 @@ async function readCallbackUrl(value: string | undefined, { enabled, addressPoli
 /** `POST /upload`: checks the image or document, records the job as queued, publishes it, answers 202. */
 export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
   app,
-  { queue, store, catalog, maxImagePixels, documents, authenticate, callbacks },
+  { queue, jobs, idempotency, catalog, maxImagePixels, documents, authenticate, callbacks },
 ) => {
   app.post<{ Querystring: Record<string, string | undefined> }>(
     '/upload',
@@ -94,7 +96,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       const scopedKey = idempotencyKey === undefined ? undefined : scopeIdempotencyKey(request.owner, idempotencyKey);
       if (scopedKey) {
         const fingerprint = fingerprintUpload(image, { options, callbackUrl });
-        const earlier = await store.claimIdempotencyKey(scopedKey, { taskId: id, fingerprint });
+        const earlier = await idempotency.claim(scopedKey, { taskId: id, fingerprint });
         if (earlier && earlier.fingerprint !== fingerprint) {
           throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different upload; use a new key.');
         }
@@ -114,19 +116,19 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
         ...(fileName ? { fileName } : {}),
       };
       try {
-        await store.create({ id, options, mediaType, createdAt: new Date().toISOString(), sizeBytes: image.length, ...owned });
+        await jobs.create({ id, options, mediaType, createdAt: new Date().toISOString(), sizeBytes: image.length, ...owned });
         await queue.publish({ id, kind, image, mediaType, options });
       } catch (error) {
         // The job never reached the queue: leave no `queued` record that would never finish, and let a retry
         // with the same Idempotency-Key through.
-        await store.delete(id).catch(() => undefined);
-        if (scopedKey) await store.releaseIdempotencyKey(scopedKey).catch(() => undefined);
+        await jobs.delete(id).catch(() => undefined);
+        if (scopedKey) await idempotency.release(scopedKey).catch(() => undefined);
         throw error;
       }
       if (scopedKey) {
         // The job is queued whatever happens here; a retry before this lands publishes it again, which runs once.
-        await store
-          .confirmIdempotencyKey(scopedKey)
+        await idempotency
+          .confirm(scopedKey)
           .catch((error: unknown) => request.log.warn({ err: error }, 'could not mark the idempotency key as queued'));
       }
       request.log.info({ task_id: id, lang: options.lang, media_type: mediaType, bytes: image.length }, 'job accepted');

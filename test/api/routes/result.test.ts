@@ -93,3 +93,38 @@ describe('GET /result/:id', () => {
     expect(answer.json().error).toEqual({ code: 'INVALID_PARAMETER', message: expect.stringContaining('json, text, hocr, tsv, pdf') });
   });
 });
+
+describe('the reads and writes of /result/:id', () => {
+  it('answers a wait on a finished task from the one read that found it', async () => {
+    const api = await buildTestApi();
+    try {
+      const id = await api.createTask();
+      await api.complete(id);
+      let reads = 0;
+      const { jobs } = api.stores;
+      const counted = await buildTestApi({
+        stores: { ...api.stores, jobs: { ...jobs, get: (taskId) => ((reads += 1), jobs.get(taskId)) } },
+      });
+      const answer = await counted.app.inject({ method: 'GET', url: `/result/${id}?wait=5` });
+      await counted.app.close();
+      expect(answer.json()).toMatchObject({ task_id: id, status: 'completed' });
+      expect(reads).toBe(1);
+    } finally {
+      await api.app.close();
+    }
+  });
+
+  it('takes a deleted task out of the archive outbox, so its text is not archived after the DELETE', async () => {
+    const api = await buildTestApi();
+    try {
+      const id = await api.createTask();
+      await api.stores.outbox.add(id);
+      await api.complete(id);
+      expect((await api.app.inject({ method: 'DELETE', url: `/result/${id}` })).statusCode).toBe(204);
+      expect(await api.stores.jobs.get(id)).toBeUndefined();
+      expect(await api.stores.outbox.list(10)).toEqual([]);
+    } finally {
+      await api.app.close();
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIELD_MAX_LENGTHS, FILE_NAME_MAX_LENGTH, MULTIPART_FIELD_BYTES } from '../../../src/api/upload-options.js';
 import { AppError } from '../../../src/errors.js';
 import { createMemoryQueue } from '../../../src/queue/memory.js';
-import { createMemoryStore } from '../../../src/store/memory.js';
+import { createMemoryStores } from '../../../src/store/memory/index.js';
 import { buildTestApi, multipart, type TestApi } from '../../helpers/api-app.js';
 import { countTwoOneKid, deflatedZeros, imageBombPage, treeListsItself } from '../../helpers/hostile-pdfs.js';
 
@@ -107,17 +107,17 @@ describe('POST /upload', () => {
 
 describe('POST /upload with an Idempotency-Key, when an outage cuts the first try short', () => {
   it('lets the retry finish that upload under one task id, queued once, and answers later retries with it', async () => {
-    const store = createMemoryStore({ resultTtlSeconds: 600 });
+    const stores = createMemoryStores({ resultTtlSeconds: 600 });
     const queue = createMemoryQueue({ maxAttempts: 1 });
     const published: string[] = [];
     let outage = true;
     const redisDown = () => Promise.reject(new AppError('STORE_UNAVAILABLE', 'Redis is restarting.'));
     const api = await buildTestApi({
       // The first try records the task, then the broker and Redis go away: nothing can be cleaned up after it.
-      store: {
-        ...store,
-        delete: (id) => (outage ? redisDown() : store.delete(id)),
-        releaseIdempotencyKey: (key) => (outage ? redisDown() : store.releaseIdempotencyKey(key)),
+      stores: {
+        ...stores,
+        jobs: { ...stores.jobs, delete: (id) => (outage ? redisDown() : stores.jobs.delete(id)) },
+        idempotency: { ...stores.idempotency, release: (key) => (outage ? redisDown() : stores.idempotency.release(key)) },
       },
       queue: {
         ...queue,
@@ -138,7 +138,7 @@ describe('POST /upload with an Idempotency-Key, when an outage cuts the first tr
       expect(retried.statusCode).toBe(202);
       const taskId = retried.json().task_id;
       expect(published).toEqual([taskId]);
-      expect(await store.get(taskId)).toMatchObject({ status: 'queued' });
+      expect(await stores.jobs.get(taskId)).toMatchObject({ status: 'queued' });
       const again = await send();
       expect(again.statusCode).toBe(202);
       expect(again.headers['idempotent-replayed']).toBe('true');

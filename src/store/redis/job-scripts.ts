@@ -46,6 +46,7 @@ return 1`,
   /**
    * ARGV[5] the final status, ARGV[6] finishedAt, ARGV[7] the field to set (result or error),
    * ARGV[8] its JSON, ARGV[9] a field to remove (a completed job drops the error of an earlier attempt).
+   * Answers the finished record, or nil when the job is gone or had finished before.
    */
   ocrFinish: `${LUA_IS_OPEN}
 redis.call('HDEL', KEYS[1], 'progress', ARGV[9])
@@ -53,7 +54,7 @@ redis.call('HSET', KEYS[1], 'status', ARGV[5], 'finishedAt', ARGV[6], ARGV[7], A
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[3])
 redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' ' .. ARGV[5])
-return 1`,
+return redis.call('HGETALL', KEYS[1])`,
   /** ARGV[5] the callback delivery as JSON; a deleted job stays deleted. */
   ocrRecordCallback: `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -67,18 +68,6 @@ if removed > 0 then redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' deleted') end
 return removed`,
 } as const;
 
-/** Scripts on one key of their own rather than a job's. */
-const KEY_SCRIPTS = {
-  /** Marks an idempotency claim (JSON under KEYS[1]) as queued, keeping its expiry; a released claim stays released. */
-  ocrConfirmClaim: `
-local claim = redis.call('GET', KEYS[1])
-if not claim then return 0 end
-local decoded = cjson.decode(claim)
-decoded.queued = true
-redis.call('SET', KEYS[1], cjson.encode(decoded), 'KEEPTTL')
-return 1`,
-} as const;
-
 export type ScriptArgs = [key: string, unfinishedKey: string, ttl: number, channel: string, id: string, nowMs: number, ...rest: string[]];
 
 export type StoreClient = Redis & {
@@ -86,15 +75,13 @@ export type StoreClient = Redis & {
   ocrMarkProcessing(...args: ScriptArgs): Promise<string[] | null>;
   ocrProgress(...args: ScriptArgs): Promise<number>;
   ocrRequeue(...args: ScriptArgs): Promise<number | null>;
-  ocrFinish(...args: ScriptArgs): Promise<number | null>;
+  ocrFinish(...args: ScriptArgs): Promise<string[] | null>;
   ocrRecordCallback(...args: ScriptArgs): Promise<number>;
   ocrDelete(...args: ScriptArgs): Promise<number>;
-  ocrConfirmClaim(key: string): Promise<number>;
 };
 
 /** `client` with every script defined as a command of its own (sent by hash, loaded on first use). */
 export function withScripts(client: Redis): StoreClient {
   for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 2, lua });
-  for (const [name, lua] of Object.entries(KEY_SCRIPTS)) client.defineCommand(name, { numberOfKeys: 1, lua });
   return client as StoreClient;
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { PageResult } from '../../job.js';
-import type { ResultStore } from '../result-store.js';
+import type { PageAccounting } from '../page-accounting.js';
+import type { StoreContext } from './context.js';
 
 /*
  * A document's page results live in a hash of their own, `<prefix>pages:<id>`, one field per page, beside the job's
@@ -37,34 +38,21 @@ type PageClient = Redis & {
   ocrRecordPage(...args: PageScriptArgs): Promise<[number, number] | null>;
 };
 
-export interface DocumentPageKeys {
-  jobKey: (id: string) => string;
-  pagesKey: (id: string) => string;
-  unfinishedKey: string;
-  resultTtlSeconds: number;
-}
-
-type DocumentPageMethods = Pick<ResultStore, 'beginDocument' | 'recordPage' | 'listPages' | 'discardPages'>;
-
-/** The store's page accounting for documents on Redis; `call` maps connection failures as every other command. */
-export function createDocumentPages(
-  redis: Redis,
-  { jobKey, pagesKey, unfinishedKey, resultTtlSeconds }: DocumentPageKeys,
-  call: <T>(command: () => Promise<T>) => Promise<T>,
-): DocumentPageMethods {
+/** Document pages on Redis, beside the job's hash; the same guards as the job's own transitions. */
+export function createRedisPageAccounting({ client: redis, keys, resultTtlSeconds, call }: StoreContext): PageAccounting {
   for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 3, lua });
   const client = redis as PageClient;
   const args = (id: string, ...rest: string[]): PageScriptArgs => [
-    jobKey(id),
-    unfinishedKey,
-    pagesKey(id),
+    keys.job(id),
+    keys.unfinished,
+    keys.pages(id),
     resultTtlSeconds,
     id,
     Date.now(),
     ...rest,
   ];
   return {
-    async beginDocument(id, pageCount) {
+    async begin(id, pageCount) {
       await call(() => client.ocrBeginDocument(...args(id, String(pageCount))));
     },
     async recordPage(id, page: PageResult) {
@@ -72,11 +60,11 @@ export function createDocumentPages(
       return counts ? { done: counts[0], total: counts[1] } : undefined;
     },
     async listPages(id) {
-      const values = await call(() => client.hvals(pagesKey(id)));
+      const values = await call(() => client.hvals(keys.pages(id)));
       return values.map((value) => JSON.parse(value) as PageResult);
     },
     async discardPages(id) {
-      await call(() => client.del(pagesKey(id)));
+      await call(() => client.del(keys.pages(id)));
     },
   };
 }
