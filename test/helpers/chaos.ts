@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import { CHAOS_RENDER_TIMEOUT_MS, hostileUploads, stallUploads, type HostileUpload } from './chaos-hostile.js';
 import { renderTextImage } from './images.js';
-import { AMQP_URL, countRedisKeys, REDIS_URL, redisPatternLiteral } from './servers.js';
+import { AMQP_URL, countRedisKeys, createTestDatabase, REDIS_URL, redisPatternLiteral, type TestDatabase } from './servers.js';
 import { logRecords, startService, type RunningService } from './service.js';
 import { startStack } from './stack.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
@@ -31,6 +32,12 @@ export interface ChaosOptions {
   uploadConcurrency: number;
   /** How long to wait for every accepted task to end after the last upload. */
   settleTimeoutMs: number;
+  /** Every this many uploads, one is hostile (a bomb, a broken page tree, a slow page, a bad field) in turn. */
+  hostileEvery?: number;
+  /** Uploads that stall half-way through their body for the whole run, to be cut by the server. */
+  stalledUploads?: number;
+  /** Archive completed texts in a PostgreSQL database of the run's own, and count them there. */
+  archive?: boolean;
   log?: (line: string) => void;
 }
 
@@ -48,6 +55,16 @@ export interface ChaosFigures {
   refusedWhileDown: number;
   /** Completed tasks that took more than one attempt (an outage should cost none; a killed worker costs one). */
   retried: number;
+  /** Hostile uploads answered as they must be (refused with their status and code, or failed with their code). */
+  hostileAsExpected?: number;
+  /** Hostile uploads answered any other way. */
+  hostileUnexpected?: number;
+  /** Stalled uploads the server cut. */
+  stalledCut?: number;
+  /** Completed texts in the archive, completed texts missing from it, and archived tasks that did not complete. */
+  archived?: number;
+  notArchived?: number;
+  archivedNotCompleted?: number;
   workersKilled: number;
   seconds: number;
   /**
@@ -90,13 +107,27 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   const log = options.log ?? (() => undefined);
   const queue = options.queue ?? 'rabbitmq';
   const proxies = { rabbitmq: await startTcpProxy(AMQP_URL), redis: await startTcpProxy(REDIS_URL) };
+  const database: TestDatabase | undefined = options.archive ? await createTestDatabase('chaos') : undefined;
+  const hostile: HostileUpload[] = options.hostileEvery ? await hostileUploads() : [];
+  const hostileAt = (index: number): HostileUpload | undefined =>
+    options.hostileEvery && index % options.hostileEvery === options.hostileEvery - 1
+      ? hostile[Math.floor(index / options.hostileEvery) % hostile.length]
+      : undefined;
   const stack = await startStack({
     queue,
     workers: options.workers,
     amqpUrl: proxies.rabbitmq.url,
     redisUrl: proxies.redis.url,
-    env: { JOB_MAX_ATTEMPTS: '5', RATE_LIMIT_MAX: '1000000', LOG_LEVEL: 'info', OCR_CONCURRENCY: String(options.workerConcurrency ?? 1) },
+    env: {
+      JOB_MAX_ATTEMPTS: '5',
+      RATE_LIMIT_MAX: '1000000',
+      LOG_LEVEL: 'info',
+      OCR_CONCURRENCY: String(options.workerConcurrency ?? 1),
+      ...(options.hostileEvery && { RENDER_TIMEOUT_MS: String(CHAOS_RENDER_TIMEOUT_MS), CALLBACK_SECRET: 'chaos-callback-secret-0123456789' }),
+      ...(database && { ARCHIVE: 'postgres', ARCHIVE_URL: database.url }),
+    },
   });
+  const stalled = options.stalledUploads ? stallUploads(stack.api.url, options.stalledUploads) : undefined;
   const allWorkers: RunningService[] = [...stack.workers];
   let liveWorkers: RunningService[] = [...stack.workers];
   const started = performance.now();
@@ -104,6 +135,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   const texts = Array.from({ length: 25 }, (_, i) => `Chaos parcel ${4100 + i * 7}`);
   const images = await Promise.all(texts.map((text) => renderTextImage(text)));
   const accepted = new Map<number, string>();
+  /** What each hostile upload was answered at the door: its status, and its error code when refused. */
+  const hostileAnswers = new Map<number, { status: number; code?: string }>();
   let refusedWhileDown = 0;
   let workersKilled = 0;
 
@@ -131,9 +164,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
 
   const outages: Promise<void>[] = [];
   const uploadOne = async (index: number): Promise<void> => {
+    const hostileUpload = hostileAt(index);
     const form = () => {
       const body = new FormData();
-      body.append('file', new Blob([images[index % images.length]!]), 'scan.png');
+      for (const [name, value] of Object.entries(hostileUpload?.fields ?? {})) body.append(name, value);
+      if (hostileUpload) body.append('file', new Blob([hostileUpload.file]), hostileUpload.fileName);
+      else body.append('file', new Blob([images[index % images.length]!]), 'scan.png');
       return body;
     };
     for (;;) {
@@ -144,6 +180,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       }).catch(() => undefined);
       if (response?.status === 202) {
         accepted.set(index, ((await response.json()) as { task_id: string }).task_id);
+        if (hostileUpload) hostileAnswers.set(index, { status: 202 });
+        return;
+      }
+      if (hostileUpload && response && response.status !== 503) {
+        const body = (await response.json().catch(() => ({}))) as { error?: { code?: string } };
+        hostileAnswers.set(index, { status: response.status, code: body.error?.code });
         return;
       }
       await response?.body?.cancel();
@@ -195,6 +237,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     }
   }
   const results = [...accepted.keys()].map((index) => ({ index, body: outcome.get(index) }));
+  const ordinary = results.filter(({ index }) => !hostileAt(index));
   for (const { index, body } of results) {
     if (body?.status === 'completed' || body?.status === 'failed') continue;
     const taskId = accepted.get(index)!;
@@ -207,15 +250,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   }
   const figures: ChaosFigures = {
     accepted: accepted.size,
-    completed: results.filter(({ body }) => body?.status === 'completed').length,
-    failed: results.filter(({ body }) => body?.status === 'failed').length,
+    completed: ordinary.filter(({ body }) => body?.status === 'completed').length,
+    failed: ordinary.filter(({ body }) => body?.status === 'failed').length,
     lost: results.filter(({ body }) => body?.status !== 'completed' && body?.status !== 'failed').length,
     duplicated: [...completions.values()].filter((count) => count > 1).length,
-    wrongText: results.filter(
+    wrongText: ordinary.filter(
       ({ index, body }) => body?.status === 'completed' && !String(body.result?.text).includes(texts[index % texts.length]!.split(' ')[2]!),
     ).length,
     refusedWhileDown,
-    retried: results.filter(({ body }) => body?.status === 'completed' && body.attempts > 1).length,
+    retried: ordinary.filter(({ body }) => body?.status === 'completed' && body.attempts > 1).length,
+    ...(options.hostileEvery && hostileFigures(hostileAnswers, outcome, hostileAt)),
+    ...(stalled && { stalledCut: await stalledCut(stalled) }),
+    ...(database && (await archiveFigures(database, ordinary))),
     workersKilled,
     seconds: Math.round((performance.now() - started) / 100) / 10,
     ...(queue === 'bullmq' && {
@@ -225,5 +271,56 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   await stack.stop();
   await Promise.all(allWorkers.map((worker) => worker.stop('SIGKILL')));
   await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
+  await database?.drop();
   return figures;
+}
+
+/** How the hostile uploads were answered: each as it must be, at the door or as its task's failure. */
+function hostileFigures(
+  answers: Map<number, { status: number; code?: string }>,
+  outcome: Map<number, Record<string, any>>,
+  hostileAt: (index: number) => HostileUpload | undefined,
+): Pick<ChaosFigures, 'hostileAsExpected' | 'hostileUnexpected'> {
+  let asExpected = 0;
+  for (const [index, answer] of answers) {
+    const { expected } = hostileAt(index)!;
+    const code = answer.status === 202 ? outcome.get(index)?.error?.code : answer.code;
+    if (answer.status === expected.status && code === expected.code) asExpected += 1;
+  }
+  return { hostileAsExpected: asExpected, hostileUnexpected: answers.size - asExpected };
+}
+
+/** Waits for the server to cut the stalled uploads (its request timeout, plus room), then drops what is left. */
+async function stalledCut(stalled: ReturnType<typeof stallUploads>): Promise<number> {
+  const giveUp = setTimeout(() => stalled.abandon(), 60_000);
+  const cut = await stalled.closedByServer;
+  clearTimeout(giveUp);
+  return cut;
+}
+
+/** Counts the archive's texts against the completed tasks, once the archiver has caught up (or a minute has passed). */
+async function archiveFigures(
+  database: TestDatabase,
+  ordinary: Array<{ body?: Record<string, any> }>,
+): Promise<Pick<ChaosFigures, 'archived' | 'notArchived' | 'archivedNotCompleted'>> {
+  const { default: pg } = await import('pg');
+  const completed = new Set(ordinary.filter(({ body }) => body?.status === 'completed').map(({ body }) => String(body!.task_id)));
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    let archived = new Set<string>();
+    const deadline = Date.now() + 60_000;
+    do {
+      archived = new Set((await client.query<{ task_id: string }>('SELECT task_id FROM archive_texts')).rows.map((row) => row.task_id));
+      if ([...completed].every((id) => archived.has(id))) break;
+      await sleep(1_000);
+    } while (Date.now() < deadline);
+    return {
+      archived: [...completed].filter((id) => archived.has(id)).length,
+      notArchived: [...completed].filter((id) => !archived.has(id)).length,
+      archivedNotCompleted: [...archived].filter((id) => !completed.has(id)).length,
+    };
+  } finally {
+    await client.end();
+  }
 }

@@ -62,11 +62,13 @@ export function codeBlocks(file: string, text: string): CodeBlock[] {
   return blocks;
 }
 
-/** The text's lines with fenced code blanked out and inline code spans removed, so links are found in prose only. */
-function proseLines(text: string): string[] {
-  const lines = text.split('\n');
+/**
+ * The text's lines with fenced code blanked out, so links and headings are found in prose only. Inline code spans are
+ * removed too unless `keepInlineCode` (a heading's code span is part of its anchor).
+ */
+function proseLines(text: string, { keepInlineCode = false } = {}): string[] {
   let fence: string | undefined;
-  return lines.map((line) => {
+  return text.split('\n').map((line) => {
     const open = FENCE.exec(line);
     if (fence) {
       if (line.trim().startsWith(fence)) fence = undefined;
@@ -76,7 +78,7 @@ function proseLines(text: string): string[] {
       fence = open[1]!;
       return '';
     }
-    return line.replace(/(`+)(?:(?!\1).)+\1/g, '');
+    return keepInlineCode ? line : line.replace(/(`+)(?:(?!\1).)+\1/g, '');
   });
 }
 
@@ -96,7 +98,7 @@ export function markdownLinks(file: string, text: string): MarkdownLink[] {
 /** The repository paths a Markdown text names in inline code outside fenced blocks (`src/config.ts`, `test/e2e/`). */
 export function namedPaths(file: string, text: string): MarkdownLink[] {
   const paths: MarkdownLink[] = [];
-  proseLinesKeepingCode(text).forEach((line, index) => {
+  proseLines(text, { keepInlineCode: true }).forEach((line, index) => {
     for (const match of line.matchAll(/`((?:src|test|bench|web|docs|docker|nginx|\.ci)\/[A-Za-z0-9_./-]*)`/g)) {
       paths.push({ file, line: index + 1, target: match[1]! });
     }
@@ -108,7 +110,7 @@ export function namedPaths(file: string, text: string): MarkdownLink[] {
 export function headingAnchors(text: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
-  for (const line of proseLinesKeepingCode(text)) {
+  for (const line of proseLines(text, { keepInlineCode: true })) {
     const heading = /^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!heading) continue;
     const slug = heading[1]!
@@ -123,21 +125,4 @@ export function headingAnchors(text: string): Set<string> {
   }
   for (const match of text.matchAll(/<a\s+(?:name|id)="([^"]+)"/g)) anchors.add(match[1]!);
   return anchors;
-}
-
-/** Lines outside fenced code, inline code kept (a heading's code span is part of its anchor). */
-function proseLinesKeepingCode(text: string): string[] {
-  let fence: string | undefined;
-  return text.split('\n').map((line) => {
-    const open = FENCE.exec(line);
-    if (fence) {
-      if (line.trim().startsWith(fence)) fence = undefined;
-      return '';
-    }
-    if (open) {
-      fence = open[1]!;
-      return '';
-    }
-    return line;
-  });
 }
