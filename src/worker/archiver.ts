@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Archive, ArchiveRecord } from '../archive/archive.js';
 import { backoffDelay, sleep, type Backoff } from '../backoff.js';
-import type { JobRecord } from '../job.js';
+import { isTerminal, type JobRecord } from '../job.js';
 import type { Metrics } from '../metrics.js';
 import type { ArchiveOutbox } from '../store/archive-outbox.js';
 import type { JobRecords } from '../store/job-records.js';
@@ -101,10 +101,16 @@ export function startArchiver(options: ArchiverOptions): Archiver {
   const drainBatch = async (): Promise<number> => {
     const handedBefore = [...handed.keys()];
     const ids = await outbox.list(batchSize);
+    const ended: string[] = [];
     const records: ArchiveRecord[] = [];
     for (const id of ids) {
-      const record = toArchiveRecord(handed.get(id) ?? (await jobs.get(id)));
-      // Deleted, expired, failed, or not finished yet (then its next delivery adds it again).
+      const task = handed.get(id) ?? (await jobs.get(id));
+      // Its job put it in the outbox before storing the result, which may not have landed yet (a slow or held store
+      // write): the entry stays until the task has ended, and is read again then.
+      if (task && !isTerminal(task.status)) continue;
+      ended.push(id);
+      const record = toArchiveRecord(task);
+      // Deleted, expired or failed.
       if (record) records.push(record);
       else metrics.archiveWrites.labels('gone').inc();
     }
@@ -113,12 +119,12 @@ export function startArchiver(options: ArchiverOptions): Archiver {
       metrics.archiveWrites.labels(written[i] ? 'archived' : 'duplicate').inc();
       if (written[i]) metrics.archiveLagSeconds.observe(Math.max(0, Date.now() - Date.parse(record.finishedAt)) / 1000);
     });
-    await outbox.remove(ids);
-    for (const id of ids) handed.delete(id);
+    await outbox.remove(ended);
+    for (const id of ended) handed.delete(id);
     // The whole outbox was read: a record handed over before that but not listed lost its entry (its task was
     // deleted), and is not to be archived.
-    if (ids.length < batchSize) for (const id of handedBefore) handed.delete(id);
-    return ids.length;
+    if (ids.length < batchSize) for (const id of handedBefore) if (!ids.includes(id)) handed.delete(id);
+    return ended.length;
   };
 
   const run = async () => {

@@ -138,6 +138,27 @@ describe('the archiver, writing completed texts in batches', () => {
     expect(await archivedText(deleted)).toBeUndefined();
   });
 
+  it('keeps the entry of a task still processing when it reads the outbox, and archives its text once it completes', async () => {
+    const stores = createMemoryStores({ resultTtlSeconds: 600 });
+    const { view, batches } = watched();
+    const { archiver } = start(stores, view, 20);
+    await sleep(50);
+    // As a worker does when its store write is held back: the entry first, the result a while later.
+    const id = `archiver-${process.pid}-slow-store`;
+    await stores.jobs.create({ id, options: { lang: 'eng' }, mediaType: 'image/png', createdAt: new Date().toISOString() });
+    await stores.jobs.markProcessing(id);
+    await archiver.enqueue(id, logger);
+    await expect.poll(() => stores.outbox.list(10), { timeout: 5_000 }).toEqual([id]);
+    await sleep(200);
+    expect(await stores.outbox.list(10)).toEqual([id]);
+    await stores.jobs.complete(id, { text: 'stored late', confidence: 90, lang: 'eng', psm: 6, timings: { queuedMs: 1, recognitionMs: 100 } });
+    // An idle archiver looks again at its next poll; a later completion wakes it sooner.
+    await complete(stores, archiver, 'the next completion');
+    await expect.poll(() => archivedText(id), { timeout: 5_000 }).toBe('stored late');
+    expect(batches.flat().filter((taskId) => taskId === id)).toEqual([id]);
+    expect(await stores.outbox.list(10)).toEqual([]);
+  });
+
   it('tries a refused batch again until the archive takes it, and skips a task deleted meanwhile', async () => {
     const stores = createMemoryStores({ resultTtlSeconds: 600 });
     const { view, batches } = watched(2);
