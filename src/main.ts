@@ -1,29 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
-import { buildApp } from './api/app.js';
-import { createArchive } from './archive/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createLanguageCatalog, type LanguageCatalog } from './ocr/engine/languages.js';
-import { disableImageOperationCache } from './ocr/analysis/preprocess.js';
-import { createJobQueue } from './queue/index.js';
-import { createStores } from './store/index.js';
-import { createAddressPolicy } from './webhook/address-policy.js';
-import { createWebhookSender } from './webhook/sender.js';
-import { startArchiveRetention } from './worker/archive-retention.js';
-import { startArchiver } from './worker/archiver.js';
-import { startHealthServer } from './worker/health-server.js';
-import { createOutageGuard } from './jobs/outage-guard.js';
-import { createJobProcessor } from './jobs/job-processor.js';
-import { createOcrRuntime } from './jobs/ocr-runtime.js';
-import { startWorker } from './worker/worker.js';
-
-/**
- * Waits between callback attempts: about 1 s, 2 s, 4 s, … (jittered). The cap keeps the last of up to
- * CALLBACK_MAX_ATTEMPTS (20) within minutes of the job, where plain doubling would reach days.
- */
-const CALLBACK_RETRY_BACKOFF = { initialMs: 1_000, maxMs: 30_000 };
+import { startService } from './service.js';
 
 /** The web page, built by `npm run build` next to this file (`dist/web`). */
 const WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
@@ -57,102 +38,12 @@ async function main(): Promise<void> {
   const config = readConfig(catalog);
   const logger = createLogger(config.logLevel, config.mode);
   const metrics = createMetrics();
-  disableImageOperationCache();
-
-  const stores = await createStores(config, logger);
-  const queue = await createJobQueue(config, logger);
-  const archive = await createArchive(config.archive, logger);
-  if (!archive) logger.warn('the archive is off (ARCHIVE=off, or separate processes without ARCHIVE_URL): completed texts are not kept for /search');
-  // A database that is down at start is no reason not to start: the archive migrates on its first use then.
-  await archive?.migrate().catch((error: unknown) => logger.warn({ err: error }, 'archive not ready at start; it catches up when it is'));
-  const runsApi = config.mode !== 'worker';
-  const runsWorker = config.mode !== 'api';
-
-  const ocr = runsWorker ? createOcrRuntime(config, catalog, logger) : undefined;
-  // Every outgoing request (today, the callbacks) connects only where this one policy allows.
-  const addressPolicy = createAddressPolicy({ allowPrivate: config.callbacks.allowPrivate });
-  const webhooks =
-    runsWorker && config.callbacks.secret
-      ? createWebhookSender({
-          ...config.callbacks,
-          secret: config.callbacks.secret,
-          addressPolicy,
-          retryBackoff: CALLBACK_RETRY_BACKOFF,
-          logger,
-        })
-      : undefined;
-  const outages = createOutageGuard({ logger });
-  const archiver = ocr && archive ? startArchiver({ jobs: stores.jobs, outbox: stores.outbox, archive, outages, logger, metrics }) : undefined;
-  const { retentionDays } = config.archive;
-  const stopRetention = ocr && archive && retentionDays !== undefined ? startArchiveRetention({ archive, days: retentionDays, logger }) : undefined;
-  const worker = ocr
-    ? await startWorker({
-        queue,
-        idle: stores.idle,
-        engine: ocr.engine,
-        outages,
-        processor: createJobProcessor({
-          jobs: stores.jobs,
-          pageAccounting: stores.pages,
-          pipeline: ocr.pipeline,
-          outages,
-          logger,
-          webhooks,
-          metrics,
-          archiver,
-          queue,
-          renderer: ocr.renderer,
-        }),
-        logger,
-        concurrency: config.ocr.concurrency,
-        preloadLanguageSets: config.ocr.preloadLanguageSets,
-        sweep: config.sweep,
-      })
-    : undefined;
-
-  // A worker process serves no API, so it answers its health checks on a port of its own.
-  const healthServer =
-    config.mode === 'worker'
-      ? await startHealthServer({
-          host: config.http.host,
-          port: config.workerHealthPort,
-          logger,
-          metrics,
-          timeouts: config.http.timeouts,
-          readinessChecks: { queue: () => queue.ping(), store: () => stores.ping() },
-        })
-      : undefined;
-
-  const app = runsApi
-    ? await buildApp({
-        queue,
-        stores,
-        catalog,
-        logger,
-        ...config.limits,
-        metrics,
-        httpTimeouts: config.http.timeouts,
-        archive,
-        apiKeys: config.apiKeys,
-        rateLimit: { ...config.rateLimit, ...(config.store.kind === 'redis' ? { redis: config.redis } : {}) },
-        callbacks: { enabled: config.callbacks.secret !== undefined, addressPolicy },
-        webRoot: WEB_ROOT,
-      })
-    : undefined;
-  if (app) await app.listen({ port: config.http.port, host: config.http.host });
+  const service = await startService({ config, catalog, logger, metrics, webRoot: WEB_ROOT });
 
   closeWithGrace({ delay: config.shutdownTimeoutMs, logger }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down: finishing jobs in flight');
-    // Stop taking requests and jobs at the same time; each waits for what it already has.
-    await Promise.all([app?.close(), worker?.stop()]);
-    await ocr?.close();
-    await webhooks?.close();
-    await Promise.all([archiver?.stop(), stopRetention?.()]);
-    await queue.close();
-    await stores.close();
-    await archive?.close();
-    await healthServer?.close();
+    await service.stop();
     logger.info('shutdown complete');
   });
 }

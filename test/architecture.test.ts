@@ -82,7 +82,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['entry', 'cli'],
 ];
 
-const ENTRY_POINTS = new Set(['main.ts', 'healthcheck.ts']);
+const ENTRY_POINTS = new Set(['main.ts', 'service.ts', 'healthcheck.ts']);
 
 /** The layer of a file under src/, given relative to src/. */
 function layerOf(file: string): string {
