@@ -236,17 +236,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       if (record.msg === 'job completed') completions.set(String(record.task_id), (completions.get(String(record.task_id)) ?? 0) + 1);
     }
   }
+  /** What the workers logged of a task, in order, for a task that ended up where it should not. */
+  const taskLog = (taskId: string): string =>
+    allWorkers
+      .flatMap((worker) =>
+        logRecords(worker.logs())
+          .filter((record) => record.task_id === taskId)
+          .map((record) => `${String(record.msg)}${record.attempt ? ` (attempt ${Number(record.attempt)})` : ''}`),
+      )
+      .join(' / ') || 'nothing';
   const results = [...accepted.keys()].map((index) => ({ index, body: outcome.get(index) }));
+  const missingFromArchive: string[] = [];
   const ordinary = results.filter(({ index }) => !hostileAt(index));
   for (const { index, body } of results) {
     if (body?.status === 'completed' || body?.status === 'failed') continue;
     const taskId = accepted.get(index)!;
-    const lines = allWorkers.flatMap((worker) =>
-      logRecords(worker.logs())
-        .filter((record) => record.task_id === taskId)
-        .map((record) => record.msg),
-    );
-    log(`lost: task ${taskId} is ${body?.status ?? 'unread'}; worker log: ${lines.join(' / ') || 'nothing'}`);
+    log(`lost: task ${taskId} is ${body?.status ?? 'unread'}; worker log: ${taskLog(taskId)}`);
   }
   const figures: ChaosFigures = {
     accepted: accepted.size,
@@ -261,13 +266,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     retried: ordinary.filter(({ body }) => body?.status === 'completed' && body.attempts > 1).length,
     ...(options.hostileEvery && hostileFigures(hostileAnswers, outcome, hostileAt)),
     ...(stalled && { stalledCut: await stalledCut(stalled) }),
-    ...(database && (await archiveFigures(database, ordinary))),
+    ...(database && (await archiveFigures(database, ordinary, (id) => missingFromArchive.push(id)))),
     workersKilled,
     seconds: Math.round((performance.now() - started) / 100) / 10,
     ...(queue === 'bullmq' && {
       imagesLeft: await countRedisKeys(`${redisPatternLiteral(`${stack.env.REDIS_KEY_PREFIX}bull:${stack.env.QUEUE_NAME}:`)}*:image`),
     }),
   };
+  if (missingFromArchive.length > 0) {
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(REDIS_URL);
+    const outbox = await redis.lrange(`${stack.env.REDIS_KEY_PREFIX}archive-outbox`, 0, -1);
+    for (const id of missingFromArchive) {
+      const status = await redis.hget(`${stack.env.REDIS_KEY_PREFIX}job:${id}`, 'status');
+      log(`not archived: task ${id} (${status}, ${outbox.includes(id) ? 'still in' : 'not in'} the outbox); worker log: ${taskLog(id)}`);
+    }
+    log(`outbox: ${outbox.length} entries left`);
+    redis.disconnect();
+    for (const worker of liveWorkers) {
+      const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+      log(
+        `a live worker's archive writes: ${metrics
+          .split('\n')
+          .filter((line) => line.startsWith('ocr_archive_writes_total'))
+          .join(', ')}`,
+      );
+    }
+  }
   await stack.stop();
   await Promise.all(allWorkers.map((worker) => worker.stop('SIGKILL')));
   await Promise.all(Object.values(proxies).map((proxy) => proxy.close()));
@@ -302,6 +327,7 @@ async function stalledCut(stalled: ReturnType<typeof stallUploads>): Promise<num
 async function archiveFigures(
   database: TestDatabase,
   ordinary: Array<{ body?: Record<string, any> }>,
+  reportMissing: (taskId: string) => void,
 ): Promise<Pick<ChaosFigures, 'archived' | 'notArchived' | 'archivedNotCompleted'>> {
   const { default: pg } = await import('pg');
   const completed = new Set(ordinary.filter(({ body }) => body?.status === 'completed').map(({ body }) => String(body!.task_id)));
@@ -315,6 +341,7 @@ async function archiveFigures(
       if ([...completed].every((id) => archived.has(id))) break;
       await sleep(1_000);
     } while (Date.now() < deadline);
+    for (const id of completed) if (!archived.has(id)) reportMissing(id);
     return {
       archived: [...completed].filter((id) => archived.has(id)).length,
       notArchived: [...completed].filter((id) => !archived.has(id)).length,
