@@ -13,7 +13,7 @@ export function backoffCeiling(attempt: number, { initialMs, maxMs }: Backoff): 
  * A random wait between half the ceiling and the ceiling ("equal jitter"), so clients that failed together
  * spread out again, yet none comes back sooner than half the planned delay.
  */
-export function withJitter(ceilingMs: number): number {
+function withJitter(ceilingMs: number): number {
   return Math.round(ceilingMs / 2 + (Math.random() * ceilingMs) / 2);
 }
 
@@ -61,15 +61,4 @@ export async function retryWithBackoff<T>(
       await sleep(delay, signal);
     }
   }
-}
-
-/** Back-off over a run of failures: each `next()` waits longer than the last, `reset()` after a success starts over. */
-export function createBackoffRun(backoff: Backoff): { next(): number; reset(): void } {
-  let failures = 0;
-  return {
-    next: () => backoffDelay((failures += 1), backoff),
-    reset: () => {
-      failures = 0;
-    },
-  };
 }
