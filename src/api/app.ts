@@ -14,6 +14,7 @@ import { jobBodySchema } from './job-body-schema.js';
 import { errorBodySchema } from './shared-schemas.js';
 import { MULTIPART_FIELD_BYTES } from './upload-options.js';
 import type { HttpTimeouts } from '../config.js';
+import { documentLimits } from '../intake/document.js';
 import { registerErrorHandling } from '../http/error-handler.js';
 import { serverOptions } from '../http/server-options.js';
 import { openApi } from './plugins/openapi.js';
@@ -59,7 +60,7 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Builds the HTTP API; it does not listen, so tests can use `inject` and main can pick the port. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
-  const { queue, stores, catalog, logger, maxUploadBytes, maxImagePixels, apiKeys, callbacks } = deps;
+  const { queue, stores, catalog, logger, maxUploadBytes, apiKeys, callbacks } = deps;
   // Typed as Fastify's logger, so the instance's type is the one every plugin and route is written for.
   const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
@@ -102,14 +103,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // Once, at the root, so that every route refers to them by $ref and the OpenAPI document names them.
   for (const schema of [errorBodySchema, jobBodySchema]) app.addSchema(schema);
 
-  const documents = { maxPages: deps.maxPages, renderDpi: deps.pdfRenderDpi };
   await app.register(uploadRoutes, {
     queue,
     jobs: stores.jobs,
     idempotency: stores.idempotency,
     catalog,
-    maxImagePixels,
-    documents,
+    limits: documentLimits(deps),
     authenticate,
     callbacks,
   });

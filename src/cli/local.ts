@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkUpload } from '../api/check-upload.js';
 import { loadConfig } from '../config.js';
+import { documentLimits } from '../intake/document.js';
 import { toErrorInfo } from '../errors.js';
 import { renditionBody } from '../formats.js';
 import { toJobBody } from '../job-body.js';
@@ -59,14 +60,14 @@ export function createLocalRecognizer({ concurrency, catalog, ...read }: LocalOp
   });
   const consuming = queue.consume(processor.handle, { concurrency, onDeadLetter: processor.recordDeadLetter });
   const fields = uploadFields(read);
-  const { maxImagePixels: maxPixels, maxPages, pdfRenderDpi: renderDpi } = config.limits;
+  const limits = documentLimits(config.limits);
 
   return {
     async recognize(file, image) {
       const id = randomUUID();
       const createdAt = new Date().toISOString();
       try {
-        const { kind, mediaType, options } = await checkUpload(image, fields, catalog, { maxPixels, maxPages, renderDpi });
+        const { kind, mediaType, options } = await checkUpload(image, fields, catalog, limits);
         await consuming;
         const created = await stores.jobs.create({ id, options, mediaType, createdAt, fileName: file, sizeBytes: image.length });
         await queue.publish({ id, kind, image, mediaType, options });

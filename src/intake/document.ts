@@ -1,6 +1,7 @@
 import { readFrameCount } from '../documents/page-images.js';
 import { openPdf, type PdfFile } from '../documents/pdfium.js';
 import { fittingDpi, type RenderLimits } from '../documents/render-resolution.js';
+import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { ImageType } from '../ocr/input/image-type.js';
 import { selectPages } from './page-selection.js';
@@ -11,6 +12,11 @@ const MULTI_PAGE_TYPES: ReadonlySet<ImageType> = new Set(['tiff', 'gif', 'webp']
 export interface DocumentLimits extends RenderLimits {
   /** MAX_PAGES: the most pages one document may have read. */
   maxPages: number;
+}
+
+/** MAX_IMAGE_PIXELS, MAX_PAGES and PDF_RENDER_DPI from the settings, as the checks and the renderer read them. */
+export function documentLimits({ maxImagePixels, maxPages, pdfRenderDpi }: Omit<Config['limits'], 'maxUploadBytes'>): DocumentLimits {
+  return { maxPixels: maxImagePixels, maxPages, renderDpi: pdfRenderDpi };
 }
 
 function checkPageCount(selected: number, { maxPages }: DocumentLimits): void {

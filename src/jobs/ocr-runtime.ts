@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { createPageRenderer, type PageRenderer } from '../documents/page-renderer.js';
+import { documentLimits } from '../intake/document.js';
 import type { OcrEngine } from '../ocr/engine/engine.js';
 import { createLanguageIdentifier } from '../ocr/engine/language-identification.js';
 import type { LanguageCatalog } from '../ocr/engine/languages.js';
@@ -19,10 +20,10 @@ export interface OcrRuntime {
 export function createOcrRuntime(config: Pick<Config, 'ocr' | 'limits' | 'render'>, catalog: LanguageCatalog, logger: Logger): OcrRuntime {
   const { concurrency, maxLanguageSets, jobTimeoutMs, recycle } = config.ocr;
   const engine = createTesseractEngine({ catalog, workersPerLanguageSet: concurrency, maxLanguageSets, jobTimeoutMs, recycle, logger });
-  const { maxImagePixels, pdfRenderDpi } = config.limits;
-  const pipeline = createOcrPipeline({ engine, maxPixels: maxImagePixels, identifyLanguage: createLanguageIdentifier(catalog.installed) });
+  const limits = documentLimits(config.limits);
+  const pipeline = createOcrPipeline({ engine, maxPixels: limits.maxPixels, identifyLanguage: createLanguageIdentifier(catalog.installed) });
   // Pages are rendered in a thread of their own, within RENDER_TIMEOUT_MS and RENDER_MEMORY_MB.
-  const renderer = createPageRenderer({ limits: { renderDpi: pdfRenderDpi, maxPixels: maxImagePixels }, ...config.render, logger });
+  const renderer = createPageRenderer({ limits, ...config.render, logger });
   return {
     engine,
     pipeline,

@@ -8,6 +8,7 @@ import { fingerprintUpload, readIdempotencyKey, scopeIdempotencyKey } from '../i
 import type { IdempotencyKeys } from '../../store/idempotency-keys.js';
 import type { JobRecords } from '../../store/job-records.js';
 import { checkFileName, fieldTooLong, refuseQueryOptions } from '../upload-options.js';
+import type { DocumentLimits } from '../../intake/document.js';
 import { checkUpload } from '../check-upload.js';
 import { uploadSchema } from './upload.schema.js';
 
@@ -16,10 +17,8 @@ export interface UploadRouteDependencies {
   jobs: JobRecords;
   idempotency: IdempotencyKeys;
   catalog: LanguageCatalog;
-  /** Largest accepted width × height, checked from the image header before anything is queued. */
-  maxImagePixels: number;
-  /** Documents: MAX_PAGES, and PDF_RENDER_DPI (a page that cannot be rendered within maxImagePixels is refused). */
-  documents: { maxPages: number; renderDpi: number };
+  /** MAX_IMAGE_PIXELS, MAX_PAGES and PDF_RENDER_DPI, checked before anything is queued. */
+  limits: DocumentLimits;
   authenticate: (request: FastifyRequest) => Promise<void>;
   /** Whether uploads may ask for a callback (a signing secret is set), and where callbacks may go. */
   callbacks: { enabled: boolean; addressPolicy: AddressPolicy };
@@ -69,7 +68,7 @@ async function readCallbackUrl(value: string | undefined, { enabled, addressPoli
 /** `POST /upload`: checks the image or document, records the job as queued, publishes it, answers 202. */
 export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
   app,
-  { queue, jobs, idempotency, catalog, maxImagePixels, documents, authenticate, callbacks },
+  { queue, jobs, idempotency, catalog, limits, authenticate, callbacks },
 ) => {
   app.post<{ Querystring: Record<string, string | undefined> }>(
     '/upload',
@@ -83,7 +82,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRouteDependencies> = async (
       const { image, fileName, fields } = await readUploadForm(request);
       if (!image) throw new AppError('MISSING_FILE', 'No image received: send it as multipart/form-data in a field named "file".');
       if (image.length === 0) throw new AppError('EMPTY_FILE', 'The uploaded file is empty.');
-      const { kind, mediaType, options } = await checkUpload(image, fields, catalog, { maxPixels: maxImagePixels, ...documents });
+      const { kind, mediaType, options } = await checkUpload(image, fields, catalog, limits);
       const callbackUrl = await readCallbackUrl(fields.callback_url, callbacks);
       const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key']);
 
