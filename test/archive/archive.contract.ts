@@ -24,7 +24,7 @@ const record = (text: string, changes: Partial<ArchiveRecord> = {}): ArchiveReco
     createdAt: '2026-01-10T10:00:00.000Z',
     finishedAt: '2026-01-10T10:00:01.500Z',
     text,
-    pages: [{ number: 1, text }],
+    pages: [{ page: 1, text }],
     ...changes,
   };
 };
