@@ -84,7 +84,8 @@ parentPort!.on('message', (request: RenderRequest) => {
     (page) => {
       // A page PDFium could not find the memory for may come out blank rather than fail: it is not a page read.
       if (heapRefused) return parentPort!.postMessage({ ok: false, memory: true, fatal: true } satisfies RenderReply);
-      const transfer = page && 'bitmap' in page ? [page.bitmap.data, ...(page.jpeg ? [page.jpeg] : [])].map(({ buffer }) => buffer as ArrayBuffer) : [];
+      const transfer =
+        page && 'bitmap' in page ? [page.bitmap.data, ...(page.jpeg ? [page.jpeg] : [])].map(({ buffer }) => buffer as ArrayBuffer) : [];
       parentPort!.postMessage({ ok: true, page } satisfies RenderReply, transfer);
     },
     (error: unknown) => {

@@ -75,32 +75,15 @@ export function compactPage(page: DecodedPage): PageImage {
   return { ...base, channels: 1, encoding: 'raw', data: gray };
 }
 
-/**
- * Rows of bytes each preceded by the PNG filter `Up` (2): every byte less the one above it. On a page of text, rows
- * repeat their neighbours, and deflate finds the runs of zeros this leaves better than the rows themselves.
- */
-function upFiltered(rows: Buffer, rowBytes: number): Buffer {
-  const height = rows.length / rowBytes;
-  const filtered = Buffer.alloc(height * (rowBytes + 1));
-  for (let y = 0; y < height; y += 1) {
-    const out = y * (rowBytes + 1);
-    filtered[out] = 2;
-    for (let x = 0; x < rowBytes; x += 1) {
-      const above = y === 0 ? 0 : rows[(y - 1) * rowBytes + x]!;
-      filtered[out + 1 + x] = (rows[y * rowBytes + x]! - above) & 0xff;
-    }
-  }
-  return filtered;
-}
-
 /** The image XObject's dictionary entries (besides its length) and its stream. */
 export function imageXObject(image: PageImage): { dictionary: string; stream: Buffer } {
   const head = `/Type /XObject /Subtype /Image /Width ${image.width} /Height ${image.height} /ColorSpace /${image.channels === 1 ? 'DeviceGray' : 'DeviceRGB'}`;
   if (image.encoding === 'jpeg') return { dictionary: `${head} /BitsPerComponent 8 /Filter /DCTDecode`, stream: image.data };
   if (image.encoding === 'raw') return { dictionary: `${head} /BitsPerComponent 8 /Filter /FlateDecode`, stream: zlib.deflateSync(image.data) };
-  const rowBytes = Math.ceil(image.width / 8);
+  // Deflate alone: on scanned text, PNG's Up predictor made the stream larger, not smaller (its differences of
+  // whole bytes of eight pixels break the runs). A bilevel page is an eighth of a gray one, so the best level is cheap.
   return {
-    dictionary: `${head} /BitsPerComponent 1 /Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors 1 /BitsPerComponent 1 /Columns ${image.width} >>`,
-    stream: zlib.deflateSync(upFiltered(image.data, rowBytes), { level: zlib.constants.Z_BEST_COMPRESSION }),
+    dictionary: `${head} /BitsPerComponent 1 /Filter /FlateDecode`,
+    stream: zlib.deflateSync(image.data, { level: zlib.constants.Z_BEST_COMPRESSION }),
   };
 }
