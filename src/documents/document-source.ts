@@ -12,8 +12,9 @@ export interface DocumentSource {
   /**
    * The page's own text when `textLayer` is asked for and it has a real one (a born-digital PDF page); otherwise the
    * page as an image: a PDF page that is one JPEG as that JPEG, any other PDF page as a PNG rendered at the
-   * resolution of what it draws (which it declares), a page of a multi-page image as a PNG of its pixels as they are. Throws PAGE_TOO_COMPLEX for a page that takes longer than
-   * RENDER_TIMEOUT_MS, or more memory than RENDER_MEMORY_MB, to render.
+   * resolution of what it draws (which it declares), a page of a multi-page image as a PNG of its pixels as they are.
+   * Throws PAGE_TOO_COMPLEX for a page that takes longer than RENDER_TIMEOUT_MS, or more memory than
+   * RENDER_MEMORY_MB, to render.
    */
   read(page: number, options: { textLayer: boolean }): Promise<{ text: string } | { image: PageImage }>;
   /** The page as a PDF of its own, exactly as in the original (PDF only). */
