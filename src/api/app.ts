@@ -119,7 +119,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(archiveRoutes, { archive: deps.archive, authenticate });
   await app.register(languageRoutes, { catalog });
   await app.register(metricsRoutes, { registry: deps.metrics.registry });
-  if (deps.webRoot) await app.register(webPageRoutes, { root: deps.webRoot });
+  if (deps.webRoot) await app.register(webPageRoutes, { root: deps.webRoot, search: deps.archive !== undefined });
   await app.register(healthRoutes, { readinessChecks: { queue: () => queue.ping(), store: () => stores.ping() } });
   return app;
 }

@@ -46,12 +46,10 @@ export async function pageAsJpeg(png: Buffer): Promise<Buffer> {
   return sharp(png).toColourspace('b-w').jpeg({ quality: 90 }).toBuffer();
 }
 
-/**
- * A rendered gray page as a JPEG to look at, `width` pixels wide when given (never wider than rendered), otherwise at
- * the pixels it was rendered at.
- */
-export async function bitmapAsJpeg({ width, height, data }: GrayBitmap, options: { width?: number } = {}): Promise<Buffer> {
-  const image = sharp(data, { raw: { width, height, channels: 1 } }).toColourspace('b-w');
-  const resized = options.width === undefined ? image : image.resize({ width: options.width, withoutEnlargement: true });
-  return resized.jpeg({ quality: 85 }).toBuffer();
+/** A rendered gray page as a JPEG to look at. */
+export async function bitmapAsJpeg({ width, height, data }: GrayBitmap): Promise<Buffer> {
+  return sharp(data, { raw: { width, height, channels: 1 } })
+    .toColourspace('b-w')
+    .jpeg({ quality: 85 })
+    .toBuffer();
 }
