@@ -119,10 +119,11 @@ export function showCompleted(card: Card, task: CompletedTask, { fileName, uploa
   const { taskId, pages, isDocument, formats } = task;
   const text = card.part<HTMLElement>('[data-testid="result-text"]');
   const pageImages = formats.includes('pdf');
-  let view: PageView | undefined;
-  renderText(text, pages, { isDocument, ...(pageImages && { onSelect: (number: number) => view?.select(number) }) });
+  // Page breaks are clicked once the view below exists.
+  const onSelect = (number: number) => view.select(number);
+  renderText(text, pages, { isDocument, ...(pageImages && { onSelect }) });
   text.hidden = false;
-  view = createPageView(
+  const view = createPageView(
     {
       figure: card.part('.page'),
       image: card.part('.page-image'),
