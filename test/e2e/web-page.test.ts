@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import sharp from 'sharp';
 import { characterErrorRate } from '../helpers/error-rate.js';
 import { startInProcessService, type InProcessService } from '../helpers/in-process-service.js';
 import { ROOT } from '../helpers/service.js';
@@ -159,6 +160,23 @@ describe('the web page in a real browser', () => {
     expect(fs.readFileSync(saved).subarray(0, 5).toString()).toBe('%PDF-');
 
     expect(foreignRequests).toEqual([]);
+  });
+
+  it('shows an image the browser cannot show (TIFF) as the server renders it, with its boxes', async () => {
+    const tiff = path.join(scratch, 'notes.tif');
+    await sharp(fixture('scan.png')).tiff().toFile(tiff);
+    await page.locator('#files').setInputFiles(tiff);
+    const card = page.locator('.card', { hasText: 'notes.tif' });
+    await card.locator('[data-testid="result-text"]').waitFor({ timeout: 60_000 });
+    const image = card.locator('.page-image');
+    await expect
+      .poll(() => image.evaluate((element) => (element as unknown as { naturalWidth: number }).naturalWidth), { timeout: 15_000 })
+      .toBe(770);
+    expect(await card.locator('.page').isVisible()).toBe(true);
+    const words = await card.locator('span[data-word]').count();
+    expect(words).toBeGreaterThan(20);
+    await expect.poll(() => card.locator('.word-boxes rect').count()).toBe(words);
+    expect(await card.locator('.thumbnails').isHidden()).toBe(true);
   });
 
   it('finds the language of a French page when the language chosen is auto', async () => {
