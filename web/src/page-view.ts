@@ -125,6 +125,10 @@ export function createPageView(parts: PageViewParts, options: PageViewOptions): 
       if (section) text.scrollTop = section.offsetTop;
     }
     show(page).catch((error: unknown) => {
+      if (chosen !== page) return;
+      // Not the page shown before under this page's name.
+      shown = undefined;
+      image.removeAttribute('src');
       caption.hidden = false;
       caption.textContent = `Page ${number} cannot be shown: ${error instanceof Error ? error.message : String(error)}`;
     });
