@@ -155,7 +155,8 @@ export function pagePlacement(size: PdfPageSize, { images, drawsVectors }: PageC
  */
 export function previewPlacement(size: PdfPageSize, width: number, maxPixels: number): PagePlacement {
   const squareInches = (size.widthPt / POINTS_PER_INCH) * (size.heightPt / POINTS_PER_INCH);
-  const dpi = Math.min((width * POINTS_PER_INCH) / size.widthPt, Math.sqrt(maxPixels / squareInches));
+  // Whole dots per inch under the cap, as `fittingDpi` counts them: the pixels each edge touches stay within it.
+  const dpi = Math.min((width * POINTS_PER_INCH) / size.widthPt, Math.floor(Math.sqrt(maxPixels / squareInches)));
   return onBitmap(atDpi(dpi), { left: 0, top: 0, right: size.widthPt, bottom: size.heightPt });
 }
 
