@@ -3,8 +3,8 @@
  * the scanned multi-page PDF of the shared corpus (`../shared/corpus2/docs/scan3.pdf`, three pages, repeated into
  * one document of BENCH_DOCUMENT_PAGES pages), read whole, upload to completion, on `MODE=all` and on the stack with
  * one and with two worker processes of one OCR slot each (API → RabbitMQ → workers → Redis), with the CER of every
- * page. Two processes against one is how a document's pages spread over workers, the figure the capacity model
- * (bench/capacity.ts) is checked against.
+ * page. Two processes against one is how a document's pages spread over workers, which the capacity model
+ * (bench/capacity.ts) projects from what a page costs.
  */
 import fs from 'node:fs';
 import path from 'node:path';
