@@ -50,7 +50,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 /** Counts the Redis commands that touch keys under `prefix`, by command, while `run` runs. */
 async function redisCommandsDuring<T>(prefix: string, run: () => Promise<T>): Promise<{ result: T; counts: Map<string, number> }> {
-  const monitor = await new Redis(REDIS_URL).monitor();
+  // MONITOR takes a connection of its own; the client that asked for it is closed with it.
+  const client = new Redis(REDIS_URL);
+  const monitor = await client.monitor();
   const counts = new Map<string, number>();
   monitor.on('monitor', (_time: string, args: string[]) => {
     if (args.some((arg) => arg.startsWith(prefix))) counts.set(args[0]!.toLowerCase(), (counts.get(args[0]!.toLowerCase()) ?? 0) + 1);
@@ -59,6 +61,7 @@ async function redisCommandsDuring<T>(prefix: string, run: () => Promise<T>): Pr
     return { result: await run(), counts };
   } finally {
     monitor.disconnect();
+    client.disconnect();
   }
 }
 
