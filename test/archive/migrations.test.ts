@@ -7,13 +7,14 @@ import { MIGRATIONS } from '../../src/archive/migrations/index.js';
 import { openPgliteClient } from '../../src/archive/pglite-client.js';
 import type { SqlClient } from '../../src/archive/sql-client.js';
 import { createSqlArchive } from '../../src/archive/sql-archive.js';
+import { copyEmptyPgliteDatabase } from '../helpers/pglite-template.js';
 
 describe('the archive migrations', () => {
   let folder: string;
   let client: SqlClient;
 
   beforeAll(async () => {
-    folder = await fs.mkdtemp(path.join(os.tmpdir(), 'archive-migrations-'));
+    folder = await copyEmptyPgliteDatabase(await fs.mkdtemp(path.join(os.tmpdir(), 'archive-migrations-')));
     client = await openPgliteClient(folder);
   });
 

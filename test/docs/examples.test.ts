@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeBlocks, readMarkdown, type CodeBlock } from '../helpers/markdown.js';
 import { ROOT, startService, type RunningService } from '../helpers/service.js';
+import { copyEmptyPgliteDatabase } from '../helpers/pglite-template.js';
 
 /**
  * Every shell example of the README and docs/ runs as written against a started service (`npm start`'s process on a
@@ -132,7 +133,7 @@ beforeAll(async () => {
   workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'image-ocr-docs-'));
   // Examples name the repository's files as from its root, and write what they fetch beside them: not into the repository.
   fs.symlinkSync(path.join(ROOT, 'test'), path.join(workdir, 'test'));
-  service = await startService({ ARCHIVE: 'pglite', ARCHIVE_DIR: path.join(workdir, 'archive'), LOG_LEVEL: 'warn' });
+  service = await startService({ ARCHIVE: 'pglite', ARCHIVE_DIR: await copyEmptyPgliteDatabase(path.join(workdir, 'archive')), LOG_LEVEL: 'warn' });
 });
 
 afterAll(async () => {

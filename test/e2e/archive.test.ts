@@ -9,6 +9,7 @@ import { renderTextImage } from '../helpers/images.js';
 import { startInProcessService, type InProcessService } from '../helpers/in-process-service.js';
 import { createTestDatabase, missingServers, type TestDatabase } from '../helpers/servers.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { copyEmptyPgliteDatabase } from '../helpers/pglite-template.js';
 
 const ALICE = 'alice-key-0123456789abcdef';
 const BOB = 'bob-key-0123456789abcdef';
@@ -100,7 +101,7 @@ function describeArchiveThroughService(name: string, setUp: () => Promise<Archiv
 }
 
 describeArchiveThroughService('embedded (PGlite)', async () => {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'archive-e2e-'));
+  const dir = await copyEmptyPgliteDatabase(await fs.mkdtemp(path.join(os.tmpdir(), 'archive-e2e-')));
   return { env: { ARCHIVE: 'pglite', ARCHIVE_DIR: dir }, cleanup: () => fs.rm(dir, { recursive: true, force: true }) };
 });
 

@@ -9,6 +9,7 @@ import { eventually } from '../helpers/eventually.js';
 import { renderTextImage } from '../helpers/images.js';
 import { startInProcessService, type InProcessService } from '../helpers/in-process-service.js';
 import sharp from 'sharp';
+import { copyEmptyPgliteDatabase } from '../helpers/pglite-template.js';
 
 const PDF = { filename: 'document.pdf', contentType: 'application/pdf' };
 
@@ -18,7 +19,7 @@ describe('documents: PDF and multi-page TIFF in, one result of pages out (MODE=a
   let archiveDir: string;
 
   beforeAll(async () => {
-    archiveDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ocr-documents-archive-'));
+    archiveDir = await copyEmptyPgliteDatabase(fs.mkdtempSync(path.join(os.tmpdir(), 'ocr-documents-archive-')));
     service = await startInProcessService({ OCR_CONCURRENCY: '2', ARCHIVE: 'pglite', ARCHIVE_DIR: archiveDir });
   });
 
@@ -78,7 +79,7 @@ describe('documents: PDF and multi-page TIFF in, one result of pages out (MODE=a
       'the document archived',
       30_000,
     );
-    expect(archived!.pages.map((page: { number: number }) => page.number)).toEqual([1, 2]);
+    expect(archived!.pages.map((page: { page: number }) => page.page)).toEqual([1, 2]);
   });
 
   it('reads a mixed PDF each page its own way: the text layer, then OCR', { timeout: 120_000 }, async () => {

@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { characterErrorRate } from '../helpers/error-rate.js';
 import { startInProcessService, type InProcessService } from '../helpers/in-process-service.js';
 import { ROOT } from '../helpers/service.js';
+import { copyEmptyPgliteDatabase } from '../helpers/pglite-template.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
@@ -48,7 +49,7 @@ describe('the web page in a real browser', () => {
     report = path.join(scratch, 'report.pdf');
     ({ pages: reportPages } = await writeReport(report));
     // With an archive, as `npm start` runs: the page's search box shows.
-    service = await startInProcessService({ ARCHIVE: 'pglite', ARCHIVE_DIR: path.join(scratch, 'archive') });
+    service = await startInProcessService({ ARCHIVE: 'pglite', ARCHIVE_DIR: await copyEmptyPgliteDatabase(path.join(scratch, 'archive')) });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],

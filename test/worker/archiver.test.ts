@@ -11,6 +11,7 @@ import { createMemoryStores } from '../../src/store/memory/index.js';
 import type { Stores } from '../../src/store/stores.js';
 import { startArchiver, type Archiver } from '../../src/worker/archiver.js';
 import { createOutageGuard } from '../../src/jobs/outage-guard.js';
+import { copyEmptyPgliteDatabase } from '../helpers/pglite-template.js';
 
 const logger = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -22,7 +23,7 @@ describe('the archiver, writing completed texts in batches', () => {
   const archivers: Archiver[] = [];
 
   beforeAll(async () => {
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'archiver-test-'));
+    dir = await copyEmptyPgliteDatabase(await fs.mkdtemp(path.join(os.tmpdir(), 'archiver-test-')));
     archive = createSqlArchive(await openPgliteClient(dir));
     await archive.migrate();
   });
