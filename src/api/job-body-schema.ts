@@ -47,6 +47,13 @@ export const jobBodySchema = {
           description:
             'Degrees the image was turned clockwise to read it upright: not 0 for a page scanned sideways or upside down (a document gives it per page).',
         },
+        rotation_confidence: {
+          type: 'number',
+          minimum: 0,
+          maximum: 1,
+          description:
+            'Images only: how sure the service is of rotation, 0 to 1. 1 when the upright read left no doubt; otherwise the share of the evidence weighed (orientation detection, the direction of the text lines, a read at the detected turn) that points to rotation.',
+        },
         psm: { type: 'integer', description: 'The page segmentation mode the page was read with.' },
         regions: REGIONS_SCHEMA,
         tables: TABLES_SCHEMA,

@@ -21,6 +21,7 @@ const pipeline: OcrPipeline = {
     rotateRadians: 0,
     lang: 'eng',
     rotation: 0,
+    rotationConfidence: 1,
     regions: [],
     tables: [],
   }),

@@ -26,6 +26,7 @@ function scriptedPipeline(fail: (call: number) => Error | undefined): OcrPipelin
         rotateRadians: 0,
         lang: 'eng',
         rotation: 0 as const,
+        rotationConfidence: 1,
         regions: [],
         tables: [],
       };

@@ -10,7 +10,12 @@ import { createTestProcessor } from '../helpers/processor.js';
 
 const logger = pino({ level: 'silent' });
 
-const idleEngine: OcrEngine = { recognize: () => Promise.reject(new Error('not used')), warmUp: async () => {}, close: async () => {} };
+const idleEngine: OcrEngine = {
+  recognize: () => Promise.reject(new Error('not used')),
+  detectOrientation: () => Promise.reject(new Error('not used')),
+  warmUp: async () => {},
+  close: async () => {},
+};
 
 /** A pipeline whose every run waits until the test finishes it, so the jobs a worker has taken can be counted. */
 function heldPipeline() {
@@ -22,7 +27,18 @@ function heldPipeline() {
         held.push({
           image: image.toString(),
           finish: () =>
-            resolve({ text, confidence: 90, psm: 6, recognitionMs: 1, rotateRadians: 0, lang: 'eng', rotation: 0, regions: [], tables: [] }),
+            resolve({
+              text,
+              confidence: 90,
+              psm: 6,
+              recognitionMs: 1,
+              rotateRadians: 0,
+              lang: 'eng',
+              rotation: 0,
+              rotationConfidence: 1,
+              regions: [],
+              tables: [],
+            }),
         });
       }),
   };

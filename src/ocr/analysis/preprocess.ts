@@ -1,9 +1,10 @@
 import sharp from 'sharp';
-import { AppError } from '../../errors.js';
 import { analysePage, type PageAnalysis } from './page-analysis.js';
+import { decodeGray, type DecodedGray } from './canonical-gray.js';
 import { findLayout, type PageLayout } from '../layout/find-layout.js';
 import { rotateInk, withoutSpecks, type InkMap } from '../layout/ink-map.js';
 import { scaleLayout } from '../layout/scale-layout.js';
+import { lineDirection } from '../layout/line-direction.js';
 import { copyIntoRaster, createGrayRaster, sealGrayRaster } from './leptonica-image.js';
 import { shrinkGray } from './shrink.js';
 import { upscaleGray } from './upscale.js';
@@ -88,6 +89,8 @@ export interface PreparedImage {
   parameters: { thresholding_method: string; user_defined_dpi: string };
   /** How the page is straightened before it is read (0: it is level). */
   deskew: number | 'fit';
+  /** Which way the text lines run (line-direction.ts), measured when asked: only a page in doubt of its turn asks. */
+  lineDirection: () => number;
   /** What was measured and done, for the logs. */
   analysis: PageAnalysis & { inverted: boolean; denoised: boolean };
 }
@@ -155,21 +158,16 @@ export async function preprocessImage(
   bytes: Buffer,
   { maxPixels, rotation = 0 }: PreprocessOptions & { rotation?: QuarterTurn },
 ): Promise<PreparedImage> {
-  // First page or frame only (sharp's default), oriented as EXIF says, one gray channel.
-  // Transparent areas become white paper first, or they would turn black.
-  const oriented = sharp(bytes, { limitInputPixels: maxPixels }).autoOrient().flatten({ background: '#ffffff' }).grayscale();
-  const { data: decoded, info: decodedInfo } = await oriented
-    .raw()
-    .toBuffer({ resolveWithObject: true })
-    .catch((error: unknown) => {
-      // The API decoded it already; only a job published by something other than our API gets here.
-      throw new AppError('IMAGE_UNREADABLE', 'The image is corrupt or truncated and cannot be decoded.', { cause: error });
-    });
+  return preprocessGray(await decodeGray(bytes, { maxPixels }), rotation);
+}
+
+/** preprocessImage on the upload decoded once (canonical-gray.ts), for a page that may be prepared at several turns. */
+export async function preprocessGray(decoded: DecodedGray, rotation: QuarterTurn = 0): Promise<PreparedImage> {
   // Turned from the upright pixels, so the transform's size is the upload's as viewers show it.
   const { data: upright, info } =
     rotation === 0
-      ? { data: decoded, info: decodedInfo }
-      : await sharp(decoded, { raw: { width: decodedInfo.width, height: decodedInfo.height, channels: 1 } })
+      ? { data: decoded.data, info: decoded }
+      : await sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 1 } })
           .rotate(rotation)
           .toColourspace('b-w')
           .raw()
@@ -204,9 +202,10 @@ export async function preprocessImage(
 
   return {
     image: sealGrayRaster(raster),
-    transform: { width: decodedInfo.width, height: decodedInfo.height, scale, rotation },
+    transform: { width: decoded.width, height: decoded.height, scale, rotation },
     layout: layoutOf(ink, measured, factor, scale),
     deskew: chooseDeskew(measured, noisy),
+    lineDirection: () => lineDirection(ink),
     // The image declares no resolution, and tesseract would estimate one per page: say 70 dpi outright, what it assumed
     // for the resolution the PNGs sharp wrote used to declare, which the accuracy tables were tuned with.
     parameters: { thresholding_method: uneven ? THRESHOLD_SAUVOLA : THRESHOLD_OTSU, user_defined_dpi: String(TESSERACT_FALLBACK_DPI) },
