@@ -6,8 +6,7 @@ import { readPage, type PageReading } from './reading/read-page.js';
 import { imageTypeCapabilities, type ImageTypeCapabilities } from './input/image-type.js';
 import type { LanguageIdentifier } from './engine/language-identification.js';
 import { AUTO_LANGUAGE } from './engine/languages.js';
-import { convertToPng, preprocessGray, readPageImage, type PreparedImage, type QuarterTurn } from './analysis/preprocess.js';
-import { decodeGray } from './analysis/canonical-gray.js';
+import { convertToPng, decodeGray, preprocessGray, readPageImage, type PreparedImage, type QuarterTurn } from './analysis/preprocess.js';
 import { inDoubt, rotationConfidence, turnsPage, turnToTry, type TurnDecision, type TurnEvidence } from './reading/page-turn.js';
 import { buildSearchablePdf } from './output/searchable-pdf.js';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeGray } from '../../../src/ocr/analysis/canonical-gray.js';
+import { decodeGray } from '../../../src/ocr/analysis/preprocess.js';
 
 const picture = (encoding: string) => fs.readFileSync(new URL(`../../fixtures/pictures/chart_97_000.${encoding}`, import.meta.url));
 const MAX_PIXELS = 40_000_000;
