@@ -24,28 +24,10 @@ export const ENCODINGS = {
 export const KINDS = ['chart', 'map', 'photo', 'screen'] as const;
 
 const FONTS = ['DejaVu-Sans', 'DejaVu-Serif', 'Liberation-Sans', 'Liberation-Serif', 'DejaVu-Sans-Mono', 'Liberation-Sans-Bold'];
-const PLACES = [
-  'Northbridge',
-  'Ashford',
-  'Kelmarsh',
-  'Riverton',
-  'Eastwick',
-  'Halden',
-  'Marlow',
-  'Stanmore',
-  'Bracken Hill',
-  'Old Harbour',
-  'Westfield',
-  'Cold Norton',
-  'Fairhaven',
-  'Linton',
-  'Greystone',
-  'Millbrook',
-  'Port Elling',
-  'Saltmarsh',
-  'Thornbury',
-  'Wexley',
-];
+const PLACES =
+  'Northbridge,Ashford,Kelmarsh,Riverton,Eastwick,Halden,Marlow,Stanmore,Bracken Hill,Old Harbour,Westfield,Cold Norton,Fairhaven,Linton,Greystone,Millbrook,Port Elling,Saltmarsh,Thornbury,Wexley'.split(
+    ',',
+  );
 const FEATURES = ['River Eln', 'Long Lake', 'Pine Forest', 'North Sea', 'High Moor', 'Grey Hills'];
 const SIGNS = ['NO PARKING', 'EXIT', 'Open 9 to 5', 'STOP', 'Bakery', 'Main Street', 'KEEP LEFT', 'Platform 2', 'Car Park', 'Hotel Royal'];
 const CAPTIONS = [
@@ -100,6 +82,9 @@ interface Drawing {
   texts: string[];
 }
 
+/** A picture not drawn on yet: ImageMagick's canvas (a colour, a gradient) of that size. */
+const blank = (width: number, height: number, canvas: string): Drawing => ({ width, height, canvas: [canvas], steps: [], texts: [] });
+
 /** Writes `text` at (x, y), turned `angle` degrees, and remembers it. */
 function label(
   drawing: Drawing,
@@ -123,7 +108,7 @@ function label(
 
 function chart(random: Random): Drawing {
   const [width, height] = [random.int(620, 900), random.int(420, 600)];
-  const drawing: Drawing = { width, height, canvas: [`xc:${random.colour(235, 255)}`], steps: [], texts: [] };
+  const drawing = blank(width, height, `xc:${random.colour(235, 255)}`);
   const font = random.pick(FONTS);
   const [left, bottom, top, right] = [90, height - 70, 70, width - 40];
   label(drawing, random.pick(CHART_TITLES), { x: left, y: 40, size: random.int(18, 24), font, fill: 'black' });
@@ -171,13 +156,7 @@ function chart(random: Random): Drawing {
 
 function map(random: Random): Drawing {
   const [width, height] = [random.int(640, 960), random.int(480, 720)];
-  const drawing: Drawing = {
-    width,
-    height,
-    canvas: [`xc:rgb(${random.int(225, 240)},${random.int(230, 245)},${random.int(200, 220)})`],
-    steps: [],
-    texts: [],
-  };
+  const drawing = blank(width, height, `xc:rgb(${random.int(225, 240)},${random.int(230, 245)},${random.int(200, 220)})`);
   for (let blob = random.int(3, 6); blob > 0; blob -= 1) {
     const corners = Array.from({ length: random.int(5, 8) }, () => `${random.int(0, width)},${random.int(0, height)}`);
     const water = random.next() < 0.5;
@@ -227,17 +206,13 @@ function map(random: Random): Drawing {
 
 function photo(random: Random): Drawing {
   const [width, height] = [random.int(640, 1024), random.int(480, 768)];
-  const drawing: Drawing = {
+  const drawing = blank(
     width,
     height,
-    canvas: [
-      random.next() < 0.5
-        ? `gradient:${random.colour(60, 220)}-${random.colour(20, 200)}`
-        : `radial-gradient:${random.colour(120, 255)}-${random.colour(10, 120)}`,
-    ],
-    steps: [],
-    texts: [],
-  };
+    random.next() < 0.5
+      ? `gradient:${random.colour(60, 220)}-${random.colour(20, 200)}`
+      : `radial-gradient:${random.colour(120, 255)}-${random.colour(10, 120)}`,
+  );
   for (let shape = random.int(4, 10); shape > 0; shape -= 1) {
     const [x, y, rx, ry] = [random.int(0, width), random.int(0, height), random.int(20, 200), random.int(20, 200)];
     drawing.steps.push(
@@ -279,7 +254,7 @@ function photo(random: Random): Drawing {
 function screen(random: Random): Drawing {
   const [width, height] = [random.int(640, 1000), random.int(420, 640)];
   const dark = random.next() < 0.3;
-  const drawing: Drawing = { width, height, canvas: [`xc:${dark ? 'rgb(40,42,48)' : random.colour(240, 255)}`], steps: [], texts: [] };
+  const drawing = blank(width, height, `xc:${dark ? 'rgb(40,42,48)' : random.colour(240, 255)}`);
   const ink = dark ? 'rgb(220,220,220)' : 'rgb(30,30,30)';
   const font = random.pick(['DejaVu-Sans', 'Liberation-Sans']);
   drawing.steps.push(
@@ -333,11 +308,23 @@ export function drawPictures(folder: string, seed: number, count: number): strin
   const names: string[] = [];
   for (let index = 0; index < count; index += 1) {
     const kind = KINDS[index % KINDS.length]!;
-    const random = randomOf(seed * 100_003 + index);
+    const pictureSeed = seed * 100_003 + index;
+    const random = randomOf(pictureSeed);
     const drawing = DRAW[kind](random);
     const name = `${kind}_${seed}_${String(index).padStart(3, '0')}`;
     const drawn = path.join(folder, `${name}.miff`);
-    execFileSync('convert', ['-size', `${drawing.width}x${drawing.height}`, ...drawing.canvas, ...drawing.steps, '-alpha', 'off', drawn]);
+    // ImageMagick's own noise is random unless seeded.
+    execFileSync('convert', [
+      '-seed',
+      String(pictureSeed),
+      '-size',
+      `${drawing.width}x${drawing.height}`,
+      ...drawing.canvas,
+      ...drawing.steps,
+      '-alpha',
+      'off',
+      drawn,
+    ]);
     for (const [encoding, options] of Object.entries(ENCODINGS)) {
       const [format, ...settings] = [options.at(-1)!, ...options.slice(0, -1)];
       execFileSync('convert', [drawn, ...settings, `${format}${path.join(folder, `${name}.${encoding}`)}`]);

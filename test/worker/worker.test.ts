@@ -6,6 +6,7 @@ import { createMemoryQueue } from '../../src/queue/memory.js';
 import { createMemoryStores } from '../../src/store/memory/index.js';
 import { createOutageGuard } from '../../src/jobs/outage-guard.js';
 import { startWorker, type Worker } from '../../src/worker/worker.js';
+import { readPage } from '../helpers/ocr-pipeline.js';
 import { createTestProcessor } from '../helpers/processor.js';
 
 const logger = pino({ level: 'silent' });
@@ -27,18 +28,7 @@ function heldPipeline() {
         held.push({
           image: image.toString(),
           finish: () =>
-            resolve({
-              text,
-              confidence: 90,
-              psm: 6,
-              recognitionMs: 1,
-              rotateRadians: 0,
-              lang: 'eng',
-              rotation: 0,
-              rotationConfidence: 1,
-              regions: [],
-              tables: [],
-            }),
+            resolve(readPage(text)),
         });
       }),
   };
