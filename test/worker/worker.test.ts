@@ -27,8 +27,7 @@ function heldPipeline() {
         const text = `read ${image.toString()}`;
         held.push({
           image: image.toString(),
-          finish: () =>
-            resolve(readPage(text)),
+          finish: () => resolve(readPage(text)),
         });
       }),
   };
