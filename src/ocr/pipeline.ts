@@ -6,7 +6,7 @@ import { readPage, type PageReading } from './reading/read-page.js';
 import { imageTypeCapabilities, type ImageTypeCapabilities } from './input/image-type.js';
 import type { LanguageIdentifier } from './engine/language-identification.js';
 import { AUTO_LANGUAGE } from './engine/languages.js';
-import { convertToPng, decodeGray, preprocessGray, readPageImage, type PreparedImage, type QuarterTurn } from './analysis/preprocess.js';
+import { convertToPng, decodeGray, preprocessImage, readPageImage, type PreparedImage, type QuarterTurn } from './analysis/preprocess.js';
 import { inDoubt, rotationConfidence, turnsPage, turnToTry, type TurnDecision, type TurnEvidence } from './reading/page-turn.js';
 import { buildSearchablePdf } from './output/searchable-pdf.js';
 
@@ -181,7 +181,7 @@ export function createOcrPipeline({ engine, maxPixels, identifyLanguage }: Pipel
         );
       // Decoded once: every turn tried is prepared from the same canonical gray picture.
       const gray = await decodeGray(image, { maxPixels });
-      let prepared = await preprocessGray(gray);
+      let prepared = await preprocessImage(gray);
       let reading: PageReading | undefined;
       let turn: TurnDecision = { rotation: 0, confidence: 1 };
       const readUpright = async (language: string): Promise<Recognition> => {
@@ -195,7 +195,7 @@ export function createOcrPipeline({ engine, maxPixels, identifyLanguage }: Pipel
         };
         const rotation = turnToTry(evidence);
         if (rotation !== undefined) {
-          const turned = await preprocessGray(gray, rotation);
+          const turned = await preprocessImage(gray, rotation);
           const turnedReading = await readInRegions(turned, language);
           evidence.turned = turnedReading.recognition.confidence;
           if (turnsPage(evidence)) [prepared, reading] = [turned, turnedReading];

@@ -163,7 +163,7 @@ export interface DecodedGray {
  * complement of RGB, which is what the programs that write it without one mean; libvips assumes a printing press's
  * profile there instead, and gives gray levels about ten off those of the same picture in RGB.
  */
-export async function decodeGray(bytes: Buffer, { maxPixels }: { maxPixels: number }): Promise<DecodedGray> {
+export async function decodeGray(bytes: Buffer, { maxPixels }: PreprocessOptions): Promise<DecodedGray> {
   const source = sharp(bytes, { limitInputPixels: maxPixels });
   try {
     const { space, hasProfile } = await source.metadata();
@@ -204,20 +204,11 @@ async function plainCmykToGray(source: Sharp): Promise<DecodedGray> {
 }
 
 /**
- * Turns any image sharp reads into what tesseract reads best, deciding each step from measurements
- * of the page: EXIF orientation applied, turned by `rotation` (a page found sideways), grayscale, light-on-dark
- * inverted, salt-and-pepper noise removed, small text upscaled, huge pages reduced. Locally adaptive binarisation
+ * Turns an upload, decoded once to gray (decodeGray), into what tesseract reads best, deciding each step from
+ * measurements of the page: turned by `rotation` (a page found sideways), light-on-dark inverted, salt-and-pepper noise removed, small text upscaled, huge pages reduced. Locally adaptive binarisation
  * (uneven lighting) and layout in columns are left to tesseract, through the parameters and segmentation mode it returns.
  */
-export async function preprocessImage(
-  bytes: Buffer,
-  { maxPixels, rotation = 0 }: PreprocessOptions & { rotation?: QuarterTurn },
-): Promise<PreparedImage> {
-  return preprocessGray(await decodeGray(bytes, { maxPixels }), rotation);
-}
-
-/** preprocessImage on the upload decoded once (decodeGray), for a page that may be prepared at several turns. */
-export async function preprocessGray(decoded: DecodedGray, rotation: QuarterTurn = 0): Promise<PreparedImage> {
+export async function preprocessImage(decoded: DecodedGray, rotation: QuarterTurn = 0): Promise<PreparedImage> {
   // Turned from the upright pixels, so the transform's size is the upload's as viewers show it.
   const { data: upright, info } =
     rotation === 0
