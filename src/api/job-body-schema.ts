@@ -52,7 +52,7 @@ export const jobBodySchema = {
           minimum: 0,
           maximum: 1,
           description:
-            'Images only: how sure the service is of rotation, 0 to 1. 1 when the upright read left no doubt; otherwise the share of the evidence weighed (orientation detection, the direction of the text lines, a read at the detected turn) that points to rotation.',
+            "Images only: how sure the service is of rotation, 0 to 1. 1 when the upright read left no doubt; otherwise the share of the evidence weighed (tesseract's orientation detection, a read at the turn it found) that points to rotation; 0 when neither could tell.",
         },
         psm: { type: 'integer', description: 'The page segmentation mode the page was read with.' },
         regions: REGIONS_SCHEMA,

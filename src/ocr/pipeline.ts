@@ -190,7 +190,6 @@ export function createOcrPipeline({ engine, maxPixels, identifyLanguage }: Pipel
         // Only a doubtful read pays for the evidence: orientation detection, and a second read if it finds a turn.
         const evidence: TurnEvidence = {
           upright: reading.recognition.confidence,
-          lines: prepared.lineDirection(),
           ...(await engine.detectOrientation(prepared.image).then((detected) => detected && { detected })),
         };
         const rotation = turnToTry(evidence);

@@ -4,7 +4,6 @@ import { analysePage, type PageAnalysis } from './page-analysis.js';
 import { findLayout, type PageLayout } from '../layout/find-layout.js';
 import { rotateInk, withoutSpecks, type InkMap } from '../layout/ink-map.js';
 import { scaleLayout } from '../layout/scale-layout.js';
-import { lineDirection } from '../layout/line-direction.js';
 import { copyIntoRaster, createGrayRaster, sealGrayRaster } from './leptonica-image.js';
 import { shrinkGray } from './shrink.js';
 import { upscaleGray } from './upscale.js';
@@ -89,8 +88,6 @@ export interface PreparedImage {
   parameters: { thresholding_method: string; user_defined_dpi: string };
   /** How the page is straightened before it is read (0: it is level). */
   deskew: number | 'fit';
-  /** Which way the text lines run (line-direction.ts), measured when asked: only a page in doubt of its turn asks. */
-  lineDirection: () => number;
   /** What was measured and done, for the logs. */
   analysis: PageAnalysis & { inverted: boolean; denoised: boolean };
 }
@@ -251,7 +248,6 @@ export async function preprocessImage(decoded: DecodedGray, rotation: QuarterTur
     transform: { width: decoded.width, height: decoded.height, scale, rotation },
     layout: layoutOf(ink, measured, factor, scale),
     deskew: chooseDeskew(measured, noisy),
-    lineDirection: () => lineDirection(ink),
     // The image declares no resolution, and tesseract would estimate one per page: say 70 dpi outright, what it assumed
     // for the resolution the PNGs sharp wrote used to declare, which the accuracy tables were tuned with.
     parameters: { thresholding_method: uneven ? THRESHOLD_SAUVOLA : THRESHOLD_OTSU, user_defined_dpi: String(TESSERACT_FALLBACK_DPI) },
