@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError, type ErrorInfo } from '../errors.js';
 import type { PaperPlacement } from '../job.js';
 import { limitPdfiumHeap, openPdf, type GrayBitmap, type PdfFile } from './pdfium.js';
-import { bitmapOnPaper, pagePlacement, placementDpi, type RenderLimits } from './render-resolution.js';
+import { bitmapOnPaper, pagePlacement, placementDpi, previewPlacement, type RenderLimits } from './render-resolution.js';
 
 /**
  * The render thread: PDFium opens, reads and renders PDFs here, away from the event loop that answers HTTP and the
@@ -22,13 +22,19 @@ export interface RenderThreadData {
 export type RenderRequest =
   /** Opens a document under the page renderer's number for it. */
   | { kind: 'open'; document: number; bytes: Uint8Array }
-  /** A page's text layer when `textLayer` and it has a real one; otherwise the page rendered. */
-  | { kind: 'read'; document: number; page: number; textLayer: boolean }
+  /**
+   * A page's text layer when `textLayer` and it has a real one; otherwise the page rendered: as for OCR, or with
+   * `width` whole and that many pixels wide.
+   */
+  | { kind: 'read'; document: number; page: number; textLayer: boolean; width?: number }
   /** Closes a document; answered by nothing. */
   | { kind: 'close'; document: number };
 
-/** A page of a PDF as read for OCR: its own text, or its image and where that lies on the page. */
-export type PdfPageRead = { text: string } | { bitmap: GrayBitmap; dpi: number; paper: PaperPlacement };
+/**
+ * A page of a PDF as read for OCR: its own text, or its image and where that lies on the page, with the stored
+ * bytes of its one image when the page is a JPEG and nothing else.
+ */
+export type PdfPageRead = { text: string } | { bitmap: GrayBitmap; dpi: number; paper: PaperPlacement; jpeg?: Uint8Array };
 
 /** The thread's first message, once PDFium is loaded, then one reply to each request but `close`. */
 export type RenderReply =
@@ -49,14 +55,16 @@ void limitPdfiumHeap({ maxBytes: heapBytes, onRefused: () => (heapRefused = true
 
 const documents = new Map<number, PdfFile>();
 
-function readPage(pdf: PdfFile, page: number, textLayer: boolean): PdfPageRead {
+function readPage(pdf: PdfFile, { page, textLayer, width }: Extract<RenderRequest, { kind: 'read' }>): PdfPageRead {
   if (textLayer) {
     const text = pdf.text(page);
     if (text.replace(/\s/g, '').length >= MIN_TEXT_LAYER_CHARACTERS) return { text };
   }
   const size = pdf.pageSize(page);
-  const placement = pagePlacement(size, pdf.content(page), limits);
-  return { bitmap: pdf.render(page, placement), dpi: placementDpi(placement), paper: bitmapOnPaper(size, placement) };
+  const placement = width === undefined ? pagePlacement(size, pdf.content(page), limits) : previewPlacement(size, width, limits.maxPixels);
+  // A preview is only looked at: it needs no copy of the page's own JPEG, which reading the page may keep.
+  const jpeg = width === undefined ? pdf.soleJpeg(page) : undefined;
+  return { bitmap: pdf.render(page, placement), dpi: placementDpi(placement), paper: bitmapOnPaper(size, placement), ...(jpeg && { jpeg }) };
 }
 
 async function answer(request: Exclude<RenderRequest, { kind: 'close' }>): Promise<PdfPageRead | undefined> {
@@ -66,7 +74,7 @@ async function answer(request: Exclude<RenderRequest, { kind: 'close' }>): Promi
   }
   const pdf = documents.get(request.document);
   if (!pdf) throw new Error(`document ${request.document} is not open in this thread`);
-  return readPage(pdf, request.page, request.textLayer);
+  return readPage(pdf, request);
 }
 
 parentPort!.on('message', (request: RenderRequest) => {
@@ -80,7 +88,8 @@ parentPort!.on('message', (request: RenderRequest) => {
     (page) => {
       // A page PDFium could not find the memory for may come out blank rather than fail: it is not a page read.
       if (heapRefused) return parentPort!.postMessage({ ok: false, memory: true, fatal: true } satisfies RenderReply);
-      const transfer = page && 'bitmap' in page ? [page.bitmap.data.buffer as ArrayBuffer] : [];
+      const transfer =
+        page && 'bitmap' in page ? [page.bitmap.data, ...(page.jpeg ? [page.jpeg] : [])].map(({ buffer }) => buffer as ArrayBuffer) : [];
       parentPort!.postMessage({ ok: true, page } satisfies RenderReply, transfer);
     },
     (error: unknown) => {
