@@ -34,6 +34,7 @@ export function toJobBody(record: JobRecord) {
           confidence: record.result.confidence,
           lang: record.result.lang,
           rotation: record.result.rotation ?? 0,
+          ...(record.result.rotationConfidence !== undefined && { rotation_confidence: record.result.rotationConfidence }),
           psm: record.result.psm,
           timings: { queued_ms: record.result.timings.queuedMs, recognition_ms: record.result.timings.recognitionMs },
           ...(record.result.regions && { regions: record.result.regions }),

@@ -64,6 +64,8 @@ export interface PageResult extends StoredOutputs {
   lang?: string;
   /** Degrees an OCR page was turned clockwise to read it upright. */
   rotation?: number;
+  /** How sure the service is of `rotation`, 0 to 1. */
+  rotationConfidence?: number;
   /** An OCR page's regions in reading order, and its tables. */
   regions?: Region[];
   tables?: Table[];
@@ -104,6 +106,8 @@ export interface OcrResult extends StoredOutputs {
   lang: string;
   /** Degrees the image was turned clockwise to read it upright; absent in results stored before it was reported. */
   rotation?: number;
+  /** How sure the service is of `rotation`, 0 to 1; absent for documents and in results stored before it was reported. */
+  rotationConfidence?: number;
   psm: number;
   /** The page's regions in reading order (headings, text, tables) and its tables cell by cell; absent in results stored before they were reported. */
   regions?: Region[];

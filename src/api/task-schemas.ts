@@ -72,6 +72,13 @@ export const resultSchema = {
       description:
         'Degrees the image was turned clockwise to read it upright: not 0 for a page scanned sideways or upside down (a document gives it per page).',
     },
+    rotation_confidence: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      description:
+        "Images only: how sure the service is of rotation, 0 to 1. 1 when the upright read left no doubt; otherwise the share of the evidence weighed (tesseract's orientation detection, a read at the turn it found) that points to rotation; 0 when neither could tell.",
+    },
     psm: { type: 'integer', description: 'The page segmentation mode the page was read with.' },
     regions: REGIONS_SCHEMA,
     tables: TABLES_SCHEMA,

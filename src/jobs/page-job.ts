@@ -74,8 +74,8 @@ export function createDocumentPages({ jobs, pageAccounting, pipeline, outages, l
       await outcomes.settle(task, error, pageFailure(page, toErrorInfo(error)), { finalAttempt, log, requeue: false });
       return;
     }
-    const { confidence, recognitionMs, lang: readIn, rotation } = recognition;
-    log.info({ recognition_ms: recognitionMs, confidence, lang: readIn, rotation }, 'page read');
+    const { confidence, recognitionMs, lang: readIn, rotation, rotationConfidence } = recognition;
+    log.info({ recognition_ms: recognitionMs, confidence, lang: readIn, rotation, rotation_confidence: rotationConfidence }, 'page read');
     const pdf = recognition.pdf && paper ? await placeOnPaper(recognition.pdf, paper) : recognition.pdf;
     await record(task, pageResult(page, recognition, pdf), log);
   };

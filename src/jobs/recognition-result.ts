@@ -4,8 +4,8 @@ import type { PipelineResult } from '../ocr/pipeline.js';
 
 /** What a recognition says of its page, as results store it: the same for an image and for a document's page. */
 function recognized(recognition: PipelineResult, pdf: Uint8Array | undefined) {
-  const { confidence, lang, rotation, psm, regions, tables } = recognition;
-  return { ...toStoredOutputs({ ...recognition, pdf }), confidence, lang, rotation, psm, regions, tables };
+  const { confidence, lang, rotation, rotationConfidence, psm, regions, tables } = recognition;
+  return { ...toStoredOutputs({ ...recognition, pdf }), confidence, lang, rotation, rotationConfidence, psm, regions, tables };
 }
 
 /** The result of an image job: its recognition, and how long it waited in the queue. */

@@ -6,7 +6,8 @@ import { readPage, type PageReading } from './reading/read-page.js';
 import { imageTypeCapabilities, type ImageTypeCapabilities } from './input/image-type.js';
 import type { LanguageIdentifier } from './engine/language-identification.js';
 import { AUTO_LANGUAGE } from './engine/languages.js';
-import { convertToPng, preprocessImage, readPageImage, type PreparedImage, type QuarterTurn } from './analysis/preprocess.js';
+import { convertToPng, decodeGray, preprocessImage, readPageImage, type PreparedImage, type QuarterTurn } from './analysis/preprocess.js';
+import { inDoubt, rotationConfidence, turnsPage, turnToTry, type TurnDecision, type TurnEvidence } from './reading/page-turn.js';
 import { buildSearchablePdf } from './output/searchable-pdf.js';
 import type { PageImageStorage } from './output/page-image.js';
 
@@ -31,6 +32,8 @@ export interface PipelineResult extends Omit<Recognition, 'image' | 'lineBoxes'>
   lang: string;
   /** Degrees the upload was turned clockwise to read it upright (0 unless it was found sideways or upside down). */
   rotation: QuarterTurn;
+  /** How sure the service is of `rotation`, 0 to 1 (reading/page-turn.ts). */
+  rotationConfidence: number;
   /** The page's regions in reading order. */
   regions: Region[];
   /** The page's tables, cell by cell. */
@@ -38,7 +41,7 @@ export interface PipelineResult extends Omit<Recognition, 'image' | 'lineBoxes'>
   /** A searchable PDF: the uploaded image at its resolution, under an invisible text layer. */
   pdf?: Uint8Array;
   /** What preprocessing measured and did; absent when it was skipped. */
-  preprocessing?: PreparedImage['analysis'] & PreparedImage['parameters'] & { scale: number; deskewRadians: number };
+  preprocessing?: PreparedImage['analysis'] & PreparedImage['parameters'] & { scale: number; deskewRadians: number; orientation?: TurnEvidence };
 }
 
 export interface OcrPipeline {
@@ -54,22 +57,10 @@ export interface PipelineDependencies {
 }
 
 /**
- * A first read less confident than this may be of a page turned sideways or upside down: turned pages read well
- * below it, and upright pages, noisy ones included, above it. Only such pages pay for trying turns.
- */
-const TURNED_CONFIDENCE = 55;
-/** A turn read at least this confidently is the page upright: the turns left are not tried. */
-const UPRIGHT_CONFIDENCE = 75;
-/** Fewer characters than this are a blank page or a speck, not a page to turn. */
-const MIN_TURNED_TEXT = 10;
-/**
  * The language `lang=auto` reads a page with first, to identify its language from the words: English, the most
  * common, so an English page is read once.
  */
 const AUTO_FIRST_LANGUAGE = 'eng';
-
-/** Turns to try, the likelier first: text turned sideways makes a page taller than wide. */
-const turnsToTry = ({ width, height }: PreparedImage['transform']): QuarterTurn[] => (height > width ? [90, 270, 180] : [180, 90, 270]);
 
 /** Boxes, hOCR and TSV come back in the coordinates of the image the user sent. */
 function restoreCoordinates(recognition: Recognition, prepared: PreparedImage, map: PointMapper): Recognition {
@@ -123,7 +114,7 @@ const withoutUnasked = ({ tsv, ...recognition }: Recognition, outputs: readonly 
 function asRequested(
   { image: _image, words, lineBoxes: _lineBoxes, ...recognition }: Recognition,
   outputs: readonly OutputFormat[],
-): Omit<PipelineResult, 'lang' | 'rotation' | 'regions' | 'tables'> {
+): Omit<PipelineResult, 'lang' | 'rotation' | 'rotationConfidence' | 'regions' | 'tables'> {
   return { ...recognition, ...(outputs.includes('words') && words && { words }) };
 }
 
@@ -142,8 +133,8 @@ async function readInLanguage(
 
 /**
  * The service's OCR: preprocessing with sharp, then the engine with the segmentation mode and parameters
- * preprocessing chose (deskew included), then coordinates mapped back. A page read with low confidence is tried
- * turned by quarter turns, and the most confident read kept. Types sharp cannot decode go to tesseract as they are,
+ * preprocessing chose (deskew included), then coordinates mapped back. A page read with low confidence is turned by a
+ * quarter turn only on evidence (reading/page-turn.ts). Types sharp cannot decode go to tesseract as they are,
  * as does everything when `preprocess` is false (converted to PNG first when tesseract cannot decode the type itself).
  */
 export function createOcrPipeline({ engine, maxPixels, identifyLanguage }: PipelineDependencies): OcrPipeline {
@@ -171,6 +162,8 @@ export function createOcrPipeline({ engine, maxPixels, identifyLanguage }: Pipel
           ...(await withPdf(recognition, unchangedPoint)),
           lang: read.lang,
           rotation: 0,
+          // Read as uploaded: no turn was looked for.
+          rotationConfidence: 1,
           regions: blockRegions(recognition),
           tables: [],
         };
@@ -189,20 +182,29 @@ export function createOcrPipeline({ engine, maxPixels, identifyLanguage }: Pipel
             }),
           psm,
         );
-      let prepared = await preprocessImage(image, { maxPixels });
+      // Decoded once: every turn tried is prepared from the same canonical gray picture.
+      const gray = await decodeGray(image, { maxPixels });
+      let prepared = await preprocessImage(gray);
       let reading: PageReading | undefined;
+      let turn: TurnDecision = { rotation: 0, confidence: 1 };
       const readUpright = async (language: string): Promise<Recognition> => {
-        let best = await readInRegions(prepared, language);
-        if (best.recognition.confidence < TURNED_CONFIDENCE && best.recognition.text.replace(/\s/g, '').length >= MIN_TURNED_TEXT) {
-          for (const rotation of turnsToTry(prepared.transform)) {
-            const turned = await preprocessImage(image, { maxPixels, rotation });
-            const turnedRead = await readInRegions(turned, language);
-            if (turnedRead.recognition.confidence > best.recognition.confidence) [prepared, best] = [turned, turnedRead];
-            if (turnedRead.recognition.confidence >= UPRIGHT_CONFIDENCE) break;
-          }
+        reading = await readInRegions(prepared, language);
+        if (!inDoubt(reading.recognition)) return reading.recognition;
+        // Only a doubtful read pays for the evidence: orientation detection, and a second read if it finds a turn.
+        const evidence: TurnEvidence = {
+          upright: reading.recognition.confidence,
+          ...(await engine.detectOrientation(prepared.image).then((detected) => detected && { detected })),
+        };
+        const rotation = turnToTry(evidence);
+        if (rotation !== undefined) {
+          const turned = await preprocessImage(gray, rotation);
+          const turnedReading = await readInRegions(turned, language);
+          evidence.turned = turnedReading.recognition.confidence;
+          if (turnsPage(evidence)) [prepared, reading] = [turned, turnedReading];
         }
-        reading = best;
-        return best.recognition;
+        const { rotation: chosen } = prepared.transform;
+        turn = { rotation: chosen, confidence: rotationConfidence(chosen, evidence), evidence };
+        return reading.recognition;
       };
       const readAgain = async (language: string) => {
         reading = await readInRegions(prepared, language);
@@ -218,12 +220,14 @@ export function createOcrPipeline({ engine, maxPixels, identifyLanguage }: Pipel
         tables: tables.map((table) => ({ ...table, bbox: mapBox(table.bbox, map, prepared.transform) })),
         ...(await withPdf(recognition, map)),
         lang: read.lang,
-        rotation: prepared.transform.rotation,
+        rotation: turn.rotation,
+        rotationConfidence: turn.confidence,
         preprocessing: {
           ...prepared.analysis,
           ...prepared.parameters,
           scale: prepared.transform.scale,
           deskewRadians: recognition.rotateRadians,
+          ...(turn.evidence && { orientation: turn.evidence }),
         },
       };
     },

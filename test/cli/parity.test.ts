@@ -43,8 +43,8 @@ describe('the image-ocr command with and without a server', () => {
   it('prints the same JSON, less ids and timings, for a page turned a quarter read with --lang auto', { timeout: 180_000 }, async () => {
     const [local, remote] = await bothWays(['--lang', 'auto', TURNED_PAGE]);
     expect(local).toEqual(remote);
-    // The language it found and the turn it read the page with, not the 'auto' and 0 asked with.
-    expect(local[0]).toMatchObject({ options: { lang: 'auto' }, result: { lang: 'eng', rotation: 270 } });
+    // The language it found and the turn it read the page with, not the 'auto' and 0 asked with, and how sure it is of it.
+    expect(local[0]).toMatchObject({ options: { lang: 'auto' }, result: { lang: 'eng', rotation: 270, rotation_confidence: 1 } });
   });
 
   it('prints the same JSON, less ids and timings, for a 3-page scanned PDF and an invoice image', { timeout: 180_000 }, async () => {

@@ -91,6 +91,8 @@ describe('OCR quality over real HTTP', () => {
     const accepted = await upload(service.url, fixture(name), { output: 'words' });
     const done = await waitForResult(service.url, accepted.body.task_id);
     expect(done.result.rotation).toBe(rotation);
+    // The orientation detection, the direction of the lines and the read at that turn all agreed.
+    expect(done.result.rotation_confidence).toBe(1);
     expect(characterErrorRate(groundTruth(name), done.result.text)).toBeLessThan(0.02);
     // The boxes stay in the uploaded image's pixels, however it was turned to read it.
     const { width = 0, height = 0 } = await sharp(fixture(name)).metadata();
@@ -109,7 +111,7 @@ describe('OCR quality over real HTTP', () => {
   it('an upright page reports no turn', async () => {
     const accepted = await upload(service.url, await renderTextImage('Nothing to turn here'));
     const done = await waitForResult(service.url, accepted.body.task_id);
-    expect(done.result).toMatchObject({ rotation: 0, text: 'Nothing to turn here\n' });
+    expect(done.result).toMatchObject({ rotation: 0, rotation_confidence: 1, text: 'Nothing to turn here\n' });
   });
 
   it('finds the language of a French page with lang=auto and reads it with its accents', async () => {

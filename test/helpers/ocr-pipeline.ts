@@ -2,7 +2,7 @@ import pino from 'pino';
 import type { OcrEngine } from '../../src/ocr/engine/engine.js';
 import { createLanguageCatalog, type LanguageCatalog } from '../../src/ocr/engine/languages.js';
 import { createLanguageIdentifier } from '../../src/ocr/engine/language-identification.js';
-import { createOcrPipeline, type OcrPipeline } from '../../src/ocr/pipeline.js';
+import { createOcrPipeline, type OcrPipeline, type PipelineResult } from '../../src/ocr/pipeline.js';
 import { createTesseractEngine } from '../../src/ocr/engine/tesseract-engine.js';
 
 export interface LocalPipeline {
@@ -21,3 +21,17 @@ export function createLocalPipeline({ maxLanguageSets, jobTimeoutMs }: { maxLang
   const pipeline = createOcrPipeline({ engine, maxPixels: 40_000_000, identifyLanguage: createLanguageIdentifier(catalog.installed) });
   return { catalog, engine, pipeline };
 }
+
+/** What a scripted pipeline returns for a page read to `text`: upright, in English, confidently. */
+export const readPage = (text: string, recognitionMs = 1): PipelineResult => ({
+  text,
+  confidence: 90,
+  psm: 6,
+  recognitionMs,
+  rotateRadians: 0,
+  lang: 'eng',
+  rotation: 0,
+  rotationConfidence: 1,
+  regions: [],
+  tables: [],
+});

@@ -9,21 +9,12 @@ import { createMemoryStores } from '../../src/store/memory/index.js';
 import type { WebhookSender } from '../../src/webhook/sender.js';
 import { createJobProcessor } from '../../src/jobs/job-processor.js';
 import { createOutageGuard } from '../../src/jobs/outage-guard.js';
+import { readPage } from '../helpers/ocr-pipeline.js';
 
 const logger = pino({ level: 'silent' });
 
 const pipeline: OcrPipeline = {
-  run: async () => ({
-    text: 'called back',
-    confidence: 90,
-    psm: 6,
-    recognitionMs: 1,
-    rotateRadians: 0,
-    lang: 'eng',
-    rotation: 0,
-    regions: [],
-    tables: [],
-  }),
+  run: async () => readPage('called back'),
 };
 
 const failing: OcrPipeline = {

@@ -6,6 +6,7 @@ import { createMemoryQueue } from '../../src/queue/memory.js';
 import type { JobQueue } from '../../src/queue/job-queue.js';
 import { createMemoryStores } from '../../src/store/memory/index.js';
 import { readDoc } from '../helpers/documents.js';
+import { readPage } from '../helpers/ocr-pipeline.js';
 import { createTestProcessor } from '../helpers/processor.js';
 
 const logger = pino({ level: 'silent' });
@@ -18,17 +19,7 @@ function scriptedPipeline(fail: (call: number) => Error | undefined): OcrPipelin
       pipeline.calls += 1;
       const error = fail(pipeline.calls);
       if (error) throw error;
-      return {
-        text: `read ${pipeline.calls}`,
-        confidence: 90,
-        psm: 6,
-        recognitionMs: 10,
-        rotateRadians: 0,
-        lang: 'eng',
-        rotation: 0 as const,
-        regions: [],
-        tables: [],
-      };
+      return readPage(`read ${pipeline.calls}`, 10);
     },
   };
   return pipeline;

@@ -1,11 +1,14 @@
 import { PSM } from 'tesseract.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLanguageCatalog } from '../../src/ocr/engine/languages.js';
-import { preprocessImage } from '../../src/ocr/analysis/preprocess.js';
+import { decodeGray, preprocessImage } from '../../src/ocr/analysis/preprocess.js';
 import { characterErrorRate } from '../helpers/error-rate.js';
 import { renderLayoutPage, tablePieces, type PagePiece } from '../helpers/layout-pages.js';
 import { createLocalPipeline } from '../helpers/ocr-pipeline.js';
 import { createRawReader } from '../helpers/raw-tesseract.js';
+
+/** An image prepared as the pipeline prepares it, upright. */
+const prepare = async (bytes: Buffer) => preprocessImage(await decodeGray(bytes, { maxPixels: 40_000_000 }));
 
 const LEFT_COLUMN =
   'The committee met on a cold Tuesday morning to settle the budget for the coming year. Every member brought a list of what the town needs most, and the lists were long.';
@@ -36,7 +39,7 @@ const posterPieces: PagePiece[] = [
 ];
 
 const kinds = async (png: Buffer) =>
-  (await preprocessImage(png, { maxPixels: 40_000_000 })).layout.regions.map(
+  (await prepare(png)).layout.regions.map(
     (region) => region.kind + (region.cells ? ` ${region.cells.columns.length}×${region.cells.rows.length}` : ''),
   );
 
@@ -55,7 +58,7 @@ describe('page layout, from the page alone', () => {
   });
 
   it('cannot tell a page of labels beside a narrow list: neither columns nor a table', async () => {
-    const regions = (await preprocessImage(await renderLayoutPage(600, 320, posterPieces), { maxPixels: 40_000_000 })).layout.regions;
+    const regions = (await prepare(await renderLayoutPage(600, 320, posterPieces))).layout.regions;
     expect(regions).toHaveLength(1);
     expect(regions[0]).toMatchObject({ kind: 'text', unsure: true });
   });

@@ -6,11 +6,17 @@ import { createMemoryQueue } from '../../src/queue/memory.js';
 import { createMemoryStores } from '../../src/store/memory/index.js';
 import { createOutageGuard } from '../../src/jobs/outage-guard.js';
 import { startWorker, type Worker } from '../../src/worker/worker.js';
+import { readPage } from '../helpers/ocr-pipeline.js';
 import { createTestProcessor } from '../helpers/processor.js';
 
 const logger = pino({ level: 'silent' });
 
-const idleEngine: OcrEngine = { recognize: () => Promise.reject(new Error('not used')), warmUp: async () => {}, close: async () => {} };
+const idleEngine: OcrEngine = {
+  recognize: () => Promise.reject(new Error('not used')),
+  detectOrientation: () => Promise.reject(new Error('not used')),
+  warmUp: async () => {},
+  close: async () => {},
+};
 
 /** A pipeline whose every run waits until the test finishes it, so the jobs a worker has taken can be counted. */
 function heldPipeline() {
@@ -21,8 +27,7 @@ function heldPipeline() {
         const text = `read ${image.toString()}`;
         held.push({
           image: image.toString(),
-          finish: () =>
-            resolve({ text, confidence: 90, psm: 6, recognitionMs: 1, rotateRadians: 0, lang: 'eng', rotation: 0, regions: [], tables: [] }),
+          finish: () => resolve(readPage(text)),
         });
       }),
   };

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { AppError } from '../../errors.js';
 import { analysePage, type PageAnalysis } from './page-analysis.js';
 import { findLayout, type PageLayout } from '../layout/find-layout.js';
@@ -145,31 +145,72 @@ export function disableImageOperationCache(): void {
   sharp.cache(false);
 }
 
+/** An upload decoded to gray: one byte a pixel, row after row. */
+export interface DecodedGray {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
 /**
- * Turns any image sharp reads into what tesseract reads best, deciding each step from measurements
- * of the page: EXIF orientation applied, turned by `rotation` (a page found sideways), grayscale, light-on-dark
- * inverted, salt-and-pepper noise removed, small text upscaled, huge pages reduced. Locally adaptive binarisation
+ * The only picture every later decision sees (orientation, layout, scale, text): the upload's first page or frame,
+ * upright as its EXIF orientation says, transparency on white paper, one 8-bit gray channel. Palette, gray, RGB,
+ * with or without alpha, 8 or 16 bits a sample: the same picture gives the same gray levels within a level or two
+ * of rounding (and whatever a lossy encoding or a palette lost itself). CMYK without a colour profile is the plain
+ * complement of RGB, which is what the programs that write it without one mean; libvips assumes a printing press's
+ * profile there instead, and gives gray levels about ten off those of the same picture in RGB.
+ */
+export async function decodeGray(bytes: Buffer, { maxPixels }: PreprocessOptions): Promise<DecodedGray> {
+  const source = sharp(bytes, { limitInputPixels: maxPixels });
+  try {
+    const { space, hasProfile } = await source.metadata();
+    if (space === 'cmyk' && !hasProfile) return await plainCmykToGray(source);
+    const { data, info } = await source
+      .autoOrient()
+      .flatten({ background: '#ffffff' })
+      .grayscale()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height };
+  } catch (error) {
+    // The API decoded it already; only a job published by something other than our API gets here.
+    throw new AppError('IMAGE_UNREADABLE', 'The image is corrupt or truncated and cannot be decoded.', { cause: error });
+  }
+}
+
+/** RGB from CMYK as R = (1 − C)(1 − K) and so on, then gray as from any RGB picture. */
+async function plainCmykToGray(source: Sharp): Promise<DecodedGray> {
+  // Kept in CMYK all the way: converting to it on output alone would go through the assumed profile and back.
+  const { data, info } = await source
+    .autoOrient()
+    .pipelineColourspace('cmyk')
+    .toColourspace('cmyk')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  const { width, height } = info;
+  const rgb = Buffer.allocUnsafe(width * height * 3);
+  for (let at = 0, to = 0; to < rgb.length; at += info.channels, to += 3) {
+    const white = 255 - data[at + 3]!;
+    for (let channel = 0; channel < 3; channel += 1) rgb[to + channel] = Math.round(((255 - data[at + channel]!) * white) / 255);
+  }
+  const gray = await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .grayscale()
+    .raw()
+    .toBuffer();
+  return { data: gray, width, height };
+}
+
+/**
+ * Turns an upload, decoded once to gray (decodeGray), into what tesseract reads best, deciding each step from
+ * measurements of the page: turned by `rotation` (a page found sideways), light-on-dark inverted, salt-and-pepper noise removed, small text upscaled, huge pages reduced. Locally adaptive binarisation
  * (uneven lighting) and layout in columns are left to tesseract, through the parameters and segmentation mode it returns.
  */
-export async function preprocessImage(
-  bytes: Buffer,
-  { maxPixels, rotation = 0 }: PreprocessOptions & { rotation?: QuarterTurn },
-): Promise<PreparedImage> {
-  // First page or frame only (sharp's default), oriented as EXIF says, one gray channel.
-  // Transparent areas become white paper first, or they would turn black.
-  const oriented = sharp(bytes, { limitInputPixels: maxPixels }).autoOrient().flatten({ background: '#ffffff' }).grayscale();
-  const { data: decoded, info: decodedInfo } = await oriented
-    .raw()
-    .toBuffer({ resolveWithObject: true })
-    .catch((error: unknown) => {
-      // The API decoded it already; only a job published by something other than our API gets here.
-      throw new AppError('IMAGE_UNREADABLE', 'The image is corrupt or truncated and cannot be decoded.', { cause: error });
-    });
+export async function preprocessImage(decoded: DecodedGray, rotation: QuarterTurn = 0): Promise<PreparedImage> {
   // Turned from the upright pixels, so the transform's size is the upload's as viewers show it.
   const { data: upright, info } =
     rotation === 0
-      ? { data: decoded, info: decodedInfo }
-      : await sharp(decoded, { raw: { width: decodedInfo.width, height: decodedInfo.height, channels: 1 } })
+      ? { data: decoded.data, info: decoded }
+      : await sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 1 } })
           .rotate(rotation)
           .toColourspace('b-w')
           .raw()
@@ -204,7 +245,7 @@ export async function preprocessImage(
 
   return {
     image: sealGrayRaster(raster),
-    transform: { width: decodedInfo.width, height: decodedInfo.height, scale, rotation },
+    transform: { width: decoded.width, height: decoded.height, scale, rotation },
     layout: layoutOf(ink, measured, factor, scale),
     deskew: chooseDeskew(measured, noisy),
     // The image declares no resolution, and tesseract would estimate one per page: say 70 dpi outright, what it assumed

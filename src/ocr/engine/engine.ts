@@ -46,9 +46,22 @@ export interface Recognition extends Omit<ProducedOutputs, 'pdf'> {
   image?: Buffer;
 }
 
+/** What tesseract's orientation detection found on a page. */
+export interface OrientationGuess {
+  /** Degrees clockwise that turn the page upright. */
+  rotation: 0 | 90 | 180 | 270;
+  /** Tesseract's confidence in it: how far the best orientation's score leads the next one's (0 when they tie). */
+  confidence: number;
+}
+
 /** Turns an image into text. Throws AppError OCR_TIMEOUT or OCR_FAILED; never crashes the process. */
 export interface OcrEngine {
   recognize(request: RecognizeRequest): Promise<Recognition>;
+  /**
+   * Tesseract's orientation and script detection on a page (its legacy classifier, loaded on first use only), or
+   * undefined when it found too little text to tell.
+   */
+  detectOrientation(image: Buffer): Promise<OrientationGuess | undefined>;
   /** Creates the warm workers for a language set ahead of the first job. */
   warmUp(lang: string): Promise<void>;
   close(): Promise<void>;

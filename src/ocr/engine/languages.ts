@@ -19,16 +19,22 @@ export interface LanguageCatalog {
   installed: readonly string[];
   /** A folder holding `<lang>.traineddata.gz` for every installed language, for tesseract.js's `langPath`. */
   langPath: string;
+  /** The folder of tesseract's orientation and script detection data (`osd.traineddata.gz`), which is no language. */
+  orientationDataPath: string;
   /** Checks a set such as `eng+deu` and returns it normalised; throws UNSUPPORTED_LANGUAGE. */
   parseLanguageSet(value: string): string;
   /** What a request may ask for: a language set, or `auto` (never a set to warm up: it names no language). */
   parseRequestedLanguage(value: string): string;
 }
 
+/** The orientation and script detection data, published beside the languages. */
+const ORIENTATION_DATA = 'osd';
+
 function findTraineddataFiles(): Map<string, string> {
   const scopeDir = path.dirname(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')));
   const files = new Map<string, string>();
   for (const lang of fs.readdirSync(scopeDir)) {
+    if (lang === ORIENTATION_DATA) continue;
     const file = path.join(scopeDir, lang, TRAINEDDATA_FLAVOUR, `${lang}.traineddata.gz`);
     if (fs.existsSync(file)) files.set(lang, file);
   }
@@ -50,6 +56,7 @@ export function createLanguageCatalog(): LanguageCatalog {
   return {
     installed,
     langPath,
+    orientationDataPath: path.join(path.dirname(require.resolve(`@tesseract.js-data/${ORIENTATION_DATA}/package.json`)), TRAINEDDATA_FLAVOUR),
     parseLanguageSet(value) {
       const codes = value.trim().split('+').filter(Boolean);
       const unknown = codes.filter((code) => !files.has(code));

@@ -24,6 +24,9 @@ const THREAD_SCRIPT = fileURLToPath(new URL('./tesseract-thread.mjs', import.met
  */
 const INIT_PARAMETERS = { load_system_dawg: '0', load_punc_dawg: '0', load_number_dawg: '0', load_freq_dawg: '0' } as const;
 
+/** The worker of tesseract's orientation and script detection, apart from the language sets. */
+const ORIENTATION_DATA = 'osd';
+
 /** Parameters a job may change; each job sets all of them, so none leaks from one job into the next. */
 const DEFAULT_PARAMETERS = { thresholding_method: '0', user_defined_dpi: '0' } as const;
 
@@ -99,7 +102,11 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
   } = options;
   const pools = new Map<string, WorkerPool<PooledWorker>>();
 
+  /** Made on the first page whose orientation is in doubt: its data and core are loaded only then. */
+  let orientationPool: WorkerPool<PooledWorker> | undefined;
+
   const spawnWorker = async (lang: string): Promise<PooledWorker> => {
+    const orientation = lang === ORIENTATION_DATA;
     const pooled = {
       // Marked first, so that the thread's exit on a deliberate terminate is not taken for a crash.
       terminate: () => {
@@ -109,9 +116,11 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
     } as PooledWorker;
     pooled.worker = await createWorker(
       lang.split('+'),
-      OEM.LSTM_ONLY,
+      orientation ? OEM.TESSERACT_ONLY : OEM.LSTM_ONLY,
       {
-        langPath: catalog.langPath,
+        langPath: orientation ? catalog.orientationDataPath : catalog.langPath,
+        // Orientation detection runs on tesseract's legacy classifier, which the LSTM-only core leaves out.
+        ...(orientation && { legacyCore: true, legacyLang: true }),
         workerPath: THREAD_SCRIPT,
         gzip: true,
         cacheMethod: 'none',
@@ -172,11 +181,36 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
     return pool;
   };
 
-  const runJob = async (pooled: PooledWorker, request: RecognizeRequest, psm: number) => {
-    const { image, deskew = 0, parameters, outputs = [], rectangle } = request;
+  /**
+   * Runs `job` on a worker of `pool` within the time limit. A worker that failed or timed out may be stuck or have a
+   * corrupted heap: it is never reused.
+   */
+  const onWorker = async <T>(pool: WorkerPool<PooledWorker>, job: (pooled: PooledWorker) => Promise<T>, onProgress?: (fraction: number) => void) => {
+    const pooled = await pool.acquire();
+    pooled.onProgress = onProgress;
     const died = new Promise<never>((_, reject) => {
       pooled.abortJob = (cause) => reject(new AppError('OCR_FAILED', 'The OCR engine crashed on this image.', { cause }));
     });
+    try {
+      const result = await withinTime(
+        Promise.race([job(pooled), died]),
+        jobTimeoutMs,
+        () => new AppError('OCR_TIMEOUT', `Recognition took longer than ${jobTimeoutMs} ms and was stopped.`),
+      );
+      pool.release(pooled);
+      return result;
+    } catch (error) {
+      pool.discard(pooled);
+      if (isAppError(error)) throw error;
+      throw new AppError('OCR_FAILED', 'The OCR engine could not read this image.', { cause: error });
+    } finally {
+      pooled.onProgress = undefined;
+      pooled.abortJob = undefined;
+    }
+  };
+
+  const runJob = async (pooled: PooledWorker, request: RecognizeRequest, psm: number) => {
+    const { image, deskew = 0, parameters, outputs = [], rectangle } = request;
     const output: Partial<OutputFormats> = {
       text: true,
       blocks: outputs.includes('words') || outputs.includes('lines'),
@@ -185,60 +219,55 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       tsv: outputs.includes('tsv') || TSV_LINE_ROWS,
       imageColor: outputs.includes('image'),
     };
-    const work = (async () => {
-      await pooled.worker.setParameters({ ...DEFAULT_PARAMETERS, ...parameters, tessedit_pageseg_mode: String(psm) as never });
-      const turn = deskew === 'fit' ? { rotateAuto: true } : { rotateRadians: deskew };
-      const area = rectangle && {
-        rectangle: {
-          left: rectangle.left,
-          top: rectangle.top,
-          width: rectangle.right - rectangle.left + 1,
-          height: rectangle.bottom - rectangle.top + 1,
-        },
-      };
-      return pooled.worker.recognize(withoutCopy(image), { ...turn, ...area }, output);
-    })();
-    return withinTime(
-      Promise.race([work, died]),
-      jobTimeoutMs,
-      () => new AppError('OCR_TIMEOUT', `Recognition took longer than ${jobTimeoutMs} ms and was stopped.`),
-    );
+    await pooled.worker.setParameters({ ...DEFAULT_PARAMETERS, ...parameters, tessedit_pageseg_mode: String(psm) as never });
+    const turn = deskew === 'fit' ? { rotateAuto: true } : { rotateRadians: deskew };
+    const area = rectangle && {
+      rectangle: {
+        left: rectangle.left,
+        top: rectangle.top,
+        width: rectangle.right - rectangle.left + 1,
+        height: rectangle.bottom - rectangle.top + 1,
+      },
+    };
+    return pooled.worker.recognize(withoutCopy(image), { ...turn, ...area }, output);
   };
 
   return {
     async recognize(request: RecognizeRequest): Promise<Recognition> {
       const { lang, psm = PSM_SINGLE_BLOCK, onProgress, outputs = [] } = request;
-      const pool = poolFor(lang);
-      const pooled = await pool.acquire();
-      pooled.onProgress = onProgress;
-      const started = performance.now();
-      try {
-        const { data } = await runJob(pooled, request, psm);
-        pool.release(pooled);
-        const boxes = collectBoxes(data.blocks);
-        const lineBoxes = linesOfTsv(data.tsv ?? '');
-        return {
-          text: keepRealParagraphBreaks(data.text, lineBoxes),
-          lineBoxes,
-          confidence: data.confidence,
-          psm,
-          recognitionMs: Math.round(performance.now() - started),
-          rotateRadians: data.rotateRadians ?? 0,
-          ...(outputs.includes('words') && { words: boxes.words }),
-          ...(outputs.includes('lines') && { lines: boxes.lines }),
-          ...(outputs.includes('hocr') && { hocr: hocrDocument(data.hocr ?? '', data.version) }),
-          ...(outputs.includes('tsv') && { tsv: tsvDocument(data.tsv ?? '') }),
-          ...(outputs.includes('image') && data.imageColor && { image: fromDataUrl(data.imageColor) }),
-        };
-      } catch (error) {
-        // A worker that failed or timed out may be stuck or have a corrupted heap: never reuse it.
-        pool.discard(pooled);
-        if (isAppError(error)) throw error;
-        throw new AppError('OCR_FAILED', 'The OCR engine could not read this image.', { cause: error });
-      } finally {
-        pooled.onProgress = undefined;
-        pooled.abortJob = undefined;
-      }
+      let started = 0;
+      const { data } = await onWorker(
+        poolFor(lang),
+        (pooled) => {
+          started = performance.now();
+          return runJob(pooled, request, psm);
+        },
+        onProgress,
+      );
+      const boxes = collectBoxes(data.blocks);
+      const lineBoxes = linesOfTsv(data.tsv ?? '');
+      return {
+        text: keepRealParagraphBreaks(data.text, lineBoxes),
+        lineBoxes,
+        confidence: data.confidence,
+        psm,
+        recognitionMs: Math.round(performance.now() - started),
+        rotateRadians: data.rotateRadians ?? 0,
+        ...(outputs.includes('words') && { words: boxes.words }),
+        ...(outputs.includes('lines') && { lines: boxes.lines }),
+        ...(outputs.includes('hocr') && { hocr: hocrDocument(data.hocr ?? '', data.version) }),
+        ...(outputs.includes('tsv') && { tsv: tsvDocument(data.tsv ?? '') }),
+        ...(outputs.includes('image') && data.imageColor && { image: fromDataUrl(data.imageColor) }),
+      };
+    },
+    async detectOrientation(image) {
+      // One worker: only pages whose upright read leaves doubt come here.
+      orientationPool ??= createWorkerPool(ORIENTATION_DATA, 1, () => spawnWorker(ORIENTATION_DATA));
+      const { data } = await onWorker(orientationPool, (pooled) => pooled.worker.detect(withoutCopy(image)));
+      const rotation = data.orientation_degrees;
+      return rotation === 0 || rotation === 90 || rotation === 180 || rotation === 270
+        ? { rotation, confidence: data.orientation_confidence ?? 0 }
+        : undefined;
     },
     async warmUp(lang) {
       const pool = poolFor(lang);
@@ -246,8 +275,9 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       for (const pooled of warmed) pool.release(pooled);
     },
     async close() {
-      await Promise.all([...pools.values()].map((pool) => pool.close()));
+      await Promise.all([...pools.values(), ...(orientationPool ? [orientationPool] : [])].map((pool) => pool.close()));
       pools.clear();
+      orientationPool = undefined;
     },
   };
 }

@@ -1,8 +1,11 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { analysePage } from '../../../src/ocr/analysis/page-analysis.js';
-import { preprocessImage } from '../../../src/ocr/analysis/preprocess.js';
+import { decodeGray, preprocessImage } from '../../../src/ocr/analysis/preprocess.js';
 import { renderTextImage } from '../../helpers/images.js';
+
+/** An image prepared as the pipeline prepares it, upright. */
+const prepare = async (bytes: Buffer) => preprocessImage(await decodeGray(bytes, { maxPixels: MAX_PIXELS }));
 
 const TEXT = 'Invoice 2041 for seventeen boxes\nPayable to Acme Limited in May\nDelivered to the warehouse on Friday';
 const MAX_PIXELS = 40_000_000;
@@ -30,19 +33,19 @@ async function speckled(image: Buffer): Promise<Buffer> {
 
 describe('preprocessImage: straightening', () => {
   it('leaves a level page level', async () => {
-    const prepared = await preprocessImage(await renderTextImage(TEXT, { dpi: 150 }), { maxPixels: MAX_PIXELS });
+    const prepared = await prepare(await renderTextImage(TEXT, { dpi: 150 }));
     expect(prepared.deskew).toBe(0);
   });
 
   it('turns a skewed page back by the angle it measured, sparing tesseract its own line fit', async () => {
-    const prepared = await preprocessImage(await skewedPage(), { maxPixels: MAX_PIXELS });
+    const prepared = await prepare(await skewedPage());
     expect(prepared.deskew).toBe(prepared.analysis.skewRadians);
     // Tesseract's sign: a page turned clockwise is turned back by a negative angle.
     expect(Math.abs((prepared.deskew as number) + THREE_DEGREES)).toBeLessThan(0.005);
   });
 
   it("leaves a speckled skewed page to tesseract's line fit", async () => {
-    const prepared = await preprocessImage(await speckled(await skewedPage()), { maxPixels: MAX_PIXELS });
+    const prepared = await prepare(await speckled(await skewedPage()));
     expect(prepared.analysis.impulseNoise).toBeGreaterThan(0.002);
     expect(prepared.analysis.skewRadians).not.toBe(0);
     expect(prepared.deskew).toBe('fit');
@@ -57,7 +60,7 @@ describe('preprocessImage: large pages', () => {
       .composite([{ input: skewed, left: 2600 - width, top: 2000 - height }])
       .png()
       .toBuffer();
-    const prepared = await preprocessImage(page, { maxPixels: MAX_PIXELS });
+    const prepared = await prepare(page);
     const { data, info } = await sharp(page).grayscale().raw().toBuffer({ resolveWithObject: true });
     const { analysis: full } = analysePage({ data, width: info.width, height: info.height });
     // Shrunk by 2: the line height comes back at full scale, to within the 2 px one shrunk pixel stands for.
@@ -79,7 +82,7 @@ describe('preprocessImage: enlarging small text', () => {
   };
 
   it('enlarges a page of small text until its lines are about 22 px tall', async () => {
-    const prepared = await preprocessImage(await renderTextImage(TEXT, { dpi: 60 }), { maxPixels: MAX_PIXELS });
+    const prepared = await prepare(await renderTextImage(TEXT, { dpi: 60 }));
     const { width, height, scale } = prepared.transform;
     expect(scale).toBeGreaterThan(1.5);
     expect(imageSize(prepared.image)).toEqual([Math.round(width * scale), Math.round(height * scale)]);
@@ -87,7 +90,7 @@ describe('preprocessImage: enlarging small text', () => {
   });
 
   it('enlarges lines of 12 to 14 px less, to about 18 px, where they read as well', async () => {
-    const prepared = await preprocessImage(await renderTextImage(TEXT, { dpi: 105 }), { maxPixels: MAX_PIXELS });
+    const prepared = await prepare(await renderTextImage(TEXT, { dpi: 105 }));
     expect(prepared.analysis.lineHeight).toBeGreaterThanOrEqual(12);
     expect(prepared.analysis.lineHeight).toBeLessThan(15);
     expect(prepared.analysis.lineHeight * prepared.transform.scale).toBeCloseTo(18, 0);
@@ -101,7 +104,7 @@ describe('preprocessImage: enlarging small text', () => {
       .composite(Array.from({ length: 36 }, (_, i) => ({ input: line, left: (i % 6) * width, top: Math.floor(i / 6) * height })))
       .png()
       .toBuffer();
-    const prepared = await preprocessImage(page, { maxPixels: MAX_PIXELS });
+    const prepared = await prepare(page);
     const { scale } = prepared.transform;
     expect(scale).toBeGreaterThan(1.5);
     const [outWidth, outHeight] = imageSize(prepared.image);
