@@ -16,6 +16,36 @@ export function retryLevels(backoff: Backoff): number[] {
   return levels;
 }
 
+/**
+ * `quorum`: replicated on a majority of the cluster's nodes, the only replicated type from RabbitMQ 4 on; `classic`:
+ * on one node, as before quorum queues were the default. A queue's type cannot change once it exists.
+ */
+export type RabbitQueueType = 'quorum' | 'classic';
+
+/** What the topology is declared with besides its name. */
+export interface TopologyOptions {
+  levels: number;
+  queueType: RabbitQueueType;
+  /** The service's own attempt count, which the broker's delivery limit of quorum queues backs up. */
+  maxAttempts: number;
+}
+
+/**
+ * The arguments of every queue of the given type. A quorum queue hands its dead letters on only once the queue they
+ * go to has them (at-least-once, which needs `reject-publish`), so a retry or dead letter is never dropped between
+ * two queues when a node fails.
+ */
+function queueArguments(queueType: RabbitQueueType, deadLetterTo?: string): Record<string, unknown> {
+  return {
+    ...(queueType === 'quorum' && { 'x-queue-type': 'quorum' }),
+    ...(deadLetterTo !== undefined && {
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': deadLetterTo,
+      ...(queueType === 'quorum' && { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' }),
+    }),
+  };
+}
+
 /** The queues of one work queue: the work queue, its retry queues (one per delay step) and its dead letters. */
 export function topologyNames(name: string, levels = MAX_RETRY_LEVELS) {
   return { work: name, retries: Array.from({ length: levels }, (_, index) => `${name}.retry.${index + 1}`), dead: `${name}.dead` };
@@ -23,19 +53,31 @@ export function topologyNames(name: string, levels = MAX_RETRY_LEVELS) {
 
 /**
  * The whole topology, declared in one place and re-declared on every (re)connection:
- * - the durable work queue;
+ * - the durable work queue. As a quorum queue it carries the broker's delivery limit: the service settles every
+ *   delivery itself (a redelivered job spends an attempt and goes back as a new message), so a message the broker
+ *   had to hand back more than `maxAttempts` times was never settled by any worker, and the broker moves it to the
+ *   dead-letter queue rather than letting it go round for ever;
  * - retry queues, one per delay step, whose messages each carry their own expiration (the step's delay with
  *   jitter) and are dead-lettered back to the work queue when it passes. Messages of one queue have similar
  *   delays, so none waits long behind an earlier one that expires later;
  * - a dead-letter queue for jobs that exhausted their attempts, kept until someone looks at them.
  */
-export async function declareTopology(channel: ConfirmChannel, name: string, levels: number): Promise<void> {
+export async function declareTopology(channel: ConfirmChannel, name: string, { levels, queueType, maxAttempts }: TopologyOptions): Promise<void> {
   const names = topologyNames(name, levels);
-  await channel.assertQueue(names.work, { durable: true });
+  // A classic work queue keeps the arguments it always had: a queue cannot be declared again with others.
+  const work = queueType === 'quorum' ? { ...queueArguments(queueType, names.dead), 'x-delivery-limit': maxAttempts } : {};
+  await channel.assertQueue(names.work, { durable: true, arguments: work }).catch((error: unknown) => {
+    // PRECONDITION_FAILED: the queue exists with other arguments, such as a classic queue where a quorum one is declared.
+    if ((error as { code?: unknown }).code !== 406) throw error;
+    throw new Error(
+      `The queue ${names.work} exists with other arguments than RABBITMQ_QUEUE_TYPE=${queueType} gives it; a queue's type cannot change in place: move to a new QUEUE_NAME as docs/operations.md says, or set the type it has.`,
+      { cause: error },
+    );
+  });
   for (const retry of names.retries) {
-    await channel.assertQueue(retry, { durable: true, arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': names.work } });
+    await channel.assertQueue(retry, { durable: true, arguments: queueArguments(queueType, names.work) });
   }
-  await channel.assertQueue(names.dead, { durable: true });
+  await channel.assertQueue(names.dead, { durable: true, arguments: queueArguments(queueType) });
 }
 
 /** Deletes every queue of a work queue (for tests and for tearing down a deployment). */
