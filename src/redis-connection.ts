@@ -53,11 +53,14 @@ export function createRedisConnection({
   resubscribesItself = false,
 }: RedisConnectionOptions): Redis {
   return new Redis(url, {
-    // ioredis asks the sentinels for the primary on every (re)connection, so a failover costs one reconnection.
+    // ioredis asks the sentinels for the primary on every (re)connection; a connection that still reaches a demoted
+    // primary (now a read-only replica) starts over. Not ioredis's failoverDetector: its news of a new primary, when
+    // it arrives during a reconnection, ends the connection for good.
     ...(sentinel && {
       sentinels: sentinel.addresses,
       name: sentinel.name,
       sentinelRetryStrategy: (times: number) => backoffDelay(times, RECONNECT_BACKOFF),
+      reconnectOnError: (error: Error) => error.message.startsWith('READONLY'),
     }),
     connectionName: name,
     connectTimeout: connectTimeoutMs,

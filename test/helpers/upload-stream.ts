@@ -10,6 +10,8 @@ export interface UploadStreamOptions {
   atUpload?: { index: number; run: () => Promise<void> };
   /** How long to wait for every accepted upload to end once all were sent. */
   settleTimeoutMs: number;
+  /** How long one upload may be refused before the stream fails. */
+  acceptWithinMs?: number;
 }
 
 export interface UploadStreamFigures {
@@ -29,7 +31,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Streams small text images to the API, each retried with the same Idempotency-Key until it is answered 202 (as a
  * client does with 503), then waits for every accepted task to end and counts how each ended.
  */
-export async function streamUploads({ apiUrl, uploads, concurrency, atUpload, settleTimeoutMs }: UploadStreamOptions): Promise<UploadStreamFigures> {
+export async function streamUploads({
+  apiUrl,
+  uploads,
+  concurrency,
+  atUpload,
+  settleTimeoutMs,
+  acceptWithinMs = 30_000,
+}: UploadStreamOptions): Promise<UploadStreamFigures> {
   const texts = Array.from({ length: 10 }, (_, i) => `Parcel ${3100 + i * 11}`);
   const images = await Promise.all(texts.map((text) => renderTextImage(text)));
   const accepted = new Map<number, string>();
@@ -37,6 +46,7 @@ export async function streamUploads({ apiUrl, uploads, concurrency, atUpload, se
   let failure: Promise<void> | undefined;
 
   const uploadOne = async (index: number) => {
+    const giveUpAt = Date.now() + acceptWithinMs;
     for (;;) {
       const body = new FormData();
       body.append('file', new Blob([images[index % images.length]!]), 'scan.png');
@@ -48,7 +58,8 @@ export async function streamUploads({ apiUrl, uploads, concurrency, atUpload, se
         return;
       }
       if (response && response.status !== 503) throw new Error(`upload ${index}: ${response.status} ${await response.text()}`);
-      await response?.body?.cancel();
+      const answer = response ? `${response.status} ${await response.text()}` : 'no answer';
+      if (Date.now() > giveUpAt) throw new Error(`upload ${index} still refused after ${acceptWithinMs} ms: ${answer}`);
       refused += 1;
       await sleep(100);
     }
