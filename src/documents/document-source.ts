@@ -1,6 +1,6 @@
 import { AppError, isAppError } from '../errors.js';
 import type { PaperPlacement } from '../job.js';
-import { bitmapAsPng } from './page-images.js';
+import { bitmapAsPng, jpegShowingBitmap } from './page-images.js';
 import { createPageCopier } from './pdf-pages.js';
 import type { PageRenderer } from './page-renderer.js';
 
@@ -11,9 +11,10 @@ export const PDF_MEDIA_TYPE = 'application/pdf';
 export interface DocumentSource {
   /**
    * The page's own text when `textLayer` is asked for and it has a real one (a born-digital PDF page); otherwise the
-   * page as a PNG that declares its resolution: a PDF page rendered at the resolution of what it draws, or a page of
-   * a multi-page image with its pixels as they are. Throws PAGE_TOO_COMPLEX for a page that takes longer than
-   * RENDER_TIMEOUT_MS, or more memory than RENDER_MEMORY_MB, to render.
+   * page as an image: a PDF page that is one JPEG as that JPEG, any other PDF page as a PNG rendered at the
+   * resolution of what it draws (which it declares), a page of a multi-page image as a PNG of its pixels as they are.
+   * Throws PAGE_TOO_COMPLEX for a page that takes longer than RENDER_TIMEOUT_MS, or more memory than
+   * RENDER_MEMORY_MB, to render.
    */
   read(page: number, options: { textLayer: boolean }): Promise<{ text: string } | { image: PageImage }>;
   /** The page as a PDF of its own, exactly as in the original (PDF only). */
@@ -23,7 +24,7 @@ export interface DocumentSource {
 
 export interface PageImage {
   bytes: Buffer;
-  mediaType: 'image/png';
+  mediaType: 'image/png' | 'image/jpeg';
   /** For a PDF page: where the image lies on the page. */
   paper?: PaperPlacement;
 }
@@ -42,7 +43,10 @@ export function openDocument(bytes: Buffer, mediaType: string, renderer: PageRen
       async read(page, options) {
         const read = await pdf.read(page, options);
         if ('text' in read) return read;
-        return { image: { bytes: await bitmapAsPng(read.bitmap, read.dpi), mediaType: 'image/png', paper: read.paper } };
+        const { bitmap, dpi, paper, jpeg } = read;
+        const scan = jpeg && (await jpegShowingBitmap(jpeg, bitmap));
+        if (scan) return { image: { bytes: scan, mediaType: 'image/jpeg', paper } };
+        return { image: { bytes: await bitmapAsPng(bitmap, dpi), mediaType: 'image/png', paper } };
       },
       pdfPage: createPageCopier(bytes),
       close: () => pdf.close(),

@@ -41,7 +41,36 @@ export async function bitmapAsPng({ width, height, data }: GrayBitmap, dpi: numb
     .toBuffer();
 }
 
-/** A rendered page image as a document's searchable PDF keeps it: a gray JPEG at quality 90, a fraction of the PNG. */
-export async function pageAsJpeg(png: Buffer): Promise<Buffer> {
-  return sharp(png).toColourspace('b-w').jpeg({ quality: 90 }).toBuffer();
+/** How far a JPEG's pixel may be from the rendered page's and still count as the same: decoders may round apart. */
+const SAME_PIXEL_LEVELS = 2;
+
+/** A pixel's gray as PDFium renders an RGB one in gray (`FXRGB2GRAY`). */
+const pdfiumGray = (red: number, green: number, blue: number) => Math.floor((red * 30 + green * 59 + blue * 11) / 100);
+
+/**
+ * `jpeg` (a page's one image, as stored in the PDF) when it shows exactly the rendered page `bitmap`: as large, upright,
+ * every pixel the gray PDFium rendered. Then the page is its scan: it is read, and kept in the searchable PDF, as
+ * that JPEG, never encoded again. Undefined when anything on the way (a mask, a clip, a turn, a colour space, a decode
+ * array) changed what the page shows.
+ */
+export async function jpegShowingBitmap(jpeg: Uint8Array, bitmap: GrayBitmap): Promise<Buffer | undefined> {
+  const bytes = Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength);
+  try {
+    const image = sharp(bytes, { limitInputPixels: bitmap.width * bitmap.height, failOn: 'truncated' });
+    const { format, width, height, orientation = 1, space } = await image.metadata();
+    const upright = format === 'jpeg' && orientation === 1 && width === bitmap.width && height === bitmap.height;
+    if (!upright || (space !== 'b-w' && space !== 'srgb')) return undefined;
+    const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+    const gray =
+      info.channels === 1
+        ? (index: number) => data[index]!
+        : (index: number) => pdfiumGray(data[index * info.channels]!, data[index * info.channels + 1]!, data[index * info.channels + 2]!);
+    for (let index = 0; index < bitmap.data.length; index += 1) {
+      if (Math.abs(gray(index) - bitmap.data[index]!) > SAME_PIXEL_LEVELS) return undefined;
+    }
+    return bytes;
+  } catch {
+    // A JPEG sharp cannot read is one PDFium read its own way: the rendered page stands.
+    return undefined;
+  }
 }

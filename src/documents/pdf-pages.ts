@@ -1,4 +1,4 @@
-import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 import type { PaperPlacement } from '../job.js';
 
 /** The only file that loads `pdf-lib` (MIT): pages are copied out of an uploaded PDF, placed, and merged into one. */
@@ -21,19 +21,11 @@ export function createPageCopier(bytes: Uint8Array): (page: number) => Promise<U
 /**
  * The page of a document's searchable PDF for a rendered page: `pdf` (the page image under its text layer, as the
  * OCR made it) shown at the paper's size over the box the image was rendered from, whatever resolution the image
- * declares, and with its image swapped for `jpeg` (the same pixels, several times smaller than the lossless image
- * the OCR read).
+ * declares.
  */
-export async function placeOnPaper(pdf: Uint8Array, jpeg: Uint8Array, { widthPt, heightPt, image }: PaperPlacement): Promise<Uint8Array> {
-  const searchable = await PDFDocument.load(pdf, { updateMetadata: false });
-  // pdf-lib reads a JPEG through a DataView of its whole ArrayBuffer, so it gets a buffer of its own.
-  const picture = await searchable.embedJpg(new Uint8Array(jpeg));
-  await picture.embed();
-  // The OCR's page holds one image, under the text layer.
-  const images = searchable.getPage(0).node.Resources()!.lookup(PDFName.of('XObject'), PDFDict);
-  for (const name of images.keys()) images.set(name, picture.ref);
+export async function placeOnPaper(pdf: Uint8Array, { widthPt, heightPt, image }: PaperPlacement): Promise<Uint8Array> {
   const document = await PDFDocument.create({ updateMetadata: false });
-  const [shown] = await document.embedPdf(searchable, [0]);
+  const [shown] = await document.embedPdf(pdf, [0]);
   const page = document.addPage([widthPt, heightPt]);
   page.drawPage(shown!, { x: image.leftPt, y: heightPt - image.topPt - image.heightPt, width: image.widthPt, height: image.heightPt });
   return document.save();

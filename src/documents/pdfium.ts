@@ -1,17 +1,13 @@
 import { PDFiumLibrary, type PDFiumDocument, type PDFiumPage } from '@hyzyla/pdfium';
 import { AppError } from '../errors.js';
 import { heapLimitedInstantiation, type HeapLimit } from './pdfium-heap.js';
-import { readImageSizes, type ImageSize } from './pdf-image-sizes.js';
+import { INVISIBLE_TEXT, OBJECT, readImageSizes, readSoleJpeg, withHeap, type ImageSize } from './pdf-image-objects.js';
 
 /** The only file that loads `@hyzyla/pdfium` (PDFium compiled to WebAssembly, MIT): PDFs are opened, read and rendered here. */
 
 /** PDFium's `FPDF_ERR_PASSWORD` and `FPDF_ERR_SECURITY` (fpdfview.h); the package does not export its constants. */
 const PASSWORD_ERRORS = new Set([4, 5]);
 
-/** Page object types (`FPDF_PAGEOBJ_*`, fpdf_edit.h). */
-const OBJECT = { text: 1, path: 2, image: 3, shading: 4, form: 5 } as const;
-/** `FPDF_TEXTRENDERMODE_INVISIBLE` (fpdf_edit.h): the text of an OCR layer, which draws nothing. */
-const INVISIBLE_TEXT = 3;
 /** `FPDF_ANNOT | FPDF_LCD_TEXT | FPDF_GRAYSCALE` (fpdfview.h), the flags the package renders gray pages with. */
 const GRAY_RENDER_FLAGS = 0x01 | 0x02 | 0x08;
 /** `FPDFBitmap_Gray` (fpdfview.h): one byte a pixel. */
@@ -78,6 +74,8 @@ export interface PdfFile {
   /** The page's text layer as PDFium extracts it, lines ending in `\n`; empty for a page that is only an image. */
   text(page: number): string;
   content(page: number): PageContent;
+  /** The stored bytes of the page's one image when it is a JPEG and all the page draws (`readSoleJpeg`). */
+  soleJpeg(page: number): Uint8Array | undefined;
   /** Renders the page in gray, white where the page is transparent, as placed on its bitmap. */
   render(page: number, placement: PagePlacement): GrayBitmap;
   close(): void;
@@ -138,17 +136,6 @@ export async function limitPdfiumHeap(limit: HeapLimit): Promise<void> {
 
 const moduleOf = (pdfium: PDFiumLibrary | PDFiumPage) => (pdfium as unknown as { module: PdfiumModule }).module;
 const handleOf = (page: PDFiumPage) => (page as unknown as { pageIdx: number }).pageIdx;
-
-/** Runs `use` with `bytes` of the WebAssembly heap, freed afterwards. */
-function withHeap<T>(module: PdfiumModule, bytes: number, use: (pointer: number) => T): T {
-  const pointer = module.wasmExports.malloc(bytes);
-  if (pointer === 0) throw new Error(`PDFium could not allocate ${bytes} bytes`);
-  try {
-    return use(pointer);
-  } finally {
-    module.wasmExports.free(pointer);
-  }
-}
 
 /** An object's matrix: for an image its unit square to its parent's space, for a form XObject the form's space to its parent's. */
 const objectMatrix = (module: PdfiumModule, object: number): Matrix =>
@@ -277,6 +264,7 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfFile> {
         collectContent(module, objects, pageToDevice(module, handle), content);
         return content;
       }),
+    soleJpeg: (number) => readPage(number, readSoleJpeg),
     render: (number, placement) => readPage(number, (_page, module, handle) => renderPage(module, handle, placement)),
     close: () => document.destroy(),
   };

@@ -27,8 +27,11 @@ export type RenderRequest =
   /** Closes a document; answered by nothing. */
   | { kind: 'close'; document: number };
 
-/** A page of a PDF as read for OCR: its own text, or its image and where that lies on the page. */
-export type PdfPageRead = { text: string } | { bitmap: GrayBitmap; dpi: number; paper: PaperPlacement };
+/**
+ * A page of a PDF as read for OCR: its own text, or its image and where that lies on the page, with the stored
+ * bytes of its one image when the page is a JPEG and nothing else.
+ */
+export type PdfPageRead = { text: string } | { bitmap: GrayBitmap; dpi: number; paper: PaperPlacement; jpeg?: Uint8Array };
 
 /** The thread's first message, once PDFium is loaded, then one reply to each request but `close`. */
 export type RenderReply =
@@ -56,7 +59,8 @@ function readPage(pdf: PdfFile, page: number, textLayer: boolean): PdfPageRead {
   }
   const size = pdf.pageSize(page);
   const placement = pagePlacement(size, pdf.content(page), limits);
-  return { bitmap: pdf.render(page, placement), dpi: placementDpi(placement), paper: bitmapOnPaper(size, placement) };
+  const jpeg = pdf.soleJpeg(page);
+  return { bitmap: pdf.render(page, placement), dpi: placementDpi(placement), paper: bitmapOnPaper(size, placement), ...(jpeg && { jpeg }) };
 }
 
 async function answer(request: Exclude<RenderRequest, { kind: 'close' }>): Promise<PdfPageRead | undefined> {
@@ -80,7 +84,8 @@ parentPort!.on('message', (request: RenderRequest) => {
     (page) => {
       // A page PDFium could not find the memory for may come out blank rather than fail: it is not a page read.
       if (heapRefused) return parentPort!.postMessage({ ok: false, memory: true, fatal: true } satisfies RenderReply);
-      const transfer = page && 'bitmap' in page ? [page.bitmap.data.buffer as ArrayBuffer] : [];
+      const transfer =
+        page && 'bitmap' in page ? [page.bitmap.data, ...(page.jpeg ? [page.jpeg] : [])].map(({ buffer }) => buffer as ArrayBuffer) : [];
       parentPort!.postMessage({ ok: true, page } satisfies RenderReply, transfer);
     },
     (error: unknown) => {

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import { documentResult } from '../documents/document-result.js';
-import { pageAsJpeg } from '../documents/page-images.js';
 import { placeOnPaper } from '../documents/pdf-pages.js';
 import { toErrorInfo, type ErrorInfo } from '../errors.js';
 import { isTerminal, type PageResult } from '../job.js';
@@ -69,7 +68,7 @@ export function createDocumentPages({ jobs, pageAccounting, pipeline, outages, l
     const { lang, psm, preprocess = true, outputs = [] } = job.options;
     let recognition;
     try {
-      recognition = await pipeline.run({ image: job.image, mediaType: job.mediaType, lang, psm, preprocess, outputs });
+      recognition = await pipeline.run({ image: job.image, mediaType: job.mediaType, lang, psm, preprocess, outputs, pdfImage: 'scan' });
     } catch (error) {
       // The other pages go on: the task stays `processing` while this page waits for its retry.
       await outcomes.settle(task, error, pageFailure(page, toErrorInfo(error)), { finalAttempt, log, requeue: false });
@@ -77,7 +76,7 @@ export function createDocumentPages({ jobs, pageAccounting, pipeline, outages, l
     }
     const { confidence, recognitionMs, lang: readIn, rotation } = recognition;
     log.info({ recognition_ms: recognitionMs, confidence, lang: readIn, rotation }, 'page read');
-    const pdf = recognition.pdf && paper ? await placeOnPaper(recognition.pdf, await pageAsJpeg(job.image), paper) : recognition.pdf;
+    const pdf = recognition.pdf && paper ? await placeOnPaper(recognition.pdf, paper) : recognition.pdf;
     await record(task, pageResult(page, recognition, pdf), log);
   };
 

@@ -8,6 +8,7 @@ import type { LanguageIdentifier } from './engine/language-identification.js';
 import { AUTO_LANGUAGE } from './engine/languages.js';
 import { convertToPng, preprocessImage, readPageImage, type PreparedImage, type QuarterTurn } from './analysis/preprocess.js';
 import { buildSearchablePdf } from './output/searchable-pdf.js';
+import type { PageImageStorage } from './output/page-image.js';
 
 export interface PipelineRequest {
   image: Buffer;
@@ -20,6 +21,8 @@ export interface PipelineRequest {
   /** False sends the image to tesseract exactly as uploaded. */
   preprocess: boolean;
   outputs: readonly OutputFormat[];
+  /** How a searchable PDF stores the image: `lossless` (the default) for an upload, `scan` for a page of a document. */
+  pdfImage?: PageImageStorage;
   onProgress?: (fraction: number) => void;
 }
 
@@ -102,13 +105,13 @@ async function searchablePdf(
   capabilities: ImageTypeCapabilities | undefined,
   recognition: Recognition,
   map: PointMapper,
-  maxPixels: number,
+  { maxPixels, storage }: { maxPixels: number; storage: PageImageStorage | undefined },
 ): Promise<Uint8Array> {
   // Types sharp cannot decode come back from tesseract as PNG, which keeps no resolution: take it from the header.
   const page =
     capabilities?.sharp === false
-      ? { ...(await readPageImage(recognition.image!, { maxPixels })), density: capabilities.readHeader(upload)?.dpi }
-      : await readPageImage(upload, { maxPixels });
+      ? { ...(await readPageImage(recognition.image!, { maxPixels }, storage)), density: capabilities.readHeader(upload)?.dpi }
+      : await readPageImage(upload, { maxPixels }, storage);
   return buildSearchablePdf(page, recognition.words ?? [], map);
 }
 
@@ -145,12 +148,12 @@ async function readInLanguage(
  */
 export function createOcrPipeline({ engine, maxPixels, identifyLanguage }: PipelineDependencies): OcrPipeline {
   return {
-    async run({ image, mediaType, lang, psm, preprocess, outputs, onProgress }) {
+    async run({ image, mediaType, lang, psm, preprocess, outputs, pdfImage, onProgress }) {
       const capabilities = imageTypeCapabilities(mediaType);
       const sharpDecodes = capabilities?.sharp !== false;
       const wanted = engineOutputs(outputs, sharpDecodes);
       const withPdf = async (recognition: Recognition, map: PointMapper) =>
-        outputs.includes('pdf') ? { pdf: await searchablePdf(image, capabilities, recognition, map, maxPixels) } : {};
+        outputs.includes('pdf') ? { pdf: await searchablePdf(image, capabilities, recognition, map, { maxPixels, storage: pdfImage }) } : {};
       let spentMs = 0;
       const recognize = async (request: RecognizeRequest): Promise<Recognition> => {
         const recognition = await engine.recognize({ outputs: wanted, ...request, onProgress });

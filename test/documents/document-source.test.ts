@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { degrees, PDFDocument, StandardFonts } from 'pdf-lib';
+import { degrees, PDFDocument, PDFName, PDFRawStream, StandardFonts } from 'pdf-lib';
 import pino from 'pino';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,50 @@ describe('document pages as images: a page of a scan is its image’s own pixels
     const { bytes } = await pageImage(withText);
     const { width, height, density } = await sharp(bytes).metadata();
     expect([width, height, density]).toEqual([Math.ceil((A4[0] * 300) / 72), Math.ceil((A4[1] * 300) / 72), 300]);
+  });
+
+  type JpegPage = { page: ReturnType<PDFDocument['addPage']>; document: PDFDocument; image: PDFRawStream };
+
+  /** A one-page A4 PDF showing `jpeg` 500 pt wide, as a scanning app draws a page, `opacity` opaque, then `change` done to it. */
+  async function pdfOfJpeg(jpeg: Buffer, { opacity = 1, change = () => undefined }: { opacity?: number; change?: (made: JpegPage) => void } = {}) {
+    const document = await PDFDocument.create();
+    const image = await document.embedJpg(new Uint8Array(jpeg));
+    const page = document.addPage(A4);
+    page.drawImage(image, { x: 47.3, y: 400.7, width: 500, height: (500 * image.height) / image.width, opacity });
+    await image.embed();
+    change({ page, document, image: document.context.lookup(image.ref) as PDFRawStream });
+    return Buffer.from(await document.save());
+  }
+
+  const COLOUR_JPEG = sharp({ create: { width: 800, height: 500, channels: 3, background: '#fdf6e3' } })
+    .composite([{ input: Buffer.from('<svg width="800" height="500"><rect x="20" y="20" width="300" height="120" fill="#c03020"/></svg>') }])
+    .jpeg({ quality: 85 })
+    .toBuffer();
+
+  it.each([
+    ['a gray scan', () => Promise.resolve(corpus('scan_serif_01.jpg'))],
+    ['a colour one', () => COLOUR_JPEG],
+  ])('gives a page that is one JPEG, %s, as that JPEG byte for byte, and says where it lies on the page', async (_name, jpeg) => {
+    const { bytes, mediaType, paper } = await pageImage(await pdfOfJpeg(await jpeg()));
+    expect(mediaType).toBe('image/jpeg');
+    expect(bytes.equals(await jpeg())).toBe(true);
+    expect(paper!.image.leftPt).toBeCloseTo(47.3, 1);
+    expect(paper!.image.widthPt).toBeCloseTo(500, 1);
+
+    const scanned = await pageImage(readDoc('scan3.pdf'), PDF_MEDIA_TYPE, 2);
+    expect(scanned.mediaType).toBe('image/jpeg');
+    expect(await sharp(scanned.bytes).metadata()).toMatchObject({ format: 'jpeg', width: 1654, height: 2339, channels: 1 });
+  });
+
+  it.each<[string, Parameters<typeof pdfOfJpeg>[1]]>([
+    ['turned by /Rotate 90', { change: ({ page }) => page.setRotation(degrees(90)) }],
+    ['drawn half transparent', { opacity: 0.5 }],
+    ['inverted by a /Decode array', { change: ({ document, image }) => image.dict.set(PDFName.of('Decode'), document.context.obj([1, 0])) }],
+  ])('renders a page whose one JPEG is %s, which the JPEG alone does not show, as the page looks', async (_name, drawing) => {
+    const jpeg = corpus('scan_serif_01.jpg');
+    const { bytes, mediaType } = await pageImage(await pdfOfJpeg(jpeg, drawing));
+    expect(mediaType).toBe('image/png');
+    expect(await grayPixels(bytes)).not.toEqual(await grayPixels(jpeg));
   });
 
   it('gives each page of a multi-page TIFF as its own pixels, gray staying gray, at its own resolution', async () => {

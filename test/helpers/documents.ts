@@ -29,15 +29,70 @@ export function expectPagesRead(result: Record<string, any>, name: string, pageN
 
 const run = promisify(execFile);
 
-/** The text layer of a PDF as poppler's `pdftotext -raw` reads it (in the order it is written: a skewed page's words follow its slope), pages separated by form feeds, and its page count. */
-export async function readPdfText(pdf: Buffer): Promise<{ pages: number; text: string }> {
+/** Runs `use` on `pdf` written to a file of its own, removed afterwards. */
+async function withPdfFile<T>(pdf: Buffer, use: (file: string) => Promise<T>): Promise<T> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ocr-pdf-')), 'out.pdf');
   fs.writeFileSync(file, pdf);
   try {
-    const { stdout: info } = await run('pdfinfo', [file]);
-    const { stdout: text } = await run('pdftotext', ['-raw', file, '-']);
-    return { pages: Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]), text };
+    return await use(file);
   } finally {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   }
+}
+
+/** The text layer of a PDF as poppler's `pdftotext -raw` reads it (in the order it is written: a skewed page's words follow its slope), pages separated by form feeds, and its page count. */
+export function readPdfText(pdf: Buffer): Promise<{ pages: number; text: string }> {
+  return withPdfFile(pdf, async (file) => {
+    const { stdout: info } = await run('pdfinfo', [file]);
+    const { stdout: text } = await run('pdftotext', ['-raw', file, '-']);
+    return { pages: Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]), text };
+  });
+}
+
+export interface PdfTextPage {
+  /** The page's size in points. */
+  width: number;
+  height: number;
+  /** Each word of the text layer and its box, in points from the page's top-left corner. */
+  words: Array<{ text: string; xMin: number; yMin: number; xMax: number; yMax: number }>;
+}
+
+const unescapeXml = (text: string) =>
+  text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+
+/** Each page of a PDF with the words of its text layer where poppler's `pdftotext -bbox` finds them. */
+export function readPdfWords(pdf: Buffer): Promise<PdfTextPage[]> {
+  return withPdfFile(pdf, async (file) => {
+    const { stdout } = await run('pdftotext', ['-bbox', file, '-'], { maxBuffer: 64 * 1024 * 1024 });
+    return [...stdout.matchAll(/<page width="([\d.]+)" height="([\d.]+)">([^]*?)<\/page>/g)].map(([, width, height, body]) => ({
+      width: Number(width),
+      height: Number(height),
+      words: [...body!.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map(
+        ([, xMin, yMin, xMax, yMax, text]) => ({
+          text: unescapeXml(text!),
+          xMin: Number(xMin),
+          yMin: Number(yMin),
+          xMax: Number(xMax),
+          yMax: Number(yMax),
+        }),
+      ),
+    }));
+  });
+}
+
+/** The images of a PDF as poppler's `pdfimages -png` extracts them (their samples as stored, decoded), in page order. */
+export function readPdfImages(pdf: Buffer): Promise<Buffer[]> {
+  return withPdfFile(pdf, async (file) => {
+    await run('pdfimages', ['-png', file, path.join(path.dirname(file), 'image')]);
+    const names = fs
+      .readdirSync(path.dirname(file))
+      .filter((name) => name.startsWith('image-'))
+      .sort();
+    return names.map((name) => fs.readFileSync(path.join(path.dirname(file), name)));
+  });
 }

@@ -8,7 +8,7 @@ export interface PdfWord {
 
 export interface PdfPage {
   mediaBox: number[];
-  image: { width: number; height: number; colorSpace: string; filter: string; stream: Buffer };
+  image: { width: number; height: number; colorSpace: string; bitsPerComponent: number; filter: string; stream: Buffer };
   /** The words of the text layer, in the order they are shown. */
   words: PdfWord[];
 }
@@ -60,6 +60,7 @@ export function readSearchablePdf(pdf: Buffer): PdfPage {
       width: Number(field('Width')),
       height: Number(field('Height')),
       colorSpace: field('ColorSpace'),
+      bitsPerComponent: Number(field('BitsPerComponent')),
       filter: field('Filter'),
       stream: imageObject.stream!,
     },

@@ -5,6 +5,7 @@ import type { TextBox } from '../../src/formats.js';
 import { characterErrorRate } from '../helpers/error-rate.js';
 import { createLocalPipeline } from '../helpers/ocr-pipeline.js';
 import { renderTextImage } from '../helpers/images.js';
+import { readPdfImages, readPdfText } from '../helpers/documents.js';
 import { readSearchablePdf } from '../helpers/pdf.js';
 import { encodeBmp } from '../helpers/raw-image-files.js';
 
@@ -153,6 +154,63 @@ describe('OCR pipeline (preprocessing, engine, coordinates)', () => {
       expect(pdf.image.stream.equals(jpeg)).toBe(true);
       const { width, height } = await sharp(jpeg).metadata();
       expectPageSize(pdf.mediaBox, (width * POINTS_PER_INCH) / 200, (height * POINTS_PER_INCH) / 200);
+    });
+
+    /** The gray pixels of an image, and its size. */
+    const grayPixels = async (image: Buffer) => {
+      const { data, info } = await sharp(image).flatten({ background: '#ffffff' }).grayscale().raw().toBuffer({ resolveWithObject: true });
+      return { width: info.width, height: info.height, data };
+    };
+    /** TEXT in black on white at 150 dpi, every pixel one or the other, in an RGB PNG. */
+    const bilevelPage = async () =>
+      sharp(await renderTextImage(TEXT, { dpi: 150 }))
+        .flatten({ background: '#ffffff' })
+        .threshold(128, { grayscale: false })
+        .withDensity(150)
+        .png()
+        .toBuffer();
+
+    it('stores an upload in gray when every pixel is gray, and in one bit a pixel when every pixel is black or white, losing none', async () => {
+      const gray = await sharp(await renderTextImage(TEXT, { dpi: 150 }))
+        .flatten({ background: '#ffffff' })
+        .withDensity(150)
+        .png()
+        .toBuffer();
+      expect((await sharp(gray).metadata()).channels).toBe(3);
+      for (const [image, bitsPerComponent] of [
+        [gray, 8],
+        [await bilevelPage(), 1],
+      ] as const) {
+        const result = await pipeline.run({ image, mediaType: 'image/png', lang: 'eng', preprocess: true, outputs: ['pdf'] });
+        const pdf = Buffer.from(result.pdf!);
+        expect(readSearchablePdf(pdf).image).toMatchObject({ colorSpace: 'DeviceGray', bitsPerComponent, filter: 'FlateDecode' });
+        const [shown] = await readPdfImages(pdf);
+        expect(await grayPixels(shown!)).toEqual(await grayPixels(image));
+        expect(characterErrorRate(result.text, (await readPdfText(pdf)).text)).toBeLessThan(0.01);
+      }
+    });
+
+    it("stores a document's page as a scanner does: gray as a JPEG at its resolution, black and white in one bit a pixel", async () => {
+      const gray = await sharp(await renderTextImage(TEXT, { dpi: 150 }))
+        .flatten({ background: '#ffffff' })
+        .withDensity(150)
+        .toColourspace('b-w')
+        .png()
+        .toBuffer();
+      const read = (image: Buffer) =>
+        pipeline.run({ image, mediaType: 'image/png', lang: 'eng', preprocess: true, outputs: ['pdf'], pdfImage: 'scan' });
+      const grayPdf = readSearchablePdf(Buffer.from((await read(gray)).pdf!));
+      const { width, height } = await sharp(gray).metadata();
+      expect(grayPdf.image).toMatchObject({ width, height, colorSpace: 'DeviceGray', bitsPerComponent: 8, filter: 'DCTDecode' });
+      expectPageSize(grayPdf.mediaBox, (width * POINTS_PER_INCH) / 150, (height * POINTS_PER_INCH) / 150);
+      const [original, stored] = [await grayPixels(gray), await grayPixels(grayPdf.image.stream)];
+      const meanDifference = original.data.reduce((sum, value, index) => sum + Math.abs(value - stored.data[index]!), 0) / original.data.length;
+      expect(meanDifference).toBeLessThan(2);
+
+      const bilevel = await bilevelPage();
+      const bilevelPdf = Buffer.from((await read(bilevel)).pdf!);
+      expect(readSearchablePdf(bilevelPdf).image).toMatchObject({ colorSpace: 'DeviceGray', bitsPerComponent: 1, filter: 'FlateDecode' });
+      expect(await grayPixels((await readPdfImages(bilevelPdf))[0]!)).toEqual(await grayPixels(bilevel));
     });
 
     it('shows a BMP, which only tesseract decodes, at the resolution its header declares', async () => {

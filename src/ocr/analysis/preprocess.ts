@@ -7,7 +7,7 @@ import { scaleLayout } from '../layout/scale-layout.js';
 import { copyIntoRaster, createGrayRaster, sealGrayRaster } from './leptonica-image.js';
 import { shrinkGray } from './shrink.js';
 import { upscaleGray } from './upscale.js';
-import type { PageImage } from '../output/searchable-pdf.js';
+import { compactPage, type PageImage, type PageImageStorage } from '../output/page-image.js';
 
 /**
  * Small text is upscaled until a line of text is about this tall: bench/accuracy.ts shows accuracy reaching its
@@ -223,10 +223,16 @@ export async function convertToPng(bytes: Buffer, { maxPixels }: PreprocessOptio
 }
 
 /**
- * The upload as a PDF page shows it: upright, transparency on white, in 8-bit gray or RGB, with the resolution
- * it declares. A JPEG that needs no turning is kept as it is, so the PDF adds no second lossy encoding.
+ * The quality a page of a document is stored at in its searchable PDF when it was not a JPEG already: what document
+ * scanners and scanning apps store gray and colour pages at, where print stays sharp at a fraction of lossless size.
  */
-export async function readPageImage(bytes: Buffer, { maxPixels }: PreprocessOptions): Promise<PageImage> {
+const SCAN_JPEG_QUALITY = 85;
+
+/**
+ * The upload as a PDF page shows it: upright, transparency on white, with the resolution it declares, stored as
+ * `storage` says. A JPEG that needs no turning is kept as it is, so the PDF adds no second lossy encoding.
+ */
+export async function readPageImage(bytes: Buffer, { maxPixels }: PreprocessOptions, storage: PageImageStorage = 'lossless'): Promise<PageImage> {
   const source = sharp(bytes, { limitInputPixels: maxPixels });
   const { format, orientation = 1, space, width, height, channels, hasAlpha, density } = await source.metadata();
   const gray = channels - (hasAlpha ? 1 : 0) === 1;
@@ -239,5 +245,11 @@ export async function readPageImage(bytes: Buffer, { maxPixels }: PreprocessOpti
     .toColourspace(gray ? 'b-w' : 'srgb')
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: info.channels === 1 ? 1 : 3, encoding: 'raw', data, density };
+  const page = compactPage({ width: info.width, height: info.height, channels: info.channels === 1 ? 1 : 3, data, density });
+  if (storage === 'lossless' || page.encoding === 'bilevel') return page;
+  const jpeg = await sharp(page.data, { raw: { width: page.width, height: page.height, channels: page.channels } })
+    .toColourspace(page.channels === 1 ? 'b-w' : 'srgb')
+    .jpeg({ quality: SCAN_JPEG_QUALITY })
+    .toBuffer();
+  return { ...page, encoding: 'jpeg', data: jpeg };
 }

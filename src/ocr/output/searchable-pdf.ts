@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
 import type { PointMapper } from './coordinates.js';
+import { imageXObject, type PageImage } from './page-image.js';
 import type { TextBox } from '../../formats.js';
 
 /**
@@ -14,18 +15,6 @@ const POINTS_PER_INCH = 72;
 /** The resolution of the page: the image's own when it declares a credible one, else ASSUMED_DPI. */
 function pageResolution(declaredDpi: number | undefined): number {
   return declaredDpi !== undefined && declaredDpi >= MIN_CREDIBLE_DPI && declaredDpi <= MAX_CREDIBLE_DPI ? declaredDpi : ASSUMED_DPI;
-}
-
-/** The image a PDF page shows, upright, in 8-bit gray or RGB. */
-export interface PageImage {
-  width: number;
-  height: number;
-  channels: 1 | 3;
-  /** A baseline JPEG, embedded as it is, or the raw pixels, row after row. */
-  encoding: 'jpeg' | 'raw';
-  data: Buffer;
-  /** Pixels per inch the image declares, if any. */
-  density?: number;
 }
 
 /**
@@ -91,18 +80,13 @@ export function buildSearchablePdf(image: PageImage, words: readonly TextBox[], 
     .map((word) => wordOperators(word, map, toPage));
   const content = [`q ${number(pageWidth)} 0 0 ${number(pageHeight)} 0 0 cm /Im1 Do Q`, 'BT 3 Tr /F1 1 Tf', ...textLayer, 'ET', ''].join('\n');
 
+  const xObject = imageXObject(image);
   const objects: Array<string | { dictionary: string; stream: Buffer }> = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
     `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${number(pageWidth)} ${number(pageHeight)}] ` +
       '/Resources << /XObject << /Im1 4 0 R >> /Font << /F1 6 0 R >> >> /Contents 5 0 R >>',
-    {
-      dictionary:
-        `<< /Type /XObject /Subtype /Image /Width ${image.width} /Height ${image.height} ` +
-        `/ColorSpace /${image.channels === 1 ? 'DeviceGray' : 'DeviceRGB'} /BitsPerComponent 8 ` +
-        `/Filter /${image.encoding === 'jpeg' ? 'DCTDecode' : 'FlateDecode'}`,
-      stream: image.encoding === 'jpeg' ? image.data : zlib.deflateSync(image.data),
-    },
+    { dictionary: `<< ${xObject.dictionary}`, stream: xObject.stream },
     { dictionary: '<< /Filter /FlateDecode', stream: zlib.deflateSync(content) },
     '<< /Type /Font /Subtype /Type0 /BaseFont /GlyphLessFont /Encoding /Identity-H /DescendantFonts [7 0 R] /ToUnicode 10 0 R >>',
     '<< /Type /Font /Subtype /CIDFontType2 /BaseFont /GlyphLessFont /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> ' +
