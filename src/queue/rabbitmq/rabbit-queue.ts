@@ -51,7 +51,7 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Jo
   const policy = deliveryPolicy(options);
   const levels = retryLevels(policy.retryBackoff);
   const names = topologyNames(name, levels.length);
-  const topology = { levels: levels.length, queueType, maxAttempts: policy.maxAttempts };
+  const topology = { levels: levels.length, queueType };
   const log = logger?.child({ queue: name });
 
   const publisher = new AmqpLink({

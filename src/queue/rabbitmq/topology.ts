@@ -1,5 +1,6 @@
 import type { ConfirmChannel } from 'amqplib';
 import { backoffCeiling, type Backoff } from '../../backoff.js';
+import { BROKER_DELIVERY_LIMIT } from '../delivery-policy.js';
 import { withChannel } from './amqp-link.js';
 
 /** Retry delays double up to their ceiling in this many steps at most; one retry queue per step. */
@@ -26,8 +27,6 @@ export type RabbitQueueType = 'quorum' | 'classic';
 export interface TopologyOptions {
   levels: number;
   queueType: RabbitQueueType;
-  /** The service's own attempt count, which the broker's delivery limit of quorum queues backs up. */
-  maxAttempts: number;
 }
 
 /**
@@ -53,19 +52,17 @@ export function topologyNames(name: string, levels = MAX_RETRY_LEVELS) {
 
 /**
  * The whole topology, declared in one place and re-declared on every (re)connection:
- * - the durable work queue. As a quorum queue it carries the broker's delivery limit: the service settles every
- *   delivery itself (a redelivered job spends an attempt and goes back as a new message), so a message the broker
- *   had to hand back more than `maxAttempts` times was never settled by any worker, and the broker moves it to the
- *   dead-letter queue rather than letting it go round for ever;
+ * - the durable work queue. As a quorum queue it carries the broker's delivery limit (BROKER_DELIVERY_LIMIT): a
+ *   message no worker could settle goes to the dead-letter queue rather than round for ever;
  * - retry queues, one per delay step, whose messages each carry their own expiration (the step's delay with
  *   jitter) and are dead-lettered back to the work queue when it passes. Messages of one queue have similar
  *   delays, so none waits long behind an earlier one that expires later;
  * - a dead-letter queue for jobs that exhausted their attempts, kept until someone looks at them.
  */
-export async function declareTopology(channel: ConfirmChannel, name: string, { levels, queueType, maxAttempts }: TopologyOptions): Promise<void> {
+export async function declareTopology(channel: ConfirmChannel, name: string, { levels, queueType }: TopologyOptions): Promise<void> {
   const names = topologyNames(name, levels);
   // A classic work queue keeps the arguments it always had: a queue cannot be declared again with others.
-  const work = queueType === 'quorum' ? { ...queueArguments(queueType, names.dead), 'x-delivery-limit': maxAttempts } : {};
+  const work = queueType === 'quorum' ? { ...queueArguments(queueType, names.dead), 'x-delivery-limit': BROKER_DELIVERY_LIMIT } : {};
   await channel.assertQueue(names.work, { durable: true, arguments: work }).catch((error: unknown) => {
     // PRECONDITION_FAILED: the queue exists with other arguments, such as a classic queue where a quorum one is declared.
     if ((error as { code?: unknown }).code !== 406) throw error;
