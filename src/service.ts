@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { createArchive } from './archive/index.js';
 import type { Config } from './config.js';
+import { createPageRenderer } from './documents/page-renderer.js';
+import { documentLimits } from './intake/document.js';
 import { createJobProcessor } from './jobs/job-processor.js';
 import { createOcrRuntime } from './jobs/ocr-runtime.js';
 import { createOutageGuard } from './jobs/outage-guard.js';
@@ -66,6 +68,9 @@ export async function startService({
   const runsWorker = config.mode !== 'api';
 
   const ocr = runsWorker ? createOcrRuntime(config, catalog, logger) : undefined;
+  // The API renders page images in the worker's render thread, or without a worker in one of its own (started at the first).
+  const apiRenderer = runsApi && !ocr ? createPageRenderer({ limits: documentLimits(config.limits), ...config.render, logger }) : undefined;
+  const renderer = ocr?.renderer ?? apiRenderer;
   // Every outgoing request (today, the callbacks) connects only where this one policy allows.
   const addressPolicy = createAddressPolicy({ allowPrivate: config.callbacks.allowPrivate });
   const webhooks =
@@ -120,22 +125,24 @@ export async function startService({
         })
       : undefined;
 
-  const app = runsApi
-    ? await buildApp({
-        queue,
-        stores,
-        catalog,
-        logger,
-        ...config.limits,
-        metrics,
-        httpTimeouts: config.http.timeouts,
-        archive,
-        apiKeys: config.apiKeys,
-        rateLimit: { ...config.rateLimit, ...(config.store.kind === 'redis' ? { redis: config.redis } : {}) },
-        callbacks: { enabled: config.callbacks.secret !== undefined, addressPolicy },
-        webRoot,
-      })
-    : undefined;
+  const app =
+    runsApi && renderer
+      ? await buildApp({
+          queue,
+          stores,
+          catalog,
+          logger,
+          ...config.limits,
+          metrics,
+          httpTimeouts: config.http.timeouts,
+          archive,
+          apiKeys: config.apiKeys,
+          rateLimit: { ...config.rateLimit, ...(config.store.kind === 'redis' ? { redis: config.redis } : {}) },
+          callbacks: { enabled: config.callbacks.secret !== undefined, addressPolicy },
+          webRoot,
+          renderer,
+        })
+      : undefined;
   if (app) await app.listen({ port: config.http.port, host: config.http.host });
 
   return {
@@ -143,7 +150,7 @@ export async function startService({
     async stop() {
       // Stop taking requests and jobs at the same time; each waits for what it already has.
       await Promise.all([app?.close(), worker?.stop()]);
-      await ocr?.close();
+      await Promise.all([ocr?.close(), apiRenderer?.close()]);
       await webhooks?.close();
       await Promise.all([archiver?.stop(), stopRetention?.()]);
       await queue.close();

@@ -7,6 +7,7 @@ import type { JobQueue } from '../queue/job-queue.js';
 import type { Stores } from '../store/stores.js';
 import type { ApiKey } from '../api-keys.js';
 import type { Archive } from '../archive/archive.js';
+import type { PageRenderer } from '../documents/page-renderer.js';
 import type { Metrics } from '../metrics.js';
 import type { AddressPolicy } from '../webhook/address-policy.js';
 import { createAuthenticator } from './authenticate.js';
@@ -53,6 +54,8 @@ export interface AppDependencies {
   archive?: Archive;
   /** The built web page (`dist/web`), served at `/`; without it the API serves no page. */
   webRoot?: string;
+  /** Renders the page images of `GET /result/:id/pages/:page`. */
+  renderer: PageRenderer;
 }
 
 /** A request id that is safe to echo into logs and headers. */
@@ -112,11 +115,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     authenticate,
     callbacks,
   });
-  await app.register(resultRoutes, { jobs: stores.jobs, outbox: stores.outbox, archive: deps.archive, authenticate });
+  await app.register(resultRoutes, { jobs: stores.jobs, outbox: stores.outbox, archive: deps.archive, renderer: deps.renderer, authenticate });
   await app.register(archiveRoutes, { archive: deps.archive, authenticate });
   await app.register(languageRoutes, { catalog });
   await app.register(metricsRoutes, { registry: deps.metrics.registry });
-  if (deps.webRoot) await app.register(webPageRoutes, { root: deps.webRoot });
+  if (deps.webRoot) await app.register(webPageRoutes, { root: deps.webRoot, search: deps.archive !== undefined });
   await app.register(healthRoutes, { readinessChecks: { queue: () => queue.ping(), store: () => stores.ping() } });
   return app;
 }

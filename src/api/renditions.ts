@@ -29,10 +29,10 @@ function noResultYet(record: JobRecord, rendition: Rendition): AppError {
 }
 
 /**
- * One rendition of a completed job, for `GET /result/:id?format=`. Throws NO_RESULT while the job has no
- * result (queued, processing or failed) and FORMAT_NOT_REQUESTED for a rendition not asked for at upload.
+ * A completed job's rendition as stored. Throws NO_RESULT while the job has no result (queued, processing or
+ * failed) and FORMAT_NOT_REQUESTED for a rendition not asked for at upload.
  */
-export function renderResult(record: JobRecord, rendition: Rendition): RenderedResult {
+export function storedRendition(record: JobRecord, rendition: Rendition): string | Buffer {
   if (record.status !== 'completed' || !record.result) throw noResultYet(record, rendition);
   const body = renditionBody(record.result, rendition);
   if (body === undefined) {
@@ -41,6 +41,12 @@ export function renderResult(record: JobRecord, rendition: Rendition): RenderedR
       `Task ${record.id} was not asked for ${rendition}: upload the image again with output=${rendition} to get it.`,
     );
   }
+  return body;
+}
+
+/** One rendition of a completed job, for `GET /result/:id?format=`, throwing as `storedRendition` does. */
+export function renderResult(record: JobRecord, rendition: Rendition): RenderedResult {
+  const body = storedRendition(record, rendition);
   const disposition = contentDispositionOf(rendition, record.id);
   return {
     headers: { ...INERT_HEADERS, 'content-type': contentTypeOf(rendition), ...(disposition && { 'content-disposition': disposition }) },

@@ -54,6 +54,10 @@ export interface SearchHit {
   createdAt: string;
   lang: string;
   pages: number;
+  /** The uploaded file's name, when the client sent one. */
+  fileName?: string;
+  /** A document's page that holds the first match (its number in the original); absent for a one-page text. */
+  page?: number;
 }
 
 export interface SearchPage {

@@ -31,6 +31,17 @@ RETURNING task_id`;
 const ESCAPED_TEXT = `replace(replace(replace(text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')`;
 const HEADLINE_OPTIONS = `'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=18, MinWords=6, FragmentDelimiter=" … "'`;
 
+/**
+ * The page of a document that holds the first match, stemmed with the document's main language (a match found in
+ * another of its languages alone names no page); none for a one-page text, whose page goes without saying. A
+ * page's number is `page`, or `number` in the records kept before pages were numbered as a task's are.
+ */
+const FIRST_MATCHING_PAGE = `
+CASE WHEN jsonb_array_length(a.pages) > 1 THEN (
+  SELECT COALESCE(p.value->>'page', p.value->>'number')::int FROM jsonb_array_elements(a.pages) WITH ORDINALITY AS p(value, place)
+  WHERE to_tsvector(a.ts_config::regconfig, p.value->>'text') @@ query.q
+  ORDER BY p.place LIMIT 1) END`;
+
 // $1 configs, $2 words, $3 owner, $4 lang, $5 from, $6 to, $7 media type, $8 cursor score, $9 cursor task id, $10 limit.
 const SEARCH = `
 WITH query AS (SELECT archive_tsquery($1::regconfig[], $2) AS q),
@@ -46,7 +57,8 @@ hits AS (
 )
 SELECT hits.task_id AS "taskId", hits.score,
   ts_headline(a.ts_config::regconfig, ${ESCAPED_TEXT}, query.q, ${HEADLINE_OPTIONS}) AS snippet,
-  ${iso('a.created_at')} AS "createdAt", a.lang, jsonb_array_length(a.pages) AS pages
+  ${iso('a.created_at')} AS "createdAt", a.lang, jsonb_array_length(a.pages) AS pages, a.file_name AS "fileName",
+  ${FIRST_MATCHING_PAGE} AS page
 FROM hits JOIN archive_texts a USING (task_id), query
 WHERE $8::float8 IS NULL OR (hits.score, hits.task_id) < ($8::float8, $9::text)
 ORDER BY hits.score DESC, hits.task_id DESC
@@ -57,6 +69,8 @@ SELECT task_id AS "taskId", owner, file_name AS "fileName", media_type AS "media
   confidence::float8 AS confidence, options, timings, ${iso('created_at')} AS "createdAt", ${iso('finished_at')} AS "finishedAt",
   ${iso('archived_at')} AS "archivedAt", text, pages
 FROM archive_texts WHERE task_id = $1 AND owner IS NOT DISTINCT FROM $2`;
+
+type SearchHitRow = Omit<SearchHit, 'fileName' | 'page'> & { fileName: string | null; page: number | null };
 
 type RecordRow = { [K in keyof StoredArchiveRecord]: StoredArchiveRecord[K] | null };
 
@@ -117,7 +131,7 @@ export function createSqlArchive(client: SqlClient): Archive {
       const after = cursor === undefined ? undefined : decodeCursor(cursor);
       const configs = lang === undefined ? TEXT_SEARCH_CONFIGS : textSearchConfigs(lang);
       // One row more than asked tells whether there is a next page.
-      const rows = await client.query<SearchHit>(SEARCH, [
+      const rows = await client.query<SearchHitRow>(SEARCH, [
         configs,
         q,
         owner ?? null,
@@ -129,7 +143,8 @@ export function createSqlArchive(client: SqlClient): Archive {
         after?.taskId ?? null,
         limit + 1,
       ]);
-      const results = rows.slice(0, limit);
+      // SQL NULLs (no file name, no page) as absent fields.
+      const results = rows.slice(0, limit).map(({ fileName, page, ...hit }) => ({ ...hit, ...(fileName && { fileName }), ...(page && { page }) }));
       const last = results.at(-1);
       return rows.length > limit && last ? { results, nextCursor: encodeCursor(last) } : { results };
     },

@@ -74,3 +74,11 @@ export async function jpegShowingBitmap(jpeg: Uint8Array, bitmap: GrayBitmap): P
     return undefined;
   }
 }
+
+/** A rendered gray page as a JPEG to look at. */
+export async function bitmapAsJpeg({ width, height, data }: GrayBitmap): Promise<Buffer> {
+  return sharp(data, { raw: { width, height, channels: 1 } })
+    .toColourspace('b-w')
+    .jpeg({ quality: 85 })
+    .toBuffer();
+}

@@ -23,8 +23,11 @@ export interface PageRendererOptions {
 
 /** A PDF open in the render thread. */
 export interface RenderedPdf {
-  /** The page's own text when `textLayer` is asked for and it has a real one; otherwise the page rendered. */
-  read(page: number, options: { textLayer: boolean }): Promise<PdfPageRead>;
+  /**
+   * The page's own text when `textLayer` is asked for and it has a real one; otherwise the page rendered: as for
+   * OCR, or with `width` whole and about that many pixels wide (a preview).
+   */
+  read(page: number, options: { textLayer: boolean; width?: number }): Promise<PdfPageRead>;
   close(): void;
 }
 
@@ -172,7 +175,7 @@ export function createPageRenderer({ limits, memoryMb, timeoutMs, logger }: Page
       const document = (documents += 1);
       let openIn: RenderThread | undefined;
       return {
-        read: (page, { textLayer }) =>
+        read: (page, { textLayer, width }) =>
           onThread(page, async (current) => {
             if (!current.documents.has(document)) {
               const copy = new Uint8Array(bytes);
@@ -181,7 +184,7 @@ export function createPageRenderer({ limits, memoryMb, timeoutMs, logger }: Page
               current.documents.add(document);
               openIn = current;
             }
-            const reply = await exchange(current, { kind: 'read', document, page, textLayer });
+            const reply = await exchange(current, { kind: 'read', document, page, textLayer, ...(width !== undefined && { width }) });
             if (!reply.ok) throw failure(page, reply);
             return reply.page!;
           }),

@@ -149,6 +149,17 @@ export function pagePlacement(size: PdfPageSize, { images, drawsVectors }: PageC
   return onBitmap(transform, drawsVectors ? page : imagesBox(images, page));
 }
 
+/**
+ * How a whole page is rendered about `width` pixels wide, for a preview: at the resolution that takes, but never
+ * over `maxPixels` (a long, narrow page comes out narrower).
+ */
+export function previewPlacement(size: PdfPageSize, width: number, maxPixels: number): PagePlacement {
+  const squareInches = (size.widthPt / POINTS_PER_INCH) * (size.heightPt / POINTS_PER_INCH);
+  // Whole dots per inch under the cap, as `fittingDpi` counts them: the pixels each edge touches stay within it.
+  const dpi = Math.min((width * POINTS_PER_INCH) / size.widthPt, Math.floor(Math.sqrt(maxPixels / squareInches)));
+  return onBitmap(atDpi(dpi), { left: 0, top: 0, right: size.widthPt, bottom: size.heightPt });
+}
+
 /** Where the bitmap of `placement` lies on the page of `size`. */
 export function bitmapOnPaper(
   { widthPt, heightPt }: PdfPageSize,

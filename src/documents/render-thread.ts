@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError, type ErrorInfo } from '../errors.js';
 import type { PaperPlacement } from '../job.js';
 import { limitPdfiumHeap, openPdf, type GrayBitmap, type PdfFile } from './pdfium.js';
-import { bitmapOnPaper, pagePlacement, placementDpi, type RenderLimits } from './render-resolution.js';
+import { bitmapOnPaper, pagePlacement, placementDpi, previewPlacement, type RenderLimits } from './render-resolution.js';
 
 /**
  * The render thread: PDFium opens, reads and renders PDFs here, away from the event loop that answers HTTP and the
@@ -22,8 +22,11 @@ export interface RenderThreadData {
 export type RenderRequest =
   /** Opens a document under the page renderer's number for it. */
   | { kind: 'open'; document: number; bytes: Uint8Array }
-  /** A page's text layer when `textLayer` and it has a real one; otherwise the page rendered. */
-  | { kind: 'read'; document: number; page: number; textLayer: boolean }
+  /**
+   * A page's text layer when `textLayer` and it has a real one; otherwise the page rendered: as for OCR, or with
+   * `width` whole and that many pixels wide.
+   */
+  | { kind: 'read'; document: number; page: number; textLayer: boolean; width?: number }
   /** Closes a document; answered by nothing. */
   | { kind: 'close'; document: number };
 
@@ -52,14 +55,15 @@ void limitPdfiumHeap({ maxBytes: heapBytes, onRefused: () => (heapRefused = true
 
 const documents = new Map<number, PdfFile>();
 
-function readPage(pdf: PdfFile, page: number, textLayer: boolean): PdfPageRead {
+function readPage(pdf: PdfFile, { page, textLayer, width }: Extract<RenderRequest, { kind: 'read' }>): PdfPageRead {
   if (textLayer) {
     const text = pdf.text(page);
     if (text.replace(/\s/g, '').length >= MIN_TEXT_LAYER_CHARACTERS) return { text };
   }
   const size = pdf.pageSize(page);
-  const placement = pagePlacement(size, pdf.content(page), limits);
-  const jpeg = pdf.soleJpeg(page);
+  const placement = width === undefined ? pagePlacement(size, pdf.content(page), limits) : previewPlacement(size, width, limits.maxPixels);
+  // A preview is only looked at: it needs no copy of the page's own JPEG, which reading the page may keep.
+  const jpeg = width === undefined ? pdf.soleJpeg(page) : undefined;
   return { bitmap: pdf.render(page, placement), dpi: placementDpi(placement), paper: bitmapOnPaper(size, placement), ...(jpeg && { jpeg }) };
 }
 
@@ -70,7 +74,7 @@ async function answer(request: Exclude<RenderRequest, { kind: 'close' }>): Promi
   }
   const pdf = documents.get(request.document);
   if (!pdf) throw new Error(`document ${request.document} is not open in this thread`);
-  return readPage(pdf, request.page, request.textLayer);
+  return readPage(pdf, request);
 }
 
 parentPort!.on('message', (request: RenderRequest) => {

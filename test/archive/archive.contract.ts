@@ -86,6 +86,25 @@ export function describeArchiveContract(backend: ArchiveBackend): void {
       expect((await archive.search({ q: 'harper', owner: undefined, limit: 10 })).results).toEqual([]);
     });
 
+    it("names a hit's file and, in a document, the page of the first match", async () => {
+      const pages = ['Cover letter for the annual accounts.', 'The auditors signed the balance sheet.', 'Appendix: the balance of each account.'];
+      const accounts = record(pages.join('\f'), {
+        owner: 'gina',
+        fileName: 'accounts.pdf',
+        mediaType: 'application/pdf',
+        // Pages 3 to 5 of the original were read.
+        pages: pages.map((text, index) => ({ number: index + 3, text })),
+      });
+      const note = record('A note on the balance, on one page.', { owner: 'gina', fileName: undefined });
+      await archive.recordAll([accounts, note]);
+      const hits = (await archive.search({ q: 'balances', owner: 'gina', limit: 10 })).results;
+      expect(hits.find((hit) => hit.taskId === accounts.taskId)).toMatchObject({ fileName: 'accounts.pdf', page: 4, pages: 3 });
+      const single = hits.find((hit) => hit.taskId === note.taskId)!;
+      expect([single.fileName, single.page]).toEqual([undefined, undefined]);
+      const [onFirst] = (await archive.search({ q: 'cover letter', owner: 'gina', limit: 10 })).results;
+      expect(onFirst).toMatchObject({ taskId: accounts.taskId, page: 3 });
+    });
+
     it('stems German and French and ignores accents; lang narrows to that language set', async () => {
       const letter = record('Sehr geehrte Damen und Herren, die Rechnungen aus Köln liegen bei.', { lang: 'deu', owner: 'erin' });
       const french = record('Les élèves étudiaient les factures à Genève.', { lang: 'fra', owner: 'erin' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Matrix, PlacedImage } from '../../src/documents/pdfium.js';
-import { bitmapOnPaper, fittingDpi, pagePlacement, placementDpi } from '../../src/documents/render-resolution.js';
+import { bitmapOnPaper, fittingDpi, pagePlacement, placementDpi, previewPlacement } from '../../src/documents/render-resolution.js';
 
 const A4 = { widthPt: 595.28, heightPt: 841.89 };
 const LIMITS = { maxPixels: 40_000_000, renderDpi: 300 };
@@ -80,5 +80,13 @@ describe('the resolution a PDF page is rendered at', () => {
     expect(() => pagePlacement({ widthPt: 14_400, heightPt: 14_400 }, { images: [], drawsVectors: true }, LIMITS)).toThrow(
       expect.objectContaining({ code: 'PAGE_TOO_LARGE' }),
     );
+  });
+
+  it('renders a preview whole at the width asked for, and a long narrow page within MAX_IMAGE_PIXELS', () => {
+    expect(previewPlacement(A4, 200, LIMITS.maxPixels)).toMatchObject({ width: 200, height: 283, offsetX: 0, offsetY: 0 });
+    // A strip 1 inch wide and 200 inches long, asked for 2,000 pixels wide, would be 80 million pixels.
+    const strip = previewPlacement({ widthPt: 72, heightPt: 14_400 }, 2_000, 1_000_000);
+    expect(strip.width * strip.height).toBeLessThanOrEqual(1_000_000);
+    expect([strip.width, strip.height]).toEqual([70, 14_000]);
   });
 });

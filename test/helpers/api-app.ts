@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp, type AppDependencies } from '../../src/api/app.js';
 import { loadConfig } from '../../src/config.js';
+import { createPageRenderer } from '../../src/documents/page-renderer.js';
 import type { JobRecord, OcrResult } from '../../src/job.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createLanguageCatalog } from '../../src/ocr/engine/languages.js';
@@ -40,6 +41,13 @@ export async function buildTestApi(overrides: Partial<AppDependencies> = {}): Pr
     callbacks: { enabled: false, addressPolicy: createAddressPolicy({ allowPrivate: false }) },
     metrics: createMetrics(),
     httpTimeouts: loadConfig({}).http.timeouts,
+    // Its thread starts at the first page image asked for, and does not keep the test's process alive.
+    renderer: createPageRenderer({
+      limits: { maxPixels: 40_000_000, renderDpi: 300 },
+      timeoutMs: 10_000,
+      memoryMb: 1024,
+      logger: pino({ level: 'silent' }),
+    }),
     ...overrides,
   });
   let next = 0;

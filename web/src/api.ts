@@ -8,12 +8,21 @@ export interface TextBox {
   bbox: { x0: number; y0: number; x1: number; y1: number };
 }
 
+/** One page of a document's result: its text, and its word boxes in the pixels of its page image. */
+export interface ResultPage {
+  page: number;
+  text: string;
+  confidence: number;
+  source: 'text-layer' | 'ocr';
+  words?: TextBox[];
+}
+
 /** The parts of `GET /result/{id}` the page reads. */
 export interface TaskBody {
   task_id: string;
   status: 'queued' | 'processing' | 'completed' | 'failed';
   progress: number | null;
-  result: { text: string; confidence: number; lang: string; words?: TextBox[]; formats: string[] } | null;
+  result: { text: string; confidence: number; lang: string; words?: TextBox[]; pages?: ResultPage[]; formats: string[] } | null;
   error: { code: string; message: string } | null;
 }
 
@@ -62,4 +71,9 @@ export async function apiFetch(path: string, init: RequestInit = {}): Promise<Re
 /** `apiFetch` for a JSON answer. */
 export async function apiJson<T>(path: string, init?: RequestInit): Promise<T> {
   return (await apiFetch(path, init)).json() as Promise<T>;
+}
+
+/** `apiFetch` for an image or a file, as an object URL the page may show (an `<img src>` could not carry the key). */
+export async function apiObjectUrl(path: string): Promise<string> {
+  return URL.createObjectURL(await (await apiFetch(path)).blob());
 }

@@ -1,8 +1,8 @@
-/** The page's entry: wires the options, the key field, the drop zone and the search box. */
+/** The page's entry: wires the options, the key field, the drop zone, the search box and the links to tasks. */
 import { setupApiKeyField } from './api-key.js';
-import { runCard } from './card.js';
 import { readChoices, setupOptions } from './options.js';
 import { setupSearch } from './search.js';
+import { createTasks } from './tasks.js';
 
 function byId<T extends HTMLElement>(id: string): T {
   return document.getElementById(id) as T;
@@ -16,10 +16,19 @@ const dropZone = byId<HTMLElement>('drop-zone');
 const cards = byId<HTMLElement>('cards');
 const template = byId<HTMLTemplateElement>('card-template');
 const notice = byId<HTMLElement>('page-notice');
+const tasks = createTasks(cards, template);
 
 function start(files: Iterable<File>): void {
   const choices = readChoices(language, psm, preprocess);
-  for (const file of files) void runCard(file, choices, cards, template);
+  for (const file of files) tasks.upload(file, choices);
+}
+
+/** `#task=ID&page=N` (a search hit's link) opens that task's card at that page. */
+function openLinkedTask(): void {
+  const linked = new URLSearchParams(location.hash.slice(1));
+  const taskId = linked.get('task');
+  const page = Number(linked.get('page'));
+  if (taskId) tasks.open({ taskId, ...(Number.isInteger(page) && page > 0 && { page }) });
 }
 
 setupApiKeyField(byId('api-key-section'), byId('api-key'));
@@ -45,4 +54,6 @@ dropZone.addEventListener('drop', (event) => {
 setupOptions(language, psm).catch((error: unknown) => {
   notice.textContent = `The list of languages could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
 });
-void setupSearch(byId('search'));
+void setupSearch(byId('search'), (request) => tasks.open(request));
+addEventListener('hashchange', openLinkedTask);
+openLinkedTask();

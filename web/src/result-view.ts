@@ -1,4 +1,4 @@
-/** A completed task's text beside its image, with the words linked to their boxes on the image. */
+/** A completed task's text, page by page, with the words linked to their boxes on the page image. */
 import type { TextBox } from './api.js';
 
 /** Words read with less confidence than this (0–100) are marked, in the text and on the image. */
@@ -9,11 +9,24 @@ const MAX_GAP = 64;
 
 const SVG = 'http://www.w3.org/2000/svg';
 
+/** A page as the view shows it: an image is a document of one page. */
+export interface ViewPage {
+  page: number;
+  text: string;
+  words: readonly TextBox[];
+  /** Documents only: where the page's text came from, and how confidently it was read. */
+  source?: 'text-layer' | 'ocr';
+  confidence?: number;
+}
+
 interface Piece {
   text: string;
   /** Index into the words, when this piece is one. */
   word?: number;
 }
+
+/** The id that ties a word in the text to its box: unique across the pages of a task. */
+const wordId = (page: number, index: number) => `${page}:${index}`;
 
 /**
  * Splits the text into the words (found in order) and what lies between them, so the text shown is exactly the
@@ -37,24 +50,70 @@ function describe(word: TextBox): string {
   return `confidence ${Math.round(word.confidence)} %`;
 }
 
-/** Fills the text element: plain text nodes, with a span for each word that has a box. */
-function renderText(target: HTMLElement, text: string, words: readonly TextBox[]): void {
+/** A page's text: plain text nodes, with a span for each word that has a box. */
+function textNodes({ page, text, words }: ViewPage): Node[] {
+  return splitIntoWords(text, words).map(({ text: piece, word }) => {
+    if (word === undefined) return document.createTextNode(piece);
+    const span = document.createElement('span');
+    span.textContent = piece;
+    span.dataset.word = wordId(page, word);
+    span.title = describe(words[word]!);
+    if (words[word]!.confidence < LOW_CONFIDENCE) span.classList.add('low-confidence');
+    return span;
+  });
+}
+
+/**
+ * "Page 2 · read by OCR, confidence 91 %": the break before each page of a document. With `onSelect` (the page
+ * images can be shown), the page's name is a button that shows the page.
+ */
+function pageBreak(page: ViewPage, onSelect?: (page: number) => void): HTMLElement {
+  const heading = document.createElement('h3');
+  heading.className = 'page-break';
+  const name = document.createElement(onSelect ? 'button' : 'span');
+  name.textContent = `Page ${page.page}`;
+  if (name instanceof HTMLButtonElement) {
+    name.type = 'button';
+    name.title = `Show page ${page.page}`;
+    name.addEventListener('click', () => onSelect?.(page.page));
+  }
+  const about = document.createElement('small');
+  const confidence = page.confidence === undefined ? '' : `, confidence ${Math.round(page.confidence)} %`;
+  about.textContent = page.source === 'text-layer' ? ' · from the PDF’s text layer' : ` · read by OCR${confidence}`;
+  heading.append(name, about);
+  return heading;
+}
+
+/**
+ * Fills the text element: an image's text as it is; a document's pages each in a section of their own, after a
+ * page break that names the page (and shows its image when clicked, with `onSelect`).
+ */
+export function renderText(
+  target: HTMLElement,
+  pages: readonly ViewPage[],
+  { isDocument, onSelect }: { isDocument: boolean; onSelect?: (page: number) => void },
+): void {
+  if (!isDocument) {
+    target.replaceChildren(...pages.flatMap(textNodes));
+    return;
+  }
   target.replaceChildren(
-    ...splitIntoWords(text, words).map(({ text: piece, word }) => {
-      if (word === undefined) return document.createTextNode(piece);
-      const span = document.createElement('span');
-      span.textContent = piece;
-      span.dataset.word = String(word);
-      span.title = describe(words[word]!);
-      if (words[word]!.confidence < LOW_CONFIDENCE) span.classList.add('low-confidence');
-      return span;
+    ...pages.map((page) => {
+      const section = document.createElement('section');
+      section.className = 'text-page';
+      section.dataset.page = String(page.page);
+      section.setAttribute('aria-label', `Page ${page.page}`);
+      const body = document.createElement('div');
+      body.append(...textNodes(page));
+      section.append(pageBreak(page, onSelect), body);
+      return section;
     }),
   );
 }
 
-/** An SVG layer over the image, in the image's own pixels, with one rectangle per word. */
-function renderBoxes(layer: SVGSVGElement, image: HTMLImageElement, words: readonly TextBox[]): void {
-  layer.setAttribute('viewBox', `0 0 ${image.naturalWidth} ${image.naturalHeight}`);
+/** An SVG layer over a page image of `width` × `height` pixels (the pixels the boxes are in), one rectangle per word. */
+export function drawBoxes(layer: SVGSVGElement, width: number, height: number, { page, words }: ViewPage): void {
+  layer.setAttribute('viewBox', `0 0 ${width} ${height}`);
   layer.replaceChildren(
     ...words.map(({ bbox, confidence }, index) => {
       const rect = document.createElementNS(SVG, 'rect');
@@ -62,7 +121,7 @@ function renderBoxes(layer: SVGSVGElement, image: HTMLImageElement, words: reado
       rect.setAttribute('y', String(bbox.y0));
       rect.setAttribute('width', String(bbox.x1 - bbox.x0));
       rect.setAttribute('height', String(bbox.y1 - bbox.y0));
-      rect.dataset.word = String(index);
+      rect.dataset.word = wordId(page, index);
       if (confidence < LOW_CONFIDENCE) rect.classList.add('low-confidence');
       const title = document.createElementNS(SVG, 'title');
       title.textContent = `${words[index]!.text}: ${describe(words[index]!)}`;
@@ -73,7 +132,7 @@ function renderBoxes(layer: SVGSVGElement, image: HTMLImageElement, words: reado
 }
 
 /** Hovering a word, in the text or on the image, highlights it in both. */
-function linkHover(scope: HTMLElement): void {
+export function linkHover(scope: HTMLElement): void {
   const highlight = (target: EventTarget | null, on: boolean) => {
     const word = target instanceof Element ? target.closest('[data-word]')?.getAttribute('data-word') : undefined;
     if (word == null) return;
@@ -81,22 +140,4 @@ function linkHover(scope: HTMLElement): void {
   };
   scope.addEventListener('mouseover', (event) => highlight(event.target, true));
   scope.addEventListener('mouseout', (event) => highlight(event.target, false));
-}
-
-export interface ResultViewParts {
-  /** The card, which scopes the hover links. */
-  card: HTMLElement;
-  text: HTMLElement;
-  image: HTMLImageElement;
-  boxes: SVGSVGElement;
-}
-
-/** Shows a completed task: its text, and its word boxes once the image has loaded (none if it cannot be shown). */
-export function showResult({ card, text, image, boxes }: ResultViewParts, result: { text: string; words?: TextBox[] }): void {
-  const words = result.words ?? [];
-  renderText(text, result.text, words);
-  const draw = () => renderBoxes(boxes, image, words);
-  if (image.complete && image.naturalWidth > 0) draw();
-  else image.addEventListener('load', draw, { once: true });
-  linkHover(card);
 }

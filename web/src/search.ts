@@ -1,12 +1,16 @@
 /**
- * The search box over the archive. It shows itself only when the server searches (a server without an archive
- * answers `/search` with 404 or 501 `ARCHIVE_DISABLED`), so the same page works on servers with and without one.
+ * The search box over the archive. It shows itself only when the server keeps an archive (its `/web-page.json`
+ * says so), so the same page works on servers with and without one. Its hits open in cards.
  */
 import { ApiError, apiJson } from './api.js';
+import type { OpenRequest } from './tasks.js';
 
 /** One hit of `GET /search?q=`. */
 interface SearchHit {
   task_id: string;
+  file_name: string | null;
+  /** The page of a document that holds the first match. */
+  page: number | null;
   score: number;
   snippet: string;
   created_at: string;
@@ -19,11 +23,11 @@ interface SearchPage {
   next_cursor: string | null;
 }
 
-/** Asked without a key on purpose: a 401 still says the server searches, and must not ask for a key on load. */
+/** What the server that served the page offers (`/web-page.json`). */
 async function serverHasSearch(): Promise<boolean> {
   try {
-    const { status } = await fetch('/search?q=probe&limit=1');
-    return status !== 404 && status !== 501;
+    const response = await fetch('/web-page.json');
+    return response.ok && ((await response.json()) as { search?: boolean }).search === true;
   } catch {
     return false;
   }
@@ -43,11 +47,19 @@ function snippetNodes(snippet: string): Node[] {
   });
 }
 
-function renderHit(hit: SearchHit): HTMLLIElement {
+/** The page's own link to a task: opening it shows the task in a card, at the page given. */
+export function taskLink(taskId: string, page?: number | null): string {
+  return `#${new URLSearchParams({ task: taskId, ...(page && { page: String(page) }) })}`;
+}
+
+function renderHit(hit: SearchHit, onOpen: (request: OpenRequest) => void): HTMLLIElement {
   const item = document.createElement('li');
   const link = document.createElement('a');
-  link.href = `/archive/${encodeURIComponent(hit.task_id)}`;
-  link.textContent = `Task ${hit.task_id.slice(0, 8)}`;
+  link.href = taskLink(hit.task_id, hit.page);
+  const title = hit.file_name ?? `Task ${hit.task_id.slice(0, 8)}`;
+  link.textContent = hit.page ? `${title}, page ${hit.page}` : title;
+  // The card opens at once; the link still sets the address, so the hit can be bookmarked and opened again.
+  link.addEventListener('click', () => onOpen({ taskId: hit.task_id, ...(hit.page && { page: hit.page }), title }));
   const details = document.createElement('span');
   details.className = 'hit-details';
   const pages = hit.pages === 1 ? '1 page' : `${hit.pages} pages`;
@@ -58,8 +70,8 @@ function renderHit(hit: SearchHit): HTMLLIElement {
   return item;
 }
 
-/** Wires the search form; leaves the section hidden on a server without `/search`. */
-export async function setupSearch(section: HTMLElement): Promise<void> {
+/** Wires the search form, whose hits open in cards; leaves the section hidden on a server without `/search`. */
+export async function setupSearch(section: HTMLElement, onOpen: (request: OpenRequest) => void): Promise<void> {
   if (!(await serverHasSearch())) return;
   section.hidden = false;
   const form = section.querySelector('form')!;
@@ -75,7 +87,7 @@ export async function setupSearch(section: HTMLElement): Promise<void> {
     try {
       const page = await apiJson<SearchPage>(`/search?${query}`);
       if (!append) results.replaceChildren();
-      results.append(...page.results.map(renderHit));
+      results.append(...page.results.map((hit) => renderHit(hit, onOpen)));
       cursor = page.next_cursor;
       more.hidden = cursor === null;
       status.textContent = results.children.length === 0 ? 'No archived text matches.' : '';

@@ -37,9 +37,15 @@ export const searchResponseSchema = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['task_id', 'score', 'snippet', 'created_at', 'lang', 'pages'],
+        required: ['task_id', 'file_name', 'page', 'score', 'snippet', 'created_at', 'lang', 'pages'],
         properties: {
           task_id: { type: 'string' },
+          file_name: { type: ['string', 'null'], description: 'The uploaded file name, as the client sent it.' },
+          page: {
+            type: ['integer', 'null'],
+            description:
+              "The page of a document that holds the first match (its number in the original); null for a one-page text, or when the match is in another of the document's languages alone.",
+          },
           score: { type: 'number', description: 'Relevance (ts_rank); higher is better.' },
           snippet: { type: 'string', description: 'HTML-escaped text around the matches, each match in <mark>…</mark>.' },
           created_at: { type: 'string', format: 'date-time' },

@@ -68,6 +68,8 @@ export const archiveRoutes: FastifyPluginAsync<ArchiveRouteDependencies> = async
       return {
         results: page.results.map((hit) => ({
           task_id: hit.taskId,
+          file_name: hit.fileName ?? null,
+          page: hit.page ?? null,
           score: hit.score,
           snippet: hit.snippet,
           created_at: hit.createdAt,

@@ -48,3 +48,32 @@ export const resultQuerySchema = {
     },
   },
 } as const;
+
+/** The widest page image `GET /result/{id}/pages/{page}?width=` shrinks a page to. */
+export const MAX_PAGE_IMAGE_WIDTH = 2000;
+
+export const pageImageParamsSchema = {
+  type: 'object',
+  required: ['id', 'page'],
+  properties: {
+    id: { type: 'string', description: 'The task_id returned by POST /upload.' },
+    page: { type: 'integer', minimum: 1, description: "The page's number in the original document (result.pages[].page); 1 for an image." },
+  },
+} as const;
+
+export const pageImageQuerySchema = {
+  type: 'object',
+  properties: {
+    width: {
+      type: 'integer',
+      minimum: 16,
+      maximum: MAX_PAGE_IMAGE_WIDTH,
+      description: 'Shrink the page to this many pixels wide (a thumbnail); without it, the page in the pixels its word boxes are measured in.',
+    },
+  },
+} as const;
+
+export const pageImageResponseSchema = {
+  description: "The page as a gray JPEG, rendered from the task's searchable PDF.",
+  content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } },
+} as const;

@@ -1,13 +1,15 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Archive } from '../../archive/archive.js';
+import type { PageRenderer } from '../../documents/page-renderer.js';
 import { AppError } from '../../errors.js';
 import type { Rendition } from '../../formats.js';
 import { toJobBody } from '../../job-body.js';
 import type { ArchiveOutbox } from '../../store/archive-outbox.js';
 import type { JobRecords } from '../../store/job-records.js';
+import { pageImage } from '../page-images.js';
 import { renderResult } from '../renditions.js';
 import { errorResponse, keyRequired, taskIdParamsSchema, unauthorizedResponse } from '../shared-schemas.js';
-import { resultQuerySchema, resultResponseSchema } from './result.schema.js';
+import { pageImageParamsSchema, pageImageQuerySchema, pageImageResponseSchema, resultQuerySchema, resultResponseSchema } from './result.schema.js';
 
 export interface ResultRouteDependencies {
   jobs: JobRecords;
@@ -15,6 +17,8 @@ export interface ResultRouteDependencies {
   outbox: ArchiveOutbox;
   /** Where DELETE also removes the archived text; absent when ARCHIVE=off. */
   archive?: Archive;
+  /** Renders the page images of `GET /result/:id/pages/:page`. */
+  renderer: PageRenderer;
   authenticate: (request: FastifyRequest) => Promise<void>;
 }
 
@@ -28,10 +32,15 @@ interface TaskRoute {
   Querystring: { wait?: number; format?: Rendition | 'json' };
 }
 
-/** `GET /result/:id` (with `?wait=S`) and `DELETE /result/:id`. */
-export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (app, { jobs, outbox, archive, authenticate }) => {
+interface PageImageRoute {
+  Params: { id: string; page: number };
+  Querystring: { width?: number };
+}
+
+/** `GET /result/:id` (with `?wait=S`), `GET /result/:id/pages/:page` and `DELETE /result/:id`. */
+export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (app, { jobs, outbox, archive, renderer, authenticate }) => {
   /** The job, if it exists and belongs to the caller: another key's job looks exactly like a missing one. */
-  const readOwnJob = async (request: FastifyRequest<TaskRoute>) => {
+  const readOwnJob = async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const record = await jobs.get(request.params.id);
     if (!record || record.owner !== request.owner) throw notFound(request.params.id);
     return record;
@@ -67,6 +76,35 @@ export const resultRoutes: FastifyPluginAsync<ResultRouteDependencies> = async (
       const { format = 'json' } = request.query;
       if (format === 'json') return toJobBody(record);
       const { headers, body } = renderResult(record, format);
+      return reply.headers(headers).send(body);
+    },
+  );
+
+  app.get<PageImageRoute>(
+    '/result/:id/pages/:page',
+    {
+      schema: {
+        operationId: 'getPageImage',
+        summary: 'A page of a completed task, as an image',
+        description:
+          "The page rendered from the task's searchable PDF (output=pdf at upload), for a preview: at full size, in the pixels its word boxes are measured in; with width=, shrunk to a thumbnail.",
+        security: keyRequired,
+        params: pageImageParamsSchema,
+        querystring: pageImageQuerySchema,
+        response: {
+          200: pageImageResponseSchema,
+          400: errorResponse('page or width is out of range (INVALID_PARAMETER).'),
+          401: unauthorizedResponse,
+          404: errorResponse('No such task (as for GET /result/{id}), or the task has no such page (NOT_FOUND names its pages).'),
+          409: errorResponse('The task has not completed (NO_RESULT), or was not asked for output=pdf (FORMAT_NOT_REQUESTED).'),
+          422: errorResponse('The page takes too long or too much memory to render (PAGE_TOO_COMPLEX).'),
+        },
+      },
+      onRequest: authenticate,
+    },
+    async (request, reply) => {
+      const record = await readOwnJob(request);
+      const { headers, body } = await pageImage(renderer, record, request.params.page, request.query.width);
       return reply.headers(headers).send(body);
     },
   );
