@@ -26,21 +26,18 @@ describe.skipIf(await missingServers('redis'))('the service on a RabbitMQ cluste
       fail: async (cluster, stack) => {
         const names = topologyNames(stack.env.QUEUE_NAME!);
         const queues = await listQueues(cluster, ['type', 'members', 'leader']);
+        // In the default configuration every queue of the service is a quorum queue, the work queue on every node.
+        expect([names.work, names.retries[0]!, names.dead].map((name) => queues.get(name)?.[0])).toEqual(['quorum', 'quorum', 'quorum']);
+        expect(queues.get(names.work)?.[1]?.split(',')).toHaveLength(3);
         const node = cluster.nodes.find(({ name }) => name === queues.get(names.work)?.[2]);
         if (!node) throw new Error(`no node leads ${names.work}`);
         await node.stop();
-        return {
-          stopped: node.name,
-          types: [names.work, names.retries[0]!, names.dead].map((name) => queues.get(name)?.[0]),
-          members: queues.get(names.work)?.[1],
-        };
+        return { stopped: node.name };
       },
       uploads: 300,
       atUpload: 150,
     });
     console.log('RabbitMQ cluster, the work queue leader stopped at upload 150:', JSON.stringify(run));
-    expect(run.failure.types).toEqual(['quorum', 'quorum', 'quorum']);
-    expect(String(run.failure.members).split(',')).toHaveLength(3);
     expect(run).toMatchObject({ accepted: 300, completed: 300, failed: 0, unfinished: [], completedTwice: 0 });
   });
 });

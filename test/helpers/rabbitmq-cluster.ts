@@ -35,9 +35,22 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<s
 }
 
 /**
+ * Joins to the first node any node that booted alone (on a busy machine one can give up waiting for the first):
+ * a queue declared before every node is in the cluster would be replicated on fewer of them.
+ */
+async function joinStragglers(names: string[], rabbitmqctl: (args: string[], node: string) => Promise<string>): Promise<void> {
+  const [first] = names as [string];
+  const status = JSON.parse(await rabbitmqctl(['cluster_status', '--formatter', 'json'], first)) as { running_nodes: string[] };
+  for (const name of names.filter((node) => !status.running_nodes.includes(node))) {
+    for (const args of [['stop_app'], ['reset'], ['join_cluster', first], ['start_app']]) await rabbitmqctl(args, name);
+  }
+}
+
+/**
  * A RabbitMQ cluster of new nodes on this machine, each on ports of its own with its data and logs in a temp
  * folder, beside (never joined to) the broker other tests share. The nodes start together and form the cluster
- * by themselves: each lists the first node (classic peer discovery) and joins it once it runs.
+ * by themselves: each lists the first node (classic peer discovery) and joins it once it runs; one that gave up
+ * waiting is joined with rabbitmqctl.
  */
 export async function startRabbitCluster(size = 3): Promise<RabbitCluster> {
   const base = await fs.mkdtemp(path.join(os.tmpdir(), 'ocr-rabbit-cluster-'));
@@ -56,7 +69,7 @@ export async function startRabbitCluster(size = 3): Promise<RabbitCluster> {
       'cluster_formation.peer_discovery_backend = classic_config',
       `cluster_formation.classic_config.nodes.1 = ${names[0]}`,
       // The first node takes as long to start as the others: they wait for it rather than start alone.
-      'cluster_formation.discovery_retry_limit = 240',
+      'cluster_formation.discovery_retry_limit = 480',
       'cluster_formation.discovery_retry_interval = 250',
     ];
     await fs.writeFile(path.join(dir, 'rabbitmq.conf'), `${config.join('\n')}\n`);
@@ -82,7 +95,7 @@ export async function startRabbitCluster(size = 3): Promise<RabbitCluster> {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    await waitForPort(port, { timeoutMs: 90_000, gaveUp: () => child.exitCode !== null, describe: () => `${name}:\n${output}` });
+    await waitForPort(port, { timeoutMs: 150_000, gaveUp: () => child.exitCode !== null, describe: () => `${name}:\n${output}` });
     return {
       name,
       url: `amqp://guest:guest@127.0.0.1:${port}`,
@@ -106,6 +119,10 @@ export async function startRabbitCluster(size = 3): Promise<RabbitCluster> {
     await stopAll(nodes);
     throw failure.reason;
   }
+  await joinStragglers(names, (args, node) => run(`${BIN}/rabbitmqctl`, ['-q', '-n', node, ...args], env)).catch(async (error: unknown) => {
+    await stopAll(nodes);
+    throw error;
+  });
   const stopped = new Set<string>();
   return {
     nodes: nodes.map((node) => ({

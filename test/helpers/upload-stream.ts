@@ -71,7 +71,11 @@ export async function streamUploads({
       while (next < uploads) {
         const index = next;
         next += 1;
-        if (atUpload?.index === index) failure = atUpload.run();
+        if (atUpload?.index === index) {
+          failure = atUpload.run();
+          // Awaited once every upload is in; until then its failure must not count as unhandled.
+          failure.catch(() => undefined);
+        }
         await uploadOne(index);
       }
     }),
