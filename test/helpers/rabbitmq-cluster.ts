@@ -48,9 +48,9 @@ async function joinStragglers(names: string[], rabbitmqctl: (args: string[], nod
 
 /**
  * A RabbitMQ cluster of new nodes on this machine, each on ports of its own with its data and logs in a temp
- * folder, beside (never joined to) the broker other tests share. The nodes start together and form the cluster
- * by themselves: each lists the first node (classic peer discovery) and joins it once it runs; one that gave up
- * waiting is joined with rabbitmqctl.
+ * folder, beside (never joined to) the broker other tests share. The first node starts, then the others together,
+ * and they form the cluster by themselves: each lists the first node (classic peer discovery) and joins it as it
+ * boots; one that did not is joined with rabbitmqctl.
  */
 export async function startRabbitCluster(size = 3): Promise<RabbitCluster> {
   const base = await fs.mkdtemp(path.join(os.tmpdir(), 'ocr-rabbit-cluster-'));
@@ -68,7 +68,6 @@ export async function startRabbitCluster(size = 3): Promise<RabbitCluster> {
       'loopback_users = none',
       'cluster_formation.peer_discovery_backend = classic_config',
       `cluster_formation.classic_config.nodes.1 = ${names[0]}`,
-      // The first node takes as long to start as the others: they wait for it rather than start alone.
       'cluster_formation.discovery_retry_limit = 480',
       'cluster_formation.discovery_retry_interval = 250',
     ];
@@ -112,7 +111,10 @@ export async function startRabbitCluster(size = 3): Promise<RabbitCluster> {
     await fs.rm(base, { recursive: true, force: true });
   };
 
-  const started = await Promise.allSettled(names.map(startNode));
+  // The first node boots alone: nodes that contact it in the middle of its boot can leave it waiting for good.
+  const first = await Promise.allSettled([startNode(names[0]!, 0)]);
+  const rest = first[0].status === 'fulfilled' ? await Promise.allSettled(names.slice(1).map((name, index) => startNode(name, index + 1))) : [];
+  const started = [...first, ...rest];
   const nodes = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const failure = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
   if (failure) {
