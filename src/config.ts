@@ -97,8 +97,8 @@ const environmentSchema = z.object({
 
 export type Environment = z.infer<typeof environmentSchema>;
 
-/** Never echoed back in configuration errors. */
-const SECRET_VARIABLES = new Set(['API_KEYS', 'CALLBACK_SECRET', 'AMQP_URL', 'REDIS_URL', 'ARCHIVE_URL']);
+/** Never echoed back in configuration errors; a deployment keeps them in its secrets, not in its plain settings. */
+export const SECRET_VARIABLES = new Set(['API_KEYS', 'CALLBACK_SECRET', 'AMQP_URL', 'REDIS_URL', 'ARCHIVE_URL']);
 
 /** The names of every environment variable the service understands. */
 export const ENVIRONMENT_VARIABLES = Object.keys(environmentSchema.shape) as (keyof Environment)[];

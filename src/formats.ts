@@ -36,49 +36,64 @@ export interface Table {
   rows: string[][];
 }
 
-const boxSchema = {
+/*
+ * The JSON schemas of these shapes, for the OpenAPI document. Each has an `$id`: the API registers them as named
+ * components (`FORMAT_SCHEMAS`), and the schemas below refer to them by it.
+ */
+const BOX_SCHEMA = {
+  $id: 'Box',
   type: 'object',
   description: 'Left, top, right and bottom edges in pixels of the uploaded image (EXIF orientation applied).',
   required: ['x0', 'y0', 'x1', 'y1'],
   properties: { x0: { type: 'integer' }, y0: { type: 'integer' }, x1: { type: 'integer' }, y1: { type: 'integer' } },
 } as const;
 
+const TEXT_BOX_SCHEMA = {
+  $id: 'TextBox',
+  type: 'object',
+  description: 'A recognised word or line with its box.',
+  required: ['text', 'confidence', 'bbox'],
+  properties: {
+    text: { type: 'string' },
+    confidence: { type: 'number', description: '0 to 100.' },
+    bbox: { $ref: 'Box#' },
+  },
+} as const;
+
+const REGION_SCHEMA = {
+  $id: 'Region',
+  type: 'object',
+  description: 'A region of a page: a heading, running text (a column, a paragraph, a stray line) or a table.',
+  required: ['type', 'bbox', 'text'],
+  properties: { type: { type: 'string', enum: ['heading', 'text', 'table'] }, bbox: { $ref: 'Box#' }, text: { type: 'string' } },
+} as const;
+
+const TABLE_SCHEMA = {
+  $id: 'Table',
+  type: 'object',
+  description: 'A table found on a page: its rows top to bottom, the header first, one cell string per column.',
+  required: ['bbox', 'rows'],
+  properties: { bbox: { $ref: 'Box#' }, rows: { type: 'array', items: { type: 'array', items: { type: 'string' } } } },
+} as const;
+
+/** The named schemas the ones below refer to, for the API to register. */
+export const FORMAT_SCHEMAS = [BOX_SCHEMA, TEXT_BOX_SCHEMA, REGION_SCHEMA, TABLE_SCHEMA] as const;
+
 /** JSON schema of a list of text boxes, in pixels of the uploaded image as viewers show it. */
-const textBoxesSchema = (description: string) =>
-  ({
-    type: 'array',
-    description,
-    items: {
-      type: 'object',
-      required: ['text', 'confidence', 'bbox'],
-      properties: {
-        text: { type: 'string' },
-        confidence: { type: 'number', description: '0 to 100.' },
-        bbox: boxSchema,
-      },
-    },
-  }) as const;
+const textBoxesSchema = (description: string) => ({ type: 'array', description, items: { $ref: 'TextBox#' } }) as const;
 
 /** JSON schema of `result.regions`. */
 export const REGIONS_SCHEMA = {
   type: 'array',
   description: 'The regions of the page in reading order: headings, then columns left to right each top to bottom, then what spans the page below.',
-  items: {
-    type: 'object',
-    required: ['type', 'bbox', 'text'],
-    properties: { type: { type: 'string', enum: ['heading', 'text', 'table'] }, bbox: boxSchema, text: { type: 'string' } },
-  },
+  items: { $ref: 'Region#' },
 } as const;
 
 /** JSON schema of `result.tables`. */
 export const TABLES_SCHEMA = {
   type: 'array',
   description: "The page's tables: rows top to bottom, header first, one cell string per column.",
-  items: {
-    type: 'object',
-    required: ['bbox', 'rows'],
-    properties: { bbox: boxSchema, rows: { type: 'array', items: { type: 'array', items: { type: 'string' } } } },
-  },
+  items: { $ref: 'Table#' },
 } as const;
 
 /** A format carried in the JSON result (`GET /result/{id}`), under its own name. */

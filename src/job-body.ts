@@ -1,10 +1,20 @@
 import { producedFormats, storedRenditions, storedResultFields } from './formats.js';
-import type { JobRecord, JobStatus } from './job.js';
+import type { JobRecord, JobStatus, OcrOptions } from './job.js';
 
 /** Recognition progress, 0 to 1: counted while processing, whole once completed, and none before or after a failure. */
 function progressOf({ status, progress }: JobRecord): number | null {
   const byStatus: Record<JobStatus, number | null> = { queued: null, processing: progress ?? 0, completed: 1, failed: null };
   return byStatus[status];
+}
+
+/** What the upload asked for, as the task and its archived record both show it. */
+export function toOptionsBody(options: OcrOptions) {
+  return {
+    lang: options.lang,
+    psm: options.psm ?? null,
+    preprocess: options.preprocess ?? true,
+    output: producedFormats(options.outputs ?? []),
+  };
 }
 
 /** The public shape of a job: snake_case, as users of the original service know it. */
@@ -17,12 +27,7 @@ export function toJobBody(record: JobRecord) {
     finished_at: record.finishedAt ?? null,
     attempts: record.attempts,
     progress: progressOf(record),
-    options: {
-      lang: record.options.lang,
-      psm: record.options.psm ?? null,
-      preprocess: record.options.preprocess ?? true,
-      output: producedFormats(record.options.outputs ?? []),
-    },
+    options: toOptionsBody(record.options),
     result: record.result
       ? {
           text: record.result.text,

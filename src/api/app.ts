@@ -11,8 +11,10 @@ import type { PageRenderer } from '../documents/page-renderer.js';
 import type { Metrics } from '../metrics.js';
 import type { AddressPolicy } from '../webhook/address-policy.js';
 import { createAuthenticator } from './authenticate.js';
-import { jobBodySchema } from './job-body-schema.js';
-import { errorBodySchema } from './shared-schemas.js';
+import { FORMAT_SCHEMAS } from '../formats.js';
+import { TASK_SCHEMAS } from './task-schemas.js';
+import { errorBodySchema, errorSchema } from './shared-schemas.js';
+import { ARCHIVE_SCHEMAS } from './routes/archive.schema.js';
 import { MULTIPART_FIELD_BYTES } from './upload-options.js';
 import type { HttpTimeouts } from '../config.js';
 import { documentLimits } from '../intake/document.js';
@@ -102,9 +104,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(rateLimit, deps.rateLimit);
 
-  await app.register(openApi, { callbacksEnabled: callbacks.enabled });
+  await app.register(openApi, { callbacksEnabled: callbacks.enabled, keysEnabled: apiKeys.length > 0 });
   // Once, at the root, so that every route refers to them by $ref and the OpenAPI document names them.
-  for (const schema of [errorBodySchema, jobBodySchema]) app.addSchema(schema);
+  for (const schema of [errorSchema, errorBodySchema, ...FORMAT_SCHEMAS, ...TASK_SCHEMAS, ...ARCHIVE_SCHEMAS]) app.addSchema(schema);
 
   await app.register(uploadRoutes, {
     queue,

@@ -6,6 +6,8 @@ import type { Security } from '../http/security.js';
 
 /** What went wrong: the `error` of every error answer, and of a failed task. */
 export const errorSchema = {
+  $id: 'Error',
+  description: 'What went wrong.',
   type: 'object',
   required: ['code', 'message'],
   properties: {
@@ -20,7 +22,7 @@ export const errorBodySchema = {
   description: 'Every error answer: what went wrong, with a code to match on.',
   type: 'object',
   required: ['error'],
-  properties: { error: errorSchema },
+  properties: { error: { $ref: 'Error#' } },
 } as const;
 
 /** An error answer, described for the status it is documented under. */

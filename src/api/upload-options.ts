@@ -47,9 +47,14 @@ const outputDescription =
   `Outputs, comma-separated, from ${OUTPUT_FORMAT_NAMES.join(', ')}. text is always produced; ` +
   `${RESULT_FIELD_NAMES.join(' and ')} come in the JSON result, the others from GET /result/{id}?format=<name>.`;
 
+/** A field the form on /docs leaves empty: its values, or empty, which reads as the field left out. */
+const orEmpty = <Schema extends object>(schema: Schema) => ({ anyOf: [schema, { type: 'string', enum: [''] }], example: '' }) as const;
+
 /**
- * The fields of the `POST /upload` form, the only place the upload takes options. Each has a valid default or
- * none, so the form on /docs works as it loads.
+ * The fields of the `POST /upload` form, the only place the upload takes options. Swagger UI fills every field of
+ * the form on /docs and sends it (a sample such as "string" or 0 when the schema gives no value), so each gives a
+ * value that changes nothing: the server's default, or, where the server chooses (psm, pages) or there is nothing
+ * to do (callback_url), an empty example, which reads as the field left out.
  */
 const uploadFormFields = {
   file: {
@@ -66,23 +71,17 @@ const uploadFormFields = {
       "find the page's language among the installed ones (read in English first, then again in the language found).",
   },
   psm: {
-    type: 'integer',
-    minimum: 0,
-    maximum: MAX_PSM,
-    // Swagger UI fills an integer field with a sample (the maximum, 13: single characters) unless the schema
-    // gives one; 3 is tesseract's own default and reads any layout.
-    example: 3,
+    ...orEmpty({ type: 'integer', minimum: 0, maximum: MAX_PSM }),
     description:
       'Tesseract page segmentation mode: 3 (automatic layout), 6 (one block of text), 7 (one line), and so on. ' +
-      "Leave it out to let the service find the page's regions (headings, columns, tables) and read each one the way it needs; a mode given here reads the whole page with it.",
+      "Leave it out (or empty) to let the service find the page's regions (headings, columns, tables) and read each one the way it needs; a mode given here reads the whole page with it.",
   },
   output: { type: 'string', maxLength: FIELD_MAX_LENGTHS.output, default: 'text', description: outputDescription },
   preprocess: { type: 'boolean', default: true, description: 'false sends the image to tesseract exactly as uploaded.' },
   pages: {
     type: 'string',
     maxLength: FIELD_MAX_LENGTHS.pages,
-    // An example Swagger UI can send as it is: every page, for a document or an image alike.
-    example: '1-',
+    example: '',
     description:
       'Documents (PDF, multi-page TIFF, GIF or WebP): the pages to read, such as 1-3,7 or 2- (page 2 to the end). Leave it out to read every page.',
   },
@@ -92,9 +91,7 @@ const uploadFormFields = {
     description: 'Documents: true reads every PDF page with OCR, even a page whose own text layer would be used as it is.',
   },
   callback_url: {
-    type: 'string',
-    format: 'uri',
-    maxLength: FIELD_MAX_LENGTHS.callback_url,
+    ...orEmpty({ type: 'string', format: 'uri', maxLength: FIELD_MAX_LENGTHS.callback_url }),
     description: 'Where to POST the task, signed with HMAC-SHA256 (X-OCR-Signature over "<X-OCR-Timestamp>.<body>"), when it ends.',
   },
 } as const;

@@ -2,7 +2,8 @@ import type { OcrOptions, OcrTimings } from '../job.js';
 
 /** One page of an archived text; an image is one page (documents bring more). */
 export interface ArchivedPage {
-  number: number;
+  /** 1-based, as numbered in the original document. */
+  page: number;
   text: string;
 }
 

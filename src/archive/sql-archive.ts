@@ -33,12 +33,11 @@ const HEADLINE_OPTIONS = `'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, Max
 
 /**
  * The page of a document that holds the first match, stemmed with the document's main language (a match found in
- * another of its languages alone names no page); none for a one-page text, whose page goes without saying. A
- * page's number is `page`, or `number` in the records kept before pages were numbered as a task's are.
+ * another of its languages alone names no page); none for a one-page text, whose page goes without saying.
  */
 const FIRST_MATCHING_PAGE = `
 CASE WHEN jsonb_array_length(a.pages) > 1 THEN (
-  SELECT COALESCE(p.value->>'page', p.value->>'number')::int FROM jsonb_array_elements(a.pages) WITH ORDINALITY AS p(value, place)
+  SELECT (p.value->>'page')::int FROM jsonb_array_elements(a.pages) WITH ORDINALITY AS p(value, place)
   WHERE to_tsvector(a.ts_config::regconfig, p.value->>'text') @@ query.q
   ORDER BY p.place LIMIT 1) END`;
 

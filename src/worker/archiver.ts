@@ -68,7 +68,7 @@ function toArchiveRecord(task: JobRecord | undefined): ArchiveRecord | undefined
     finishedAt: task.finishedAt,
     text: result.text,
     // A document keeps its pages as numbered in the original; an image is one page.
-    pages: result.pages?.map(({ page, text }) => ({ number: page, text })) ?? [{ number: 1, text: result.text }],
+    pages: result.pages?.map(({ page, text }) => ({ page, text })) ?? [{ page: 1, text: result.text }],
   };
 }
 

@@ -24,7 +24,7 @@ const record = (text: string, changes: Partial<ArchiveRecord> = {}): ArchiveReco
     createdAt: '2026-01-10T10:00:00.000Z',
     finishedAt: '2026-01-10T10:00:01.500Z',
     text,
-    pages: [{ number: 1, text }],
+    pages: [{ page: 1, text }],
     ...changes,
   };
 };
@@ -93,7 +93,7 @@ export function describeArchiveContract(backend: ArchiveBackend): void {
         fileName: 'accounts.pdf',
         mediaType: 'application/pdf',
         // Pages 3 to 5 of the original were read.
-        pages: pages.map((text, index) => ({ number: index + 3, text })),
+        pages: pages.map((text, index) => ({ page: index + 3, text })),
       });
       const note = record('A note on the balance, on one page.', { owner: 'gina', fileName: undefined });
       await archive.recordAll([accounts, note]);

@@ -72,6 +72,9 @@ function describeArchiveThroughService(name: string, setUp: () => Promise<Archiv
       const record = await requestJson(`${service.url}/archive/${ids.harper}`, { headers: auth(ALICE) });
       expect(record.body).toMatchObject({ task_id: ids.harper, file_name: 'scan.png', media_type: 'image/png', lang: 'eng' });
       expect(record.body.text).toContain('Harper');
+      // Named as GET /result names them: options.output, pages[].page.
+      expect(record.body.options).toEqual({ lang: 'eng', psm: null, preprocess: true, output: ['text'] });
+      expect(record.body.pages).toEqual([{ page: 1, text: record.body.text }]);
     });
 
     it('finds the German letter by a German word in another form', async () => {

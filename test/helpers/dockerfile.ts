@@ -94,7 +94,21 @@ export interface BuildOptions {
   out: string;
   /** RUN commands left out: steps that only shrink the image and would touch the machine outside `out`. */
   skipRun: RegExp;
+  /**
+   * An install Docker's layer cache would answer: when the stage's lockfile is the one `from` was installed with
+   * (npm ci installs exactly what the lockfile pins), the stage's node_modules are hard links to `from`'s.
+   */
+  cachedInstall?: { command: RegExp; from: string };
   env: NodeJS.ProcessEnv;
+}
+
+/** Whether `cachedInstall` answers `command` in `workdir`, and if so, links the modules in. */
+async function installFromCache(command: string, workdir: string, cachedInstall: BuildOptions['cachedInstall']): Promise<boolean> {
+  if (!cachedInstall?.command.test(command)) return false;
+  const lockfile = (folder: string) => fs.readFileSync(path.join(folder, 'package-lock.json'));
+  if (!lockfile(workdir).equals(lockfile(path.dirname(cachedInstall.from)))) return false;
+  await promisify(execFile)('cp', ['-al', cachedInstall.from, path.join(workdir, 'node_modules')]);
+  return true;
 }
 
 interface CopyPlaces {
@@ -133,7 +147,7 @@ function copy(args: string, { workdir, context, stageRoots, dockerignore }: Copy
  * .dockerignore excludes) or from an earlier stage's folder, and RUN runs in the WORKDIR folder.
  * It understands the instructions this project's Dockerfile uses and fails on any other.
  */
-export async function buildWithoutDocker(dockerfile: string, { context, out, skipRun, env }: BuildOptions): Promise<BuiltImage> {
+export async function buildWithoutDocker(dockerfile: string, { context, out, skipRun, cachedInstall, env }: BuildOptions): Promise<BuiltImage> {
   const dockerignore = fs.readFileSync(path.join(context, '.dockerignore'), 'utf8');
   const stageRoots = new Map<string, string>();
   let built: BuiltImage | undefined;
@@ -153,7 +167,8 @@ export async function buildWithoutDocker(dockerfile: string, { context, out, ski
           break;
         case 'RUN':
           for (const command of args.split('&&').map((part) => part.trim())) {
-            if (!skipRun.test(command)) await run(command, workdir, env);
+            if (skipRun.test(command) || (await installFromCache(command, workdir, cachedInstall))) continue;
+            await run(command, workdir, env);
           }
           break;
         case 'CMD':

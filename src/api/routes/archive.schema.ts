@@ -28,38 +28,50 @@ export const searchQuerySchema = {
   },
 } as const;
 
+/** One hit of `GET /search`. */
+export const searchHitSchema = {
+  $id: 'SearchHit',
+  type: 'object',
+  description: 'An archived task that matches, with the text around the matches.',
+  required: ['task_id', 'file_name', 'page', 'score', 'snippet', 'created_at', 'lang', 'pages'],
+  properties: {
+    task_id: { type: 'string' },
+    file_name: { type: ['string', 'null'], description: 'The uploaded file name, as the client sent it.' },
+    page: {
+      type: ['integer', 'null'],
+      description:
+        "The page of a document that holds the first match (its number in the original); null for a one-page text, or when the match is in another of the document's languages alone.",
+    },
+    score: { type: 'number', description: 'Relevance (ts_rank); higher is better.' },
+    snippet: { type: 'string', description: 'HTML-escaped text around the matches, each match in <mark>…</mark>.' },
+    created_at: { type: 'string', format: 'date-time' },
+    lang: { type: 'string' },
+    pages: { type: 'integer', description: 'Pages of the archived text.' },
+  },
+} as const;
+
 export const searchResponseSchema = {
   description: 'The best matches first.',
   type: 'object',
   required: ['results', 'next_cursor'],
   properties: {
-    results: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['task_id', 'file_name', 'page', 'score', 'snippet', 'created_at', 'lang', 'pages'],
-        properties: {
-          task_id: { type: 'string' },
-          file_name: { type: ['string', 'null'], description: 'The uploaded file name, as the client sent it.' },
-          page: {
-            type: ['integer', 'null'],
-            description:
-              "The page of a document that holds the first match (its number in the original); null for a one-page text, or when the match is in another of the document's languages alone.",
-          },
-          score: { type: 'number', description: 'Relevance (ts_rank); higher is better.' },
-          snippet: { type: 'string', description: 'HTML-escaped text around the matches, each match in <mark>…</mark>.' },
-          created_at: { type: 'string', format: 'date-time' },
-          lang: { type: 'string' },
-          pages: { type: 'integer', description: 'Pages of the archived text.' },
-        },
-      },
-    },
+    results: { type: 'array', items: { $ref: 'SearchHit#' } },
     next_cursor: { type: ['string', 'null'], description: 'Pass as cursor= for the next page; null on the last page.' },
   },
 } as const;
 
-export const archiveRecordSchema = {
-  description: 'The archived task.',
+/** One page of an archived text: numbered as `Page` is, in the original document. */
+export const archivedPageSchema = {
+  $id: 'ArchivedPage',
+  type: 'object',
+  description: 'One page of an archived text.',
+  required: ['page', 'text'],
+  properties: { page: { type: 'integer', description: '1-based page number of the original document.' }, text: { type: 'string' } },
+} as const;
+
+export const archivedTaskSchema = {
+  $id: 'ArchivedTask',
+  description: 'A completed task as the archive keeps it.',
   type: 'object',
   required: [
     'task_id',
@@ -83,28 +95,15 @@ export const archiveRecordSchema = {
     size_bytes: { type: ['integer', 'null'] },
     lang: { type: 'string' },
     confidence: { type: 'number', description: 'Mean word confidence, 0 to 100.' },
-    options: {
-      type: 'object',
-      description: 'What the upload asked for.',
-      properties: {
-        lang: { type: 'string' },
-        psm: { type: 'integer' },
-        preprocess: { type: 'boolean' },
-        outputs: { type: 'array', items: { type: 'string' } },
-      },
-    },
-    timings: {
-      type: 'object',
-      required: ['queued_ms', 'recognition_ms'],
-      properties: { queued_ms: { type: 'integer' }, recognition_ms: { type: 'integer' } },
-    },
+    options: { $ref: 'TaskOptions#' },
+    timings: { $ref: 'Timings#' },
     created_at: { type: 'string', format: 'date-time' },
     finished_at: { type: 'string', format: 'date-time' },
     archived_at: { type: 'string', format: 'date-time' },
     text: { type: 'string' },
-    pages: {
-      type: 'array',
-      items: { type: 'object', required: ['number', 'text'], properties: { number: { type: 'integer' }, text: { type: 'string' } } },
-    },
+    pages: { type: 'array', items: { $ref: 'ArchivedPage#' } },
   },
 } as const;
+
+/** The archive's named schemas, registered once. */
+export const ARCHIVE_SCHEMAS = [searchHitSchema, archivedPageSchema, archivedTaskSchema] as const;

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Archive, StoredArchiveRecord } from '../../archive/archive.js';
 import { AppError } from '../../errors.js';
+import { toOptionsBody } from '../../job-body.js';
 import { errorResponse, keyRequired, taskIdParamsSchema, unauthorizedResponse } from '../shared-schemas.js';
-import { archiveRecordSchema, searchQuerySchema, searchResponseSchema } from './archive.schema.js';
+import { searchQuerySchema, searchResponseSchema } from './archive.schema.js';
 
 export interface ArchiveRouteDependencies {
   /** Absent when ARCHIVE=off: the routes then answer ARCHIVE_DISABLED. */
@@ -25,7 +26,7 @@ function toArchiveBody(record: StoredArchiveRecord) {
     size_bytes: record.sizeBytes ?? null,
     lang: record.lang,
     confidence: record.confidence,
-    options: record.options,
+    options: toOptionsBody(record.options),
     timings: { queued_ms: record.timings.queuedMs, recognition_ms: record.timings.recognitionMs },
     created_at: record.createdAt,
     finished_at: record.finishedAt,
@@ -91,7 +92,7 @@ export const archiveRoutes: FastifyPluginAsync<ArchiveRouteDependencies> = async
         security: keyRequired,
         params: taskIdParamsSchema,
         response: {
-          200: archiveRecordSchema,
+          200: { $ref: 'ArchivedTask#', description: 'The archived task.' },
           401: unauthorizedResponse,
           404: errorResponse('No archived task with this id: not completed yet, not archived yet, deleted, purged, or created with another key.'),
           501: disabled,

@@ -19,7 +19,7 @@ export const resultResponseSchema = {
     'X-Content-Type-Options': { type: 'string', description: 'Every rendition: nosniff.' },
   },
   content: {
-    'application/json': { schema: { $ref: 'JobBody#' } },
+    'application/json': { schema: { $ref: 'Task#' } },
     ...Object.fromEntries(
       RENDITION_NAMES.map((name) => {
         const format: RenditionFormat = OUTPUT_FORMATS[name];
