@@ -2,6 +2,7 @@ import os from 'node:os';
 import { z } from 'zod';
 import { parseApiKeys, type ApiKey } from './api-keys.js';
 import type { Backoff } from './backoff.js';
+import type { RedisEndpoint } from './redis-connection.js';
 
 const MIB = 1024 * 1024;
 
@@ -21,13 +22,27 @@ const environmentSchema = z.object({
   MODE: z.enum(['all', 'api', 'worker']).default('all'),
   QUEUE: z.enum(['memory', 'rabbitmq', 'bullmq']).default('memory'),
   STORE: z.enum(['memory', 'redis']).default('memory'),
-  AMQP_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
+  // The nodes of one RabbitMQ cluster, comma-separated: a connection takes the first that answers.
+  AMQP_URL: z
+    .string()
+    .default('amqp://guest:guest@127.0.0.1:5672')
+    .transform((value) => value.split(',').map((url) => url.trim()))
+    .pipe(z.array(z.string().url('a comma-separated list of amqp:// URLs')).min(1)),
+  RABBITMQ_QUEUE_TYPE: z.enum(['quorum', 'classic']).default('quorum'),
   QUEUE_NAME: z
     .string()
     .regex(/^[A-Za-z0-9_.:-]+$/)
     .default('ocr.jobs'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default('ocr:'),
+  REDIS_SENTINELS: z
+    .string()
+    .regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'a comma-separated list of host:port')
+    .optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).optional(),
+  REDIS_WAIT_REPLICAS: integer(0, 16).optional(),
+  // Below the store's 2 s command timeout, which the WAIT counts against.
+  REDIS_WAIT_TIMEOUT_MS: integer(1, 1_500).default(500),
   OCR_CONCURRENCY: integer(1, 64).default(Math.max(1, os.availableParallelism())),
   OCR_LANGS: z
     .string()
@@ -101,11 +116,19 @@ export interface HttpTimeouts {
 export interface Config {
   http: { port: number; host: string; timeouts: HttpTimeouts };
   mode: Environment['MODE'];
-  queue: { kind: Environment['QUEUE']; amqpUrl: string; name: string; maxAttempts: number; retryBackoff: Backoff };
+  queue: {
+    kind: Environment['QUEUE'];
+    /** The broker's addresses, tried in turn. */
+    amqpUrls: string[];
+    rabbitQueueType: Environment['RABBITMQ_QUEUE_TYPE'];
+    name: string;
+    maxAttempts: number;
+    retryBackoff: Backoff;
+  };
   /** Tasks left unfinished this long are checked against the queue, every `intervalMs`. */
   sweep: { staleAfterMs: number; intervalMs: number };
   store: { kind: Environment['STORE']; resultTtlSeconds: number };
-  redis: { url: string; keyPrefix: string };
+  redis: RedisEndpoint & { keyPrefix: string };
   ocr: {
     concurrency: number;
     preloadLanguageSets: string[];
@@ -147,6 +170,21 @@ function archiveSettings(e: Environment): Config['archive'] {
     ]);
   }
   return { kind, dir: e.ARCHIVE_DIR, ...retention };
+}
+
+/**
+ * REDIS_URL alone, or the primary that REDIS_SENTINELS know as REDIS_SENTINEL_NAME (REDIS_URL then gives only the
+ * credentials and the database). Behind Sentinel a task's first write waits for one replica unless told otherwise.
+ */
+function redisEndpoint(e: Environment): RedisEndpoint {
+  const waitFor = (replicas: number) => (replicas > 0 ? { replicaAcks: { replicas, timeoutMs: e.REDIS_WAIT_TIMEOUT_MS } } : {});
+  if (!e.REDIS_SENTINELS) return { url: e.REDIS_URL, ...waitFor(e.REDIS_WAIT_REPLICAS ?? 0) };
+  if (!e.REDIS_SENTINEL_NAME) throw new ConfigError(['REDIS_SENTINELS needs REDIS_SENTINEL_NAME, the name the sentinels know the primary by.']);
+  const addresses = e.REDIS_SENTINELS.split(',').map((address) => {
+    const [host, port] = address.split(':');
+    return { host: host!, port: Number(port) };
+  });
+  return { url: e.REDIS_URL, sentinel: { name: e.REDIS_SENTINEL_NAME, addresses }, ...waitFor(e.REDIS_WAIT_REPLICAS ?? 1) };
 }
 
 export class ConfigError extends Error {
@@ -216,14 +254,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mode: e.MODE,
     queue: {
       kind: e.QUEUE,
-      amqpUrl: e.AMQP_URL,
+      amqpUrls: e.AMQP_URL,
+      rabbitQueueType: e.RABBITMQ_QUEUE_TYPE,
       name: e.QUEUE_NAME,
       maxAttempts: e.JOB_MAX_ATTEMPTS,
       retryBackoff: { initialMs: e.JOB_RETRY_DELAY_MS, maxMs: e.JOB_RETRY_MAX_DELAY_MS },
     },
     sweep: { staleAfterMs: e.JOB_STALE_AFTER_MS, intervalMs: e.SWEEP_INTERVAL_MS },
     store: { kind: e.STORE, resultTtlSeconds: e.RESULT_TTL_SECONDS },
-    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    redis: { ...redisEndpoint(e), keyPrefix: e.REDIS_KEY_PREFIX },
     ocr: {
       concurrency: e.OCR_CONCURRENCY,
       preloadLanguageSets: e.OCR_LANGS.split(','),

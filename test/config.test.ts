@@ -51,6 +51,34 @@ describe('loadConfig', () => {
     for (const name of ['PORT="eighty"', 'MODE="both"', 'OCR_CONCURRENCY="0"', 'OCR_LANGS="eng;deu"']) expect(message).toContain(name);
   });
 
+  it('takes a list of broker addresses and quorum queues by default', () => {
+    expect(loadConfig({}).queue).toMatchObject({ amqpUrls: ['amqp://guest:guest@127.0.0.1:5672'], rabbitQueueType: 'quorum' });
+    const config = loadConfig({ AMQP_URL: 'amqp://a:5672, amqp://b:5673', RABBITMQ_QUEUE_TYPE: 'classic' });
+    expect(config.queue).toMatchObject({ amqpUrls: ['amqp://a:5672', 'amqp://b:5673'], rabbitQueueType: 'classic' });
+    expect(() => loadConfig({ AMQP_URL: 'amqp://a:5672,nowhere' })).toThrow(/AMQP_URL=\(hidden\): a comma-separated list of amqp:\/\/ URLs/);
+    expect(() => loadConfig({ RABBITMQ_QUEUE_TYPE: 'mirrored' })).toThrow(/RABBITMQ_QUEUE_TYPE="mirrored"/);
+  });
+
+  it('finds Redis through Sentinel, waiting for one replica by default there and for none without it', () => {
+    expect(loadConfig({}).redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: 'ocr:' });
+    const config = loadConfig({ REDIS_SENTINELS: 'a:26379,b:26380', REDIS_SENTINEL_NAME: 'ocr', REDIS_URL: 'redis://:secret@x/2' });
+    expect(config.redis).toEqual({
+      url: 'redis://:secret@x/2',
+      keyPrefix: 'ocr:',
+      sentinel: {
+        name: 'ocr',
+        addresses: [
+          { host: 'a', port: 26379 },
+          { host: 'b', port: 26380 },
+        ],
+      },
+      replicaAcks: { replicas: 1, timeoutMs: 500 },
+    });
+    expect(loadConfig({ REDIS_WAIT_REPLICAS: '2', REDIS_WAIT_TIMEOUT_MS: '800' }).redis.replicaAcks).toEqual({ replicas: 2, timeoutMs: 800 });
+    expect(() => loadConfig({ REDIS_SENTINELS: 'a:26379' })).toThrow(/REDIS_SENTINELS needs REDIS_SENTINEL_NAME/);
+    expect(() => loadConfig({ REDIS_SENTINELS: 'a' })).toThrow(/REDIS_SENTINELS="a": a comma-separated list of host:port/);
+  });
+
   it('refuses separate API and worker processes on the in-process queue', () => {
     expect(() => loadConfig({ MODE: 'api' })).toThrow(/MODE=api .*QUEUE=rabbitmq or bullmq/);
   });

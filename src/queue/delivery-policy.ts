@@ -12,6 +12,15 @@ export interface DeliveryPolicy {
   outageBackoff: Backoff;
 }
 
+/**
+ * How many times a broker may take one message back from consumers that never settled it before it dead-letters the
+ * message itself (the delivery limit of RabbitMQ's quorum queues): the backstop behind the attempts. Every queue
+ * settles each delivery itself and sends a job that must run again as a new message, so a message comes back at
+ * most once while workers run; coming back this often means no worker can settle it. Fixed rather than
+ * `maxAttempts`, because a queue's limit cannot change once the queue exists.
+ */
+export const BROKER_DELIVERY_LIMIT = 10;
+
 /** The options a queue takes for its policy: the back-offs are optional. */
 export type DeliveryPolicyOptions = Pick<DeliveryPolicy, 'maxAttempts'> & Partial<DeliveryPolicy>;
 

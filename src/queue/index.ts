@@ -7,13 +7,13 @@ import { createRabbitQueue } from './rabbitmq/index.js';
 
 /** The queue that `QUEUE` names. */
 export async function createJobQueue(config: Config, logger: Logger): Promise<JobQueue> {
-  const { kind, amqpUrl, name, maxAttempts, retryBackoff } = config.queue;
+  const { kind, amqpUrls, rabbitQueueType, name, maxAttempts, retryBackoff } = config.queue;
   switch (kind) {
     case 'memory':
       return createMemoryQueue({ maxAttempts, retryBackoff });
     case 'rabbitmq':
-      return createRabbitQueue({ url: amqpUrl, name, maxAttempts, retryBackoff, logger });
+      return createRabbitQueue({ urls: amqpUrls, queueType: rabbitQueueType, name, maxAttempts, retryBackoff, logger });
     case 'bullmq':
-      return createBullQueue({ url: config.redis.url, name, keyPrefix: config.redis.keyPrefix, maxAttempts, retryBackoff, logger });
+      return createBullQueue({ ...config.redis, name, maxAttempts, retryBackoff, logger });
   }
 }

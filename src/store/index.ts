@@ -11,8 +11,7 @@ export async function createStores(config: Config, logger?: Logger): Promise<Sto
       return createMemoryStores({ resultTtlSeconds: config.store.resultTtlSeconds });
     case 'redis':
       return createRedisStores({
-        url: config.redis.url,
-        keyPrefix: config.redis.keyPrefix,
+        ...config.redis,
         resultTtlSeconds: config.store.resultTtlSeconds,
         logger,
       });

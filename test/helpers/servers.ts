@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { portOpen } from './ports.js';
 
 /** Where the tests find the real servers: the local defaults, or TEST_REDIS_URL / TEST_AMQP_URL. */
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -12,19 +12,6 @@ export type ServerName = 'redis' | 'rabbitmq' | 'postgres';
 
 const URLS: Record<ServerName, string> = { redis: REDIS_URL, rabbitmq: AMQP_URL, postgres: POSTGRES_URL };
 const DEFAULT_PORTS: Record<ServerName, number> = { redis: 6379, rabbitmq: 5672, postgres: 5432 };
-
-function portOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 const checked = new Map<string, Promise<string | undefined>>();
 

@@ -15,7 +15,7 @@ const backends: QueueBackend[] = [
     create: async ({ maxAttempts }) => {
       const name = uniqueName('queue');
       rabbitQueues.push(name);
-      return createRabbitQueue({ url: AMQP_URL, name, maxAttempts, retryBackoff: RETRY_BACKOFF });
+      return createRabbitQueue({ urls: [AMQP_URL], name, maxAttempts, retryBackoff: RETRY_BACKOFF });
     },
     cleanup: async () => {
       for (const name of rabbitQueues.splice(0)) await deleteTopology(AMQP_URL, name);

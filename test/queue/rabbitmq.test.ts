@@ -1,6 +1,7 @@
 import amqp from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { JobMessage } from '../../src/job.js';
+import { BROKER_DELIVERY_LIMIT } from '../../src/queue/delivery-policy.js';
 import type { Delivery, JobQueue } from '../../src/queue/job-queue.js';
 import { createRabbitQueue, deleteTopology, topologyNames } from '../../src/queue/rabbitmq/index.js';
 import { createRedisStores } from '../../src/store/redis/index.js';
@@ -29,7 +30,7 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
   const opened: JobQueue[] = [];
   const open = async (options: Partial<Parameters<typeof createRabbitQueue>[0]> = {}) => {
     const queue = await createRabbitQueue({
-      url: AMQP_URL,
+      urls: [AMQP_URL],
       name,
       maxAttempts: 3,
       retryBackoff: { initialMs: 100, maxMs: 400 },
@@ -90,10 +91,72 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
     }
   });
 
+  /** Whether the broker refuses to declare the queue again as a classic queue without arguments. */
+  const declaredWithArguments = async (queueName: string) => {
+    const connection = await amqp.connect(AMQP_URL);
+    try {
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      return await channel.assertQueue(queueName, { durable: true }).then(
+        () => false,
+        (error: { code?: number }) => error.code === 406,
+      );
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  };
+
+  it('declares quorum queues by default, whose delivery limit dead-letters a message the workers never settle', async () => {
+    await open({ maxAttempts: 2 });
+    // Another attempt count later declares the same queues: the broker's limit does not follow it.
+    await open({ maxAttempts: 5 });
+    const names = topologyNames(name);
+    for (const queueName of [names.work, names.retries[0]!, names.dead]) expect(await declaredWithArguments(queueName)).toBe(true);
+
+    // A consumer that hands the message back each time, as a worker killed before it could settle it would.
+    const connection = await amqp.connect(AMQP_URL);
+    try {
+      const channel = await connection.createChannel();
+      const job = makeJob();
+      channel.sendToQueue(names.work, job.image, { persistent: true, messageId: job.id });
+      let deliveries = 0;
+      await channel.consume(names.work, (message) => {
+        if (!message) return;
+        deliveries += 1;
+        channel.nack(message, false, true);
+      });
+      const dead: amqp.GetMessage[] = [];
+      await eventually(async () => {
+        const message = await channel.get(names.dead, { noAck: true });
+        if (message) dead.push(message);
+        return dead.length > 0;
+      }, 'the message in the dead-letter queue');
+      expect(dead[0]!.properties.messageId).toBe(job.id);
+      // Handed back as often as the limit allows, delivered once more, then dead-lettered.
+      expect(deliveries).toBe(BROKER_DELIVERY_LIMIT + 1);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('declares the classic queues of earlier versions when RABBITMQ_QUEUE_TYPE=classic', async () => {
+    await open({ queueType: 'classic' });
+    expect(await declaredWithArguments(topologyNames(name).work)).toBe(false);
+  });
+
+  it('connects to the next address of the list when the first does not answer', async () => {
+    const queue = await open({ urls: [`amqp://guest:guest@127.0.0.1:${await freePort()}`, AMQP_URL] });
+    const received: string[] = [];
+    await queue.consume(async (job) => void received.push(job.id), { concurrency: 1 });
+    const job = makeJob();
+    await queue.publish(job);
+    await eventually(() => received.includes(job.id), 'the job, through the second address');
+  });
+
   it('refuses to publish at once, with QUEUE_UNAVAILABLE, when the broker cannot be reached', async () => {
     const port = await freePort();
     const started = Date.now();
-    const queue = await open({ url: `amqp://guest:guest@127.0.0.1:${port}` });
+    const queue = await open({ urls: [`amqp://guest:guest@127.0.0.1:${port}`] });
     expect(Date.now() - started).toBeLessThan(2_000);
     const publishing = await timed(() => queue.publish(makeJob()));
     expect(publishing.error).toMatchObject({ code: 'QUEUE_UNAVAILABLE' });
@@ -102,7 +165,7 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
   });
 
   it('fails fast while the connection is cut, then reconnects by itself and delivers again', { timeout: 30_000 }, async () => {
-    const queue = await open({ url: proxiedUrl });
+    const queue = await open({ urls: [proxiedUrl] });
     const received: string[] = [];
     await queue.consume(async (job) => void received.push(job.id), { concurrency: 1 });
     const before = makeJob();
@@ -132,7 +195,7 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
   });
 
   it('hands the job of a worker that died mid-job to another worker, counting the lost delivery as an attempt', { timeout: 30_000 }, async () => {
-    const dying = await open({ url: proxiedUrl });
+    const dying = await open({ urls: [proxiedUrl] });
     const survivor = await open();
     const job = makeJob();
     const hanging = await consumeThenHang(dying);
@@ -154,7 +217,7 @@ describe.skipIf(await missingServers('rabbitmq'))('the RabbitMQ queue', () => {
     const keyPrefix = `${uniqueName('redelivery')}:`;
     const stores = await createRedisStores({ url: REDIS_URL, keyPrefix, resultTtlSeconds: 600 });
     try {
-      const dying = await open({ url: proxiedUrl });
+      const dying = await open({ urls: [proxiedUrl] });
       const survivor = await open();
       const job = makeJob();
       await stores.jobs.create({ id: job.id, options: job.options, mediaType: job.mediaType, createdAt: new Date().toISOString() });

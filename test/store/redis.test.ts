@@ -126,6 +126,15 @@ describe.skipIf(await missingServers('redis'))('the Redis stores', () => {
     expect(await waiting).toBeUndefined();
   });
 
+  it('creates a job only once the replicas it waits for have it: STORE_UNAVAILABLE when they do not answer', async () => {
+    // The shared Redis has no replica: a wait for none succeeds, a wait for one times out.
+    const job = newJob();
+    await (await open({ replicaAcks: { replicas: 0, timeoutMs: 50 } })).jobs.create(job);
+    const waiting = await open({ replicaAcks: { replicas: 1, timeoutMs: 50 } });
+    await expect(waiting.jobs.create(newJob())).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(await waiting.jobs.get(job.id)).toMatchObject({ status: 'queued' });
+  });
+
   it('answers STORE_UNAVAILABLE at once when Redis cannot be reached, instead of hanging', async () => {
     const port = await freePort();
     const started = Date.now();

@@ -1,14 +1,14 @@
 import fp from 'fastify-plugin';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { AppError } from '../../errors.js';
-import { createRedisConnection } from '../../redis-connection.js';
+import { createRedisConnection, type RedisEndpoint } from '../../redis-connection.js';
 
 export interface RateLimitOptions {
   /** Requests per window per API key (or per client address when the service is open). */
   max: number;
   windowMs: number;
   /** Counted in Redis when given, so every API instance shares the counts. */
-  redis?: { url: string; keyPrefix: string };
+  redis?: Pick<RedisEndpoint, 'url' | 'sentinel'> & { keyPrefix: string };
 }
 
 /**
@@ -20,6 +20,7 @@ export const rateLimit = fp<RateLimitOptions>(async (app, { max, windowMs, redis
   const client = redis
     ? createRedisConnection({
         url: redis.url,
+        sentinel: redis.sentinel,
         name: `${redis.keyPrefix}rate-limit`,
         mode: 'fail-fast',
         connectTimeoutMs: 1_000,

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
+import type { RedisEndpoint } from '../../redis-connection.js';
 import { deliveryPolicy, type DeliveryPolicyOptions } from '../delivery-policy.js';
 import { queueUnavailable, type JobQueue } from '../job-queue.js';
 import { startConsumer, type Consumer } from './consumer.js';
 import { startProducer } from './producer.js';
 
-export interface BullQueueOptions extends DeliveryPolicyOptions {
-  url: string;
+export interface BullQueueOptions extends DeliveryPolicyOptions, RedisEndpoint {
   /** The BullMQ queue name (no `:`). */
   name: string;
   /** The service's Redis key prefix (`REDIS_KEY_PREFIX`); BullMQ's keys go under `<prefix>bull:<name>:`. */
@@ -26,12 +26,22 @@ export interface BullQueueOptions extends DeliveryPolicyOptions {
  * attempt left stay in BullMQ's failed set, its dead-letter queue, with their images.
  */
 export async function createBullQueue(options: BullQueueOptions): Promise<JobQueue> {
-  const { url, name, keyPrefix, logger, publishTimeoutMs = 5_000, lockDurationMs = 15_000, connectTimeoutMs = 5_000 } = options;
+  const {
+    url,
+    sentinel,
+    replicaAcks,
+    name,
+    keyPrefix,
+    logger,
+    publishTimeoutMs = 5_000,
+    lockDurationMs = 15_000,
+    connectTimeoutMs = 5_000,
+  } = options;
   if (name.includes(':')) throw new Error(`QUEUE_NAME=${name}: BullMQ queue names cannot contain ":".`);
   const policy = deliveryPolicy(options);
   const prefix = `${keyPrefix}bull`;
   const log = logger?.child({ queue: name });
-  const producer = await startProducer({ url, prefix, name, policy, publishTimeoutMs, connectTimeoutMs, log });
+  const producer = await startProducer({ url, sentinel, replicaAcks, prefix, name, policy, publishTimeoutMs, connectTimeoutMs, log });
 
   let consumer: Consumer | undefined;
   let closed = false;
@@ -46,7 +56,7 @@ export async function createBullQueue(options: BullQueueOptions): Promise<JobQue
     async consume(handler, consumeOptions) {
       if (closed) throw queueUnavailable('The job queue is closed.');
       if (consumer) throw new Error('This queue is already consuming; call stopConsuming() first.');
-      consumer = startConsumer(handler, consumeOptions, { url, prefix, name, policy, lockDurationMs, connectTimeoutMs, log });
+      consumer = startConsumer(handler, consumeOptions, { url, sentinel, prefix, name, policy, lockDurationMs, connectTimeoutMs, log });
       await consumer.started();
     },
 

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { createRedisConnection } from '../../redis-connection.js';
+import { createRedisConnection, type RedisEndpoint } from '../../redis-connection.js';
 import { withinTime } from '../../time-limit.js';
 import { decideDelivery, deliveryOf, type DeliveryPolicy, type DeliveryResult } from '../delivery-policy.js';
 import { queueUnavailable, type ConsumeOptions, type JobHandler } from '../job-queue.js';
@@ -9,8 +9,7 @@ import { recordFailedJobs } from './dead-lettering.js';
 import { createImageStore } from './image-store.js';
 import { toQueuedJob, type BullLocation, type JobData } from './job-data.js';
 
-export interface ConsumerOptions extends BullLocation {
-  url: string;
+export interface ConsumerOptions extends BullLocation, Pick<RedisEndpoint, 'url' | 'sentinel'> {
   policy: DeliveryPolicy;
   lockDurationMs: number;
   /** How long start-up waits for Redis before going on without it. */
@@ -25,10 +24,10 @@ export interface ConsumerOptions extends BullLocation {
 export function startConsumer(
   handler: JobHandler,
   { concurrency, onDeadLetter }: ConsumeOptions,
-  { url, prefix, name, policy, lockDurationMs, connectTimeoutMs, log }: ConsumerOptions,
+  { url, sentinel, prefix, name, policy, lockDurationMs, connectTimeoutMs, log }: ConsumerOptions,
 ) {
   // BullMQ's worker blocks on Redis and needs a connection that retries for ever.
-  const connection = createRedisConnection({ url, name: `${prefix}:${name}:worker`, mode: 'never-give-up' });
+  const connection = createRedisConnection({ url, sentinel, name: `${prefix}:${name}:worker`, mode: 'never-give-up' });
   connection.on('error', (error: Error) => log?.debug({ err: error }, 'worker connection (Redis) error'));
   const images = createImageStore(connection, { prefix, name });
   const inFlight = new Set<Promise<void>>();

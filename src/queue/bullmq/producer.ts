@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { isAppError } from '../../errors.js';
 import type { JobMessage } from '../../job.js';
-import { createRedisConnection } from '../../redis-connection.js';
+import { awaitReplicas, createRedisConnection, type RedisEndpoint } from '../../redis-connection.js';
 import { withinTime } from '../../time-limit.js';
 import type { DeliveryPolicy } from '../delivery-policy.js';
 import { queueUnavailable } from '../job-queue.js';
@@ -9,8 +9,7 @@ import { openQueue } from './bull-client.js';
 import { createImageStore } from './image-store.js';
 import type { BullLocation } from './job-data.js';
 
-export interface ProducerOptions extends BullLocation {
-  url: string;
+export interface ProducerOptions extends BullLocation, RedisEndpoint {
   policy: Pick<DeliveryPolicy, 'maxAttempts'>;
   /** A publish or a look-up without an answer from Redis after this long fails with QUEUE_UNAVAILABLE. */
   publishTimeoutMs: number;
@@ -29,9 +28,9 @@ const asUnavailable = (error: unknown, message: string) => (isAppError(error) ? 
  * The side of the BullMQ queue that adds jobs and looks them up. It fails at once with QUEUE_UNAVAILABLE while
  * Redis is down (no offline queue), so the API answers 503 instead of holding the upload.
  */
-export async function startProducer({ url, prefix, name, policy, publishTimeoutMs, connectTimeoutMs, log }: ProducerOptions) {
+export async function startProducer({ url, sentinel, replicaAcks, prefix, name, policy, publishTimeoutMs, connectTimeoutMs, log }: ProducerOptions) {
   // Publishing must fail fast when Redis is away, so this connection queues nothing while disconnected.
-  const connection = createRedisConnection({ url, name: `${prefix}:${name}:producer`, mode: 'fail-fast' });
+  const connection = createRedisConnection({ url, sentinel, name: `${prefix}:${name}:producer`, mode: 'fail-fast' });
   connection.on('error', (error: Error) => log?.debug({ err: error }, 'queue connection (Redis) error'));
   const ready = new Promise<void>((resolve) => connection.once('ready', () => resolve()));
   await withinTime(ready, connectTimeoutMs, () => queueUnavailable('Redis not reachable at start')).catch(() =>
@@ -51,6 +50,8 @@ export async function startProducer({ url, prefix, name, policy, publishTimeoutM
         await images.write(job.id, job.image);
         // The task id is the BullMQ job id, so a publish retried after a lost answer adds no second job.
         await queue.add('ocr', data, { jobId: job.id });
+        // BullMQ writes on this connection: the job and its image must outlive a failover of the primary.
+        await awaitReplicas(connection, replicaAcks);
       };
       try {
         await withinTime(add(), publishTimeoutMs, () => queueUnavailable('The job queue did not answer in time; try again shortly.'));

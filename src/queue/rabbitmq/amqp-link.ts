@@ -14,7 +14,8 @@ export async function withChannel<T>(url: string, use: (channel: Channel) => Pro
 }
 
 export interface LinkOptions {
-  url: string;
+  /** The nodes of one cluster: the link connects to one, and moves on to the next when it fails or goes away. */
+  urls: string[];
   /** The connection's name in the broker's management view and in our logs. */
   label: string;
   logger?: Logger;
@@ -24,8 +25,8 @@ export interface LinkOptions {
 }
 
 /**
- * One connection with one confirm channel, kept open: when either closes, it reconnects with exponential
- * back-off and runs `setup` again, until `close()`. `channel` is undefined while it is down, so callers
+ * One connection with one confirm channel, kept open: when either closes, it reconnects (to the next address, at
+ * once, then round the list again with exponential back-off) and runs `setup` again, until `close()`. `channel` is undefined while it is down, so callers
  * can fail at once instead of waiting.
  */
 export class AmqpLink {
@@ -33,6 +34,8 @@ export class AmqpLink {
   private connection: ChannelModel | undefined;
   private closed = false;
   private attempt = 0;
+  /** Which of the addresses the link uses, or tries next. */
+  private address = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private blocked = false;
   private firstAttempt: Promise<void>;
@@ -48,7 +51,7 @@ export class AmqpLink {
     return this.channel !== undefined && !this.blocked;
   }
 
-  /** Resolves after the first connection attempt, successful or not. */
+  /** Resolves after the first connection attempt (one to each address), successful or not. */
   started(): Promise<void> {
     return this.firstAttempt;
   }
@@ -56,7 +59,8 @@ export class AmqpLink {
   private async connect(): Promise<void> {
     this.retryTimer = undefined;
     if (this.closed) return;
-    const { url, label, logger, setup } = this.options;
+    const { urls, label, logger, setup } = this.options;
+    const url = urls[this.address % urls.length]!;
     let connection: ChannelModel | undefined;
     try {
       connection = await amqp.connect(withHeartbeat(url), { timeout: 5_000, clientProperties: { connection_name: label } });
@@ -88,13 +92,17 @@ export class AmqpLink {
     } catch (error) {
       connection?.close().catch(() => undefined);
       this.attempt += 1;
-      const delay = backoffDelay(this.attempt, this.options.reconnectBackoff);
-      const details = { err: error, link: label, retry_in_ms: Math.round(delay) };
+      this.address += 1;
+      // Every address is tried once before the link waits: another node may well be up.
+      const roundDone = this.attempt % urls.length === 0;
+      const delay = roundDone ? backoffDelay(this.attempt / urls.length, this.options.reconnectBackoff) : 0;
+      const details = { err: error, link: label, broker: new URL(url).host, retry_in_ms: Math.round(delay) };
       if (this.attempt === 1) logger?.warn(details, 'broker unreachable; retrying');
       else logger?.debug(details, 'broker still unreachable; retrying');
       if (!this.closed) this.retryTimer = setTimeout(() => void this.connect(), delay);
     } finally {
-      this.settleFirstAttempt();
+      // The first attempt is over once one address answered or each was tried.
+      if (this.attempt % urls.length === 0) this.settleFirstAttempt();
     }
   }
 
@@ -107,7 +115,10 @@ export class AmqpLink {
     if (this.closed) return;
     this.options.logger?.warn({ link: this.options.label }, 'broker connection lost; reconnecting');
     this.attempt = 1;
-    this.retryTimer = setTimeout(() => void this.connect(), backoffDelay(1, this.options.reconnectBackoff));
+    // The node that went away is likely still away: start with the next one, which may be up.
+    this.address += 1;
+    const delay = this.options.urls.length > 1 ? 0 : backoffDelay(1, this.options.reconnectBackoff);
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
 
   /** Stops reconnecting and closes the channel, then the connection. Safe to call more than once. */

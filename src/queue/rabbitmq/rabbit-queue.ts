@@ -10,11 +10,13 @@ import { AmqpLink } from './amqp-link.js';
 import { errorHeaders, fromMessage, type Routing } from './message-codec.js';
 import { sendConfirmed } from './send-confirmed.js';
 import { createSlots, type Slots } from './slots.js';
-import { declareTopology, retryLevels, topologyNames } from './topology.js';
+import { declareTopology, retryLevels, topologyNames, type RabbitQueueType } from './topology.js';
 
 export interface RabbitQueueOptions extends DeliveryPolicyOptions {
-  /** `amqp://user:password@host:port/vhost`. */
-  url: string;
+  /** `amqp://user:password@host:port/vhost` of each node of the cluster, tried in turn. */
+  urls: string[];
+  /** `quorum` by default. */
+  queueType?: RabbitQueueType;
   /** The work queue; the retry and dead-letter queues are named after it. */
   name: string;
   logger?: Logger;
@@ -45,18 +47,19 @@ interface ConsumerState {
  * attempt: its job goes back as it was, after a pause that grows while outages go on.
  */
 export async function createRabbitQueue(options: RabbitQueueOptions): Promise<JobQueue> {
-  const { url, name, logger, confirmTimeoutMs = 5_000, reconnectBackoff = { initialMs: 200, maxMs: 5_000 } } = options;
+  const { urls, queueType = 'quorum', name, logger, confirmTimeoutMs = 5_000, reconnectBackoff = { initialMs: 200, maxMs: 5_000 } } = options;
   const policy = deliveryPolicy(options);
   const levels = retryLevels(policy.retryBackoff);
   const names = topologyNames(name, levels.length);
+  const topology = { levels: levels.length, queueType };
   const log = logger?.child({ queue: name });
 
   const publisher = new AmqpLink({
-    url,
+    urls,
     label: `${name} publisher`,
     logger: log,
     reconnectBackoff,
-    setup: (channel) => declareTopology(channel, name, levels.length),
+    setup: (channel) => declareTopology(channel, name, topology),
   });
   await publisher.started();
 
@@ -164,12 +167,12 @@ export async function createRabbitQueue(options: RabbitQueueOptions): Promise<Jo
         inFlight,
         stopping: new AbortController(),
         link: new AmqpLink({
-          url,
+          urls,
           label: `${name} consumer`,
           logger: log,
           reconnectBackoff,
           setup: async (channel) => {
-            await declareTopology(channel, name, levels.length);
+            await declareTopology(channel, name, topology);
             await channel.prefetch(consumeOptions.concurrency);
             const { consumerTag } = await channel.consume(
               names.work,

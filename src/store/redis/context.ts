@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { ReplicaAcks } from '../../redis-connection.js';
 
 /**
  * The key layout under the configured prefix: one hash per job, one hash of pages per document, the sorted set of
@@ -24,4 +25,6 @@ export interface StoreContext {
   resultTtlSeconds: number;
   /** Runs a command; connection problems become STORE_UNAVAILABLE. */
   call: <T>(command: () => Promise<T>) => Promise<T>;
+  /** The replicas a new job's record waits for before it counts as created. */
+  replicaAcks?: ReplicaAcks;
 }

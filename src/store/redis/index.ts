@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { isAppError } from '../../errors.js';
-import { createRedisConnection } from '../../redis-connection.js';
+import { createRedisConnection, type RedisEndpoint } from '../../redis-connection.js';
 import { withinTime } from '../../time-limit.js';
 import type { Stores } from '../stores.js';
 import { createRedisArchiveOutbox } from './archive-outbox.js';
@@ -13,8 +13,7 @@ import { createRedisJobRecords } from './job-records.js';
 import { storeUnavailable } from './unavailable.js';
 import { createWaiters } from './waiters.js';
 
-export interface RedisStoresOptions {
-  url: string;
+export interface RedisStoresOptions extends RedisEndpoint {
   /** Prefix of every key and channel the store uses, such as `ocr:`. */
   keyPrefix: string;
   /** How long a job is kept after its last change. */
@@ -32,11 +31,18 @@ export interface RedisStoresOptions {
  * When Redis is down every call fails at once with STORE_UNAVAILABLE instead of queueing or hanging.
  */
 export async function createRedisStores(options: RedisStoresOptions): Promise<Stores> {
-  const { url, keyPrefix, resultTtlSeconds, logger, commandTimeoutMs = 2_000, connectTimeoutMs = 5_000 } = options;
+  const { url, sentinel, replicaAcks, keyPrefix, resultTtlSeconds, logger, commandTimeoutMs = 2_000, connectTimeoutMs = 5_000 } = options;
   const keys = storeKeys(keyPrefix);
 
   // Fail at once while disconnected: a request must get a 503, not wait for a reconnection.
-  const client = createRedisConnection({ url, name: `${keyPrefix}store`, mode: 'fail-fast', connectTimeoutMs: commandTimeoutMs, commandTimeoutMs });
+  const client = createRedisConnection({
+    url,
+    sentinel,
+    name: `${keyPrefix}store`,
+    mode: 'fail-fast',
+    connectTimeoutMs: commandTimeoutMs,
+    commandTimeoutMs,
+  });
 
   let connectedBefore = false;
   let reportedDown = false;
@@ -71,7 +77,14 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
   const waiters = createWaiters({
     channel: keys.channel,
     connect: () =>
-      createRedisConnection({ url, name: `${keyPrefix}events`, mode: 'never-give-up', connectTimeoutMs: commandTimeoutMs, resubscribesItself: true }),
+      createRedisConnection({
+        url,
+        sentinel,
+        name: `${keyPrefix}events`,
+        mode: 'never-give-up',
+        connectTimeoutMs: commandTimeoutMs,
+        resubscribesItself: true,
+      }),
     get,
     subscribeTimeoutMs: commandTimeoutMs,
     logger,
@@ -83,12 +96,12 @@ export async function createRedisStores(options: RedisStoresOptions): Promise<St
   try {
     await withinTime(ready, connectTimeoutMs, () => storeUnavailable(new Error(`no answer from Redis within ${connectTimeoutMs} ms`)));
   } catch {
-    logger?.warn({ redis: new URL(url).host }, 'result store (Redis) not reachable at start; answering 503 until it is');
+    logger?.warn({ redis: sentinel ? sentinel.name : new URL(url).host }, 'result store (Redis) not reachable at start; answering 503 until it is');
   }
   // Subscribe now rather than on the first wait, so a burst of waits never queues behind a new connection.
   waiters.subscribe().catch((error: unknown) => logger?.debug({ err: error }, 'change notifications not subscribed yet'));
 
-  const context: StoreContext = { client, keys, resultTtlSeconds, call };
+  const context: StoreContext = { client, keys, resultTtlSeconds, call, ...(replicaAcks && { replicaAcks }) };
   return {
     jobs: createRedisJobRecords(context, { get, waiters }),
     idempotency: createRedisIdempotencyKeys(context),

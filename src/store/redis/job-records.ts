@@ -1,5 +1,6 @@
 import type { ErrorInfo } from '../../errors.js';
 import { isTerminal, type JobRecord } from '../../job.js';
+import { awaitReplicas } from '../../redis-connection.js';
 import type { JobRecords } from '../job-records.js';
 import type { StoreContext } from './context.js';
 import { fromFields, pairsToFields, toFields } from './field-codec.js';
@@ -28,6 +29,8 @@ export function createRedisJobRecords(
     async create(job) {
       const created: JobRecord = { ...job, status: 'queued', attempts: 0 };
       const isNew = await call(() => client.ocrCreate(...args(job.id, ...Object.entries(toFields(created)).flat())));
+      // The record, and the idempotency key claimed before it on this connection, must outlive a failover of the primary.
+      await call(() => awaitReplicas(context.client, context.replicaAcks));
       return isNew === 1 ? created : ((await get(job.id)) ?? created);
     },
 
