@@ -87,8 +87,9 @@ export async function startService({
   const archiver = ocr && archive ? startArchiver({ jobs: stores.jobs, outbox: stores.outbox, archive, outages, logger, metrics }) : undefined;
   const { retentionDays } = config.archive;
   const stopRetention = ocr && archive && retentionDays !== undefined ? startArchiveRetention({ archive, days: retentionDays, logger }) : undefined;
-  const worker = ocr
-    ? await startWorker({
+  // The API answers while the worker warms its OCR up: a job uploaded meanwhile waits in the queue, as any does.
+  const startingWorker = ocr
+    ? startWorker({
         queue,
         idle: stores.idle,
         engine: ocr.engine,
@@ -125,9 +126,9 @@ export async function startService({
         })
       : undefined;
 
-  const app =
+  const startingApp =
     runsApi && renderer
-      ? await buildApp({
+      ? buildApp({
           queue,
           stores,
           catalog,
@@ -143,7 +144,11 @@ export async function startService({
           renderer,
         })
       : undefined;
-  if (app) await app.listen({ port: config.http.port, host: config.http.host });
+  const listening = startingApp?.then(async (built) => {
+    await built.listen({ port: config.http.port, host: config.http.host });
+    return built;
+  });
+  const [worker, app] = await Promise.all([startingWorker, listening]);
 
   return {
     app,
