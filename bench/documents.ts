@@ -1,6 +1,6 @@
 /**
  * The documents part of `npm run bench` (`BENCH_ONLY=documents npm run bench` runs it alone): pages per second for
- * the scanned multi-page PDF of the shared corpus (`../shared/corpus2/docs/scan3.pdf`, three pages, repeated into
+ * the scanned multi-page PDF of the test fixtures (`test/fixtures/docs/scan3.pdf`, three pages, repeated into
  * one document of BENCH_DOCUMENT_PAGES pages), read whole, upload to completion, on `MODE=all` and on the stack with
  * one and with two worker processes of one OCR slot each (API → RabbitMQ → workers → Redis), with the CER of every
  * page. Two processes against one is how a document's pages spread over workers, which the capacity model
