@@ -62,8 +62,9 @@ export async function startService({
   const queue = await createJobQueue(config, logger);
   const archive = await createArchive(config.archive, logger);
   if (!archive) logger.warn('the archive is off (ARCHIVE=off, or separate processes without ARCHIVE_URL): completed texts are not kept for /search');
-  // A database that is down at start is no reason not to start: the archive migrates on its first use then.
-  await archive?.migrate().catch((error: unknown) => logger.warn({ err: error }, 'archive not ready at start; it catches up when it is'));
+  // The archive migrates while the rest starts, and on its first use if it could not now: a database that is down
+  // (or still opening) is no reason to hold up the start.
+  archive?.migrate().catch((error: unknown) => logger.warn({ err: error }, 'archive not ready at start; it catches up when it is'));
   const runsApi = config.mode !== 'worker';
   const runsWorker = config.mode !== 'api';
 

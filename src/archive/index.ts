@@ -9,7 +9,7 @@ export async function createArchive(config: Config['archive'], logger?: Logger):
     case 'off':
       return undefined;
     case 'pglite':
-      return createSqlArchive(await (await import('./pglite-client.js')).openPgliteClient(config.dir));
+      return createSqlArchive((await import('./pglite-client.js')).openPgliteClient(config.dir));
     case 'postgres':
       return createSqlArchive((await import('./postgres-client.js')).createPostgresClient({ url: config.url, logger }));
   }

@@ -14,14 +14,17 @@ const session = (db: PGlite | Transaction): SqlSession => ({
 
 /**
  * PostgreSQL compiled to WebAssembly, in this process, its data under `dir`: the archive of `npm start`, with
- * no server to run. One process only may open a directory.
+ * no server to run. One process only may open a directory. The database opens in the background: the client is
+ * there at once and its first statements wait for the opening, so a start does not wait on PostgreSQL's own; a
+ * failure to open shows on those statements.
  */
-export async function openPgliteClient(dir: string): Promise<SqlClient> {
-  await mkdir(dir, { recursive: true });
-  const db = await PGlite.create(dir, { extensions: { unaccent } });
+export function openPgliteClient(dir: string): SqlClient {
+  const opening = mkdir(dir, { recursive: true }).then(() => PGlite.create(dir, { extensions: { unaccent } }));
+  opening.catch(() => undefined);
   return {
-    ...session(db),
-    transaction: (work) => db.transaction((tx) => work(session(tx))),
-    close: () => db.close(),
+    query: async <Row>(text: string, params?: unknown[]) => session(await opening).query<Row>(text, params),
+    exec: async (text) => session(await opening).exec(text),
+    transaction: async (work) => (await opening).transaction((tx) => work(session(tx))),
+    close: async () => (await opening).close(),
   };
 }

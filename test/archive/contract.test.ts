@@ -15,7 +15,7 @@ const backends: ArchiveBackend[] = [
     name: 'pglite',
     create: async () => {
       folder = await fs.mkdtemp(path.join(os.tmpdir(), 'archive-contract-'));
-      return createSqlArchive(await openPgliteClient(folder));
+      return createSqlArchive(openPgliteClient(folder));
     },
     cleanup: async () => {
       if (folder) await fs.rm(folder, { recursive: true, force: true });

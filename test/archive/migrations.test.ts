@@ -15,7 +15,7 @@ describe('the archive migrations', () => {
 
   beforeAll(async () => {
     folder = await copyEmptyPgliteDatabase(await fs.mkdtemp(path.join(os.tmpdir(), 'archive-migrations-')));
-    client = await openPgliteClient(folder);
+    client = openPgliteClient(folder);
   });
 
   afterAll(async () => {

@@ -24,7 +24,7 @@ describe('the archiver, writing completed texts in batches', () => {
 
   beforeAll(async () => {
     dir = await copyEmptyPgliteDatabase(await fs.mkdtemp(path.join(os.tmpdir(), 'archiver-test-')));
-    archive = createSqlArchive(await openPgliteClient(dir));
+    archive = createSqlArchive(openPgliteClient(dir));
     await archive.migrate();
   });
 
