@@ -2,8 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-
-const ROOT = new URL('../..', import.meta.url).pathname;
+import { ROOT } from './service.js';
 
 /**
  * A new PGlite database runs PostgreSQL's initdb compiled to WebAssembly: several seconds of CPU, where opening an
