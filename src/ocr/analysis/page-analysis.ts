@@ -27,11 +27,22 @@ export interface PageAnalysis {
   skewRadians: number;
 }
 
-/** How many pixels there are of each gray level. */
+/**
+ * How many pixels there are of each gray level. Four counts, each of every fourth pixel, added up at the end: on a
+ * page, where most neighbouring pixels are of one level, one count would have each increment wait for the last.
+ */
 function grayHistogram(data: Uint8Array): Uint32Array {
-  const histogram = new Uint32Array(256);
-  for (let index = 0; index < data.length; index += 1) histogram[data[index]!]! += 1;
-  return histogram;
+  const [first, second, third, fourth] = [new Uint32Array(256), new Uint32Array(256), new Uint32Array(256), new Uint32Array(256)];
+  const whole = data.length - (data.length % 4);
+  for (let index = 0; index < whole; index += 4) {
+    first[data[index]!]! += 1;
+    second[data[index + 1]!]! += 1;
+    third[data[index + 2]!]! += 1;
+    fourth[data[index + 3]!]! += 1;
+  }
+  for (let index = whole; index < data.length; index += 1) first[data[index]!]! += 1;
+  for (let level = 0; level < 256; level += 1) first[level] = first[level]! + second[level]! + third[level]! + fourth[level]!;
+  return first;
 }
 
 /** Otsu's threshold: the gray level that best separates the histogram (of `count` pixels) into two classes. */
