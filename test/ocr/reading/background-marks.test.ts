@@ -41,6 +41,22 @@ describe('which reads of a picture are background marks', () => {
     const words = [word('Platform', 93, 0, 0), word('2', 97, 0, 90), word('No', 80, 1, 0)];
     expect([...backgroundMarks(words)]).toEqual([2]);
   });
+
+  it("keeps a map's place names read at low confidence, glued to the dot beside them or not, with their line", () => {
+    const words = [
+      word('eFairhaven', 0, 0, 0),
+      word('®Stanmore', 45, 1, 0),
+      word('oCold', 52, 2, 0),
+      word('No', 75, 2, 60),
+      word('Marlow', 29, 3, 0),
+      word('Marlow', 12, 4, 0),
+      word('Long', 60, 5, 0),
+      word('Lake', 60, 5, 50),
+      word('eornMkee', 0, 6, 0),
+    ];
+    // A glued name of four letters, a plain name under the word floor, short words alone and a jumble stay marks.
+    expect([...backgroundMarks(words)].sort((a, b) => a - b)).toEqual([2, 3, 5, 6, 7, 8]);
+  });
 });
 
 describe("a picture's read without its background marks", () => {
