@@ -1,8 +1,8 @@
 import { AppError, isAppError } from '../errors.js';
 import type { PaperPlacement } from '../job.js';
-import { bitmapAsPng, jpegShowingBitmap } from './page-images.js';
+import { bitmapAsPng, jpegShowingPage } from './page-images.js';
 import { createPageCopier } from './pdf-pages.js';
-import type { PageRenderer } from './page-renderer.js';
+import type { PageRenderer, RenderedPdf } from './page-renderer.js';
 
 /** The media type of a PDF upload; any other document is an image of several pages. */
 export const PDF_MEDIA_TYPE = 'application/pdf';
@@ -32,6 +32,13 @@ export interface PageImage {
 const pageUnreadable = (page: number, cause: unknown) =>
   isAppError(cause) ? cause : new AppError('DOCUMENT_UNREADABLE', `Page ${page} of the document cannot be read.`, { cause });
 
+/** A page that is one JPEG the JPEG does not show, rendered as any other page. */
+async function renderedPage(pdf: RenderedPdf, page: number) {
+  const read = await pdf.read(page, { textLayer: false, rendered: true });
+  if (!('bitmap' in read)) throw new Error('a page read with `rendered` comes back rendered');
+  return read;
+}
+
 /**
  * Opens an uploaded document for its pages, as the type found at upload says it is; the document's bytes stay in
  * the caller's hands.
@@ -43,9 +50,10 @@ export function openDocument(bytes: Buffer, mediaType: string, renderer: PageRen
       async read(page, options) {
         const read = await pdf.read(page, options);
         if ('text' in read) return read;
-        const { bitmap, dpi, paper, jpeg } = read;
-        const scan = jpeg && (await jpegShowingBitmap(jpeg, bitmap));
+        const { paper } = read;
+        const scan = 'scan' in read ? await jpegShowingPage(read.scan) : undefined;
         if (scan) return { image: { bytes: scan, mediaType: 'image/jpeg', paper } };
+        const { bitmap, dpi } = 'bitmap' in read ? read : await renderedPage(pdf, page);
         return { image: { bytes: await bitmapAsPng(bitmap, dpi), mediaType: 'image/png', paper } };
       },
       pdfPage: createPageCopier(bytes),

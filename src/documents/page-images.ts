@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { GrayBitmap } from './pdfium.js';
+import type { ScanSample } from './render-thread.js';
 
 /** The documents' use of sharp: the pages of a multi-page image, and rendered PDF pages, as PNG page images. */
 
@@ -41,34 +42,89 @@ export async function bitmapAsPng({ width, height, data }: GrayBitmap, dpi: numb
     .toBuffer();
 }
 
-/** How far a JPEG's pixel may be from the rendered page's and still count as the same: decoders may round apart. */
-const SAME_PIXEL_LEVELS = 2;
+/**
+ * The side of a cell of the comparison, in the pixels of the page as rendered for OCR; windows of 2 × 2 cells, one
+ * cell apart, so that any change up to a cell across (a character, a word) lies whole within one window.
+ */
+const CELL_PIXELS = 32;
+
+/**
+ * How far the mean gray of a window of the JPEG scaled down may be from the sample's, in levels. PDFium and libvips
+ * scale down with filters of their own, which put a stroke's ink a little differently between neighbouring pixels
+ * (one pixel of a scan's page can be dozens of levels apart), but not in a different window: over a window the two
+ * agree within about two levels on a scan of text. What the JPEG alone does not show moves ink or paper between
+ * windows: a mask or a clip that hides one capital letter of a 200 dpi scan shifts its window by over ten levels;
+ * a half transparency, a turn or an inversion by tens.
+ */
+const WINDOW_LEVELS = 4;
 
 /** A pixel's gray as PDFium renders an RGB one in gray (`FXRGB2GRAY`). */
 const pdfiumGray = (red: number, green: number, blue: number) => Math.floor((red * 30 + green * 59 + blue * 11) / 100);
 
+/** The pixels' grays, one byte each, from `channels` bytes a pixel (1: gray, 3: sRGB). */
+function grays(data: Buffer, channels: number): Uint8Array {
+  if (channels === 1) return data;
+  const gray = new Uint8Array(data.length / channels);
+  for (let index = 0; index < gray.length; index += 1) {
+    const at = index * channels;
+    gray[index] = pdfiumGray(data[at]!, data[at + 1]!, data[at + 2]!);
+  }
+  return gray;
+}
+
+/** Whether every window of `scaled` (as large as `sample`) has the mean gray of the sample's, within WINDOW_LEVELS. */
+function agreeInWindows(scaled: Uint8Array, { width, height, data }: GrayBitmap, cell: number): boolean {
+  const columns = Math.ceil(width / cell);
+  const rows = Math.ceil(height / cell);
+  const sums = new Float64Array(columns * rows);
+  const counts = new Float64Array(columns * rows);
+  for (let y = 0; y < height; y += 1) {
+    const cellRow = Math.floor(y / cell) * columns;
+    for (let x = 0; x < width; x += 1) {
+      const index = y * width + x;
+      const at = cellRow + Math.floor(x / cell);
+      sums[at] = sums[at]! + scaled[index]! - data[index]!;
+      counts[at] = counts[at]! + 1;
+    }
+  }
+  for (let row = 0; row < Math.max(1, rows - 1); row += 1) {
+    for (let column = 0; column < Math.max(1, columns - 1); column += 1) {
+      let sum = 0;
+      let count = 0;
+      for (let inRow = row; inRow < Math.min(rows, row + 2); inRow += 1) {
+        for (let inColumn = column; inColumn < Math.min(columns, column + 2); inColumn += 1) {
+          sum += sums[inRow * columns + inColumn]!;
+          count += counts[inRow * columns + inColumn]!;
+        }
+      }
+      if (Math.abs(sum / count) > WINDOW_LEVELS) return false;
+    }
+  }
+  return true;
+}
+
 /**
- * `jpeg` (a page's one image, as stored in the PDF) when it shows exactly the rendered page `bitmap`: as large, upright,
- * every pixel the gray PDFium rendered. Then the page is its scan: it is read, and kept in the searchable PDF, as
- * that JPEG, never encoded again. Undefined when anything on the way (a mask, a clip, a turn, a colour space, a decode
- * array) changed what the page shows.
+ * The page's JPEG (its one image, as stored in the PDF) when it shows the page: as large as the page is rendered
+ * for OCR, upright, and, scaled down to the sample's size, with the gray of the sample in every window. Then the
+ * page is its scan: it is read, and kept in the searchable PDF, as that JPEG, never encoded again. Undefined when
+ * anything on the way (a mask, a clip, a turn, a colour space, a decode array) changed what the page shows: the
+ * page is then rendered.
  */
-export async function jpegShowingBitmap(jpeg: Uint8Array, bitmap: GrayBitmap): Promise<Buffer | undefined> {
+export async function jpegShowingPage({ jpeg, width, height, sample }: ScanSample): Promise<Buffer | undefined> {
   const bytes = Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength);
   try {
-    const image = sharp(bytes, { limitInputPixels: bitmap.width * bitmap.height, failOn: 'truncated' });
-    const { format, width, height, orientation = 1, space } = await image.metadata();
-    const upright = format === 'jpeg' && orientation === 1 && width === bitmap.width && height === bitmap.height;
+    const image = sharp(bytes, { limitInputPixels: width * height, failOn: 'truncated' });
+    const { format, width: jpegWidth, height: jpegHeight, orientation = 1, space } = await image.metadata();
+    const upright = format === 'jpeg' && orientation === 1 && jpegWidth === width && jpegHeight === height;
     if (!upright || (space !== 'b-w' && space !== 'srgb')) return undefined;
-    const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
-    const gray =
-      info.channels === 1
-        ? (index: number) => data[index]!
-        : (index: number) => pdfiumGray(data[index * info.channels]!, data[index * info.channels + 1]!, data[index * info.channels + 2]!);
-    for (let index = 0; index < bitmap.data.length; index += 1) {
-      if (Math.abs(gray(index) - bitmap.data[index]!) > SAME_PIXEL_LEVELS) return undefined;
-    }
-    return bytes;
+    // libjpeg decodes at a fraction of the size (shrink-on-load), and libvips scales the rest of the way.
+    const { data, info } = await image
+      .resize(sample.width, sample.height, { fit: 'fill', kernel: 'linear' })
+      .toColourspace(space)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const cell = Math.max(1, Math.round((CELL_PIXELS * sample.width) / width));
+    return agreeInWindows(grays(data, info.channels), sample, cell) ? bytes : undefined;
   } catch {
     // A JPEG sharp cannot read is one PDFium read its own way: the rendered page stands.
     return undefined;

@@ -11,7 +11,7 @@ import { bitmapAsJpeg } from './page-images.js';
 export async function pagePreview(renderer: PageRenderer, pdf: Uint8Array, index: number, options: { width?: number } = {}): Promise<Buffer> {
   const document = renderer.openPdf(pdf);
   try {
-    const read = await document.read(index, { textLayer: false, ...options });
+    const read = await document.read(index, { textLayer: false, rendered: true, ...options });
     if (!('bitmap' in read)) throw new Error('a page read without its text layer comes back rendered');
     return await bitmapAsJpeg(read.bitmap);
   } finally {

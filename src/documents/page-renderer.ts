@@ -25,9 +25,10 @@ export interface PageRendererOptions {
 export interface RenderedPdf {
   /**
    * The page's own text when `textLayer` is asked for and it has a real one; otherwise the page rendered: as for
-   * OCR, or with `width` whole and about that many pixels wide (a preview).
+   * OCR (a page that is one JPEG as that JPEG with a sample of the page to check it against, unless `rendered`),
+   * or with `width` whole and about that many pixels wide (a preview).
    */
-  read(page: number, options: { textLayer: boolean; width?: number }): Promise<PdfPageRead>;
+  read(page: number, options: { textLayer: boolean; width?: number; rendered?: boolean }): Promise<PdfPageRead>;
   close(): void;
 }
 
@@ -175,7 +176,7 @@ export function createPageRenderer({ limits, memoryMb, timeoutMs, logger }: Page
       const document = (documents += 1);
       let openIn: RenderThread | undefined;
       return {
-        read: (page, { textLayer, width }) =>
+        read: (page, { textLayer, width, rendered }) =>
           onThread(page, async (current) => {
             if (!current.documents.has(document)) {
               const copy = new Uint8Array(bytes);
@@ -184,7 +185,14 @@ export function createPageRenderer({ limits, memoryMb, timeoutMs, logger }: Page
               current.documents.add(document);
               openIn = current;
             }
-            const reply = await exchange(current, { kind: 'read', document, page, textLayer, ...(width !== undefined && { width }) });
+            const reply = await exchange(current, {
+              kind: 'read',
+              document,
+              page,
+              textLayer,
+              ...(width !== undefined && { width }),
+              ...(rendered && { rendered }),
+            });
             if (!reply.ok) throw failure(page, reply);
             return reply.page!;
           }),

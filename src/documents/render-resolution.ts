@@ -160,6 +160,24 @@ export function previewPlacement(size: PdfPageSize, width: number, maxPixels: nu
   return onBitmap(atDpi(dpi), { left: 0, top: 0, right: size.widthPt, bottom: size.heightPt });
 }
 
+/**
+ * How many times smaller, each way, a page that is one JPEG is rendered to check the JPEG against
+ * (`samplePlacement`) than it is for OCR.
+ */
+export const SAMPLE_SHRINK = 4;
+
+/**
+ * `placement` about SAMPLE_SHRINK times smaller each way, its bitmap's edges on the same points of the page: each
+ * pixel of the sample covers the same box of `placement`'s pixels as a pixel of the JPEG scaled to the sample's
+ * size does, so the two are compared without a shift between them.
+ */
+export function samplePlacement({ scaleX, scaleY, offsetX, offsetY, width, height }: PagePlacement): PagePlacement {
+  const sampleWidth = Math.ceil(width / SAMPLE_SHRINK);
+  const sampleHeight = Math.ceil(height / SAMPLE_SHRINK);
+  const [x, y] = [sampleWidth / width, sampleHeight / height];
+  return { scaleX: scaleX * x, scaleY: scaleY * y, offsetX: offsetX * x, offsetY: offsetY * y, width: sampleWidth, height: sampleHeight };
+}
+
 /** Where the bitmap of `placement` lies on the page of `size`. */
 export function bitmapOnPaper(
   { widthPt, heightPt }: PdfPageSize,

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError, type ErrorInfo } from '../errors.js';
 import type { PaperPlacement } from '../job.js';
 import { limitPdfiumHeap, openPdf, type GrayBitmap, type PdfFile } from './pdfium.js';
-import { bitmapOnPaper, pagePlacement, placementDpi, previewPlacement, type RenderLimits } from './render-resolution.js';
+import { bitmapOnPaper, pagePlacement, placementDpi, previewPlacement, samplePlacement, type RenderLimits } from './render-resolution.js';
 
 /**
  * The render thread: PDFium opens, reads and renders PDFs here, away from the event loop that answers HTTP and the
@@ -23,18 +23,31 @@ export type RenderRequest =
   /** Opens a document under the page renderer's number for it. */
   | { kind: 'open'; document: number; bytes: Uint8Array }
   /**
-   * A page's text layer when `textLayer` and it has a real one; otherwise the page rendered: as for OCR, or with
-   * `width` whole and that many pixels wide.
+   * A page's text layer when `textLayer` and it has a real one; otherwise the page rendered: as for OCR (a page
+   * that is one JPEG as that JPEG and a sample to check it against, unless `rendered`), or with `width` whole and
+   * that many pixels wide.
    */
-  | { kind: 'read'; document: number; page: number; textLayer: boolean; width?: number }
+  | { kind: 'read'; document: number; page: number; textLayer: boolean; width?: number; rendered?: boolean }
   /** Closes a document; answered by nothing. */
   | { kind: 'close'; document: number };
 
 /**
- * A page of a PDF as read for OCR: its own text, or its image and where that lies on the page, with the stored
- * bytes of its one image when the page is a JPEG and nothing else.
+ * A page that is one JPEG and nothing else: the JPEG's stored bytes, the size the page is rendered at for OCR, and
+ * the page rendered about SAMPLE_SHRINK times smaller (`samplePlacement`), to check that the JPEG shows the page.
  */
-export type PdfPageRead = { text: string } | { bitmap: GrayBitmap; dpi: number; paper: PaperPlacement; jpeg?: Uint8Array };
+export interface ScanSample {
+  jpeg: Uint8Array;
+  width: number;
+  height: number;
+  sample: GrayBitmap;
+}
+
+/**
+ * A page of a PDF as read for OCR: its own text, or where its image lies on the page and either the image rendered
+ * or, for a page that is one JPEG, the JPEG to check against a sample of the page (rendering the page at full size
+ * only to find it is the JPEG costs as much as reading the JPEG).
+ */
+export type PdfPageRead = { text: string } | ({ dpi: number; paper: PaperPlacement } & ({ bitmap: GrayBitmap } | { scan: ScanSample }));
 
 /** The thread's first message, once PDFium is loaded, then one reply to each request but `close`. */
 export type RenderReply =
@@ -55,16 +68,19 @@ void limitPdfiumHeap({ maxBytes: heapBytes, onRefused: () => (heapRefused = true
 
 const documents = new Map<number, PdfFile>();
 
-function readPage(pdf: PdfFile, { page, textLayer, width }: Extract<RenderRequest, { kind: 'read' }>): PdfPageRead {
+function readPage(pdf: PdfFile, { page, textLayer, width, rendered = false }: Extract<RenderRequest, { kind: 'read' }>): PdfPageRead {
   if (textLayer) {
     const text = pdf.text(page);
     if (text.replace(/\s/g, '').length >= MIN_TEXT_LAYER_CHARACTERS) return { text };
   }
   const size = pdf.pageSize(page);
   const placement = width === undefined ? pagePlacement(size, pdf.content(page), limits) : previewPlacement(size, width, limits.maxPixels);
-  // A preview is only looked at: it needs no copy of the page's own JPEG, which reading the page may keep.
-  const jpeg = width === undefined ? pdf.soleJpeg(page) : undefined;
-  return { bitmap: pdf.render(page, placement), dpi: placementDpi(placement), paper: bitmapOnPaper(size, placement), ...(jpeg && { jpeg }) };
+  const where = { dpi: placementDpi(placement), paper: bitmapOnPaper(size, placement) };
+  // A preview is only looked at: it is rendered as it is, whatever the page draws.
+  const jpeg = width === undefined && !rendered ? pdf.soleJpeg(page) : undefined;
+  if (!jpeg) return { ...where, bitmap: pdf.render(page, placement) };
+  const { width: scanWidth, height: scanHeight } = placement;
+  return { ...where, scan: { jpeg, width: scanWidth, height: scanHeight, sample: pdf.render(page, samplePlacement(placement)) } };
 }
 
 async function answer(request: Exclude<RenderRequest, { kind: 'close' }>): Promise<PdfPageRead | undefined> {
@@ -88,8 +104,8 @@ parentPort!.on('message', (request: RenderRequest) => {
     (page) => {
       // A page PDFium could not find the memory for may come out blank rather than fail: it is not a page read.
       if (heapRefused) return parentPort!.postMessage({ ok: false, memory: true, fatal: true } satisfies RenderReply);
-      const transfer =
-        page && 'bitmap' in page ? [page.bitmap.data, ...(page.jpeg ? [page.jpeg] : [])].map(({ buffer }) => buffer as ArrayBuffer) : [];
+      const arrays = !page || 'text' in page ? [] : 'bitmap' in page ? [page.bitmap.data] : [page.scan.jpeg, page.scan.sample.data];
+      const transfer = arrays.map(({ buffer }) => buffer as ArrayBuffer);
       parentPort!.postMessage({ ok: true, page } satisfies RenderReply, transfer);
     },
     (error: unknown) => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { degrees, PDFDocument, PDFName, PDFRawStream, StandardFonts } from 'pdf-lib';
+import { clipEvenOdd, degrees, endPath, PDFDocument, PDFHexString, PDFName, PDFRawStream, rectangle, StandardFonts } from 'pdf-lib';
 import pino from 'pino';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -86,47 +86,123 @@ describe('document pages as images: a page of a scan is its image’s own pixels
   });
 
   type JpegPage = { page: ReturnType<PDFDocument['addPage']>; document: PDFDocument; image: PDFRawStream };
+  /** A box of a JPEG's pixels, from its top-left corner: left, top, width, height. */
+  type PixelBox = [number, number, number, number];
+  interface JpegDrawing {
+    opacity?: number;
+    /** Where the JPEG's left edge and bottom lie on the page, and how wide it is drawn, in points. */
+    at?: { x: number; y: number; width: number };
+    /** A box of the JPEG the page is clipped to hide. */
+    clippedOut?: PixelBox;
+    change?: (made: JpegPage) => void | Promise<void>;
+  }
 
-  /** A one-page A4 PDF showing `jpeg` 500 pt wide, as a scanning app draws a page, `opacity` opaque, then `change` done to it. */
-  async function pdfOfJpeg(jpeg: Buffer, { opacity = 1, change = () => undefined }: { opacity?: number; change?: (made: JpegPage) => void } = {}) {
+  /** A one-page A4 PDF showing `jpeg`, as a scanning app draws a page (500 pt wide unless `at` says), `opacity` opaque, then `change` done to it. */
+  async function pdfOfJpeg(
+    jpeg: Buffer,
+    { opacity = 1, at = { x: 47.3, y: 400.7, width: 500 }, clippedOut, change = () => undefined }: JpegDrawing = {},
+  ) {
     const document = await PDFDocument.create();
     const image = await document.embedJpg(new Uint8Array(jpeg));
     const page = document.addPage(A4);
-    page.drawImage(image, { x: 47.3, y: 400.7, width: 500, height: (500 * image.height) / image.width, opacity });
+    const scale = at.width / image.width;
+    if (clippedOut) {
+      const [left, top, width, height] = clippedOut;
+      const box = rectangle(at.x + left * scale, at.y + (image.height - top - height) * scale, width * scale, height * scale);
+      // The page less the box, by the even-odd rule.
+      page.pushOperators(rectangle(0, 0, A4[0], A4[1]), box, clipEvenOdd(), endPath());
+    }
+    page.drawImage(image, { ...at, height: image.height * scale, opacity });
     await image.embed();
-    change({ page, document, image: document.context.lookup(image.ref) as PDFRawStream });
+    await change({ page, document, image: document.context.lookup(image.ref) as PDFRawStream });
     return Buffer.from(await document.save());
   }
+
+  /** Gives the JPEG a soft mask that hides `box` of it. */
+  const maskedOut =
+    (box: PixelBox) =>
+    async ({ document, image }: JpegPage): Promise<void> => {
+      const [left, top, width, height] = box;
+      const { width: jpegWidth, height: jpegHeight } = await sharp(Buffer.from(image.getContents())).metadata();
+      const hole = Buffer.from(
+        `<svg width="${jpegWidth}" height="${jpegHeight}"><rect x="${left}" y="${top}" width="${width}" height="${height}"/></svg>`,
+      );
+      const opaque = { width: jpegWidth, height: jpegHeight, channels: 4 as const, background: '#000000ff' };
+      const mask = await sharp({ create: opaque })
+        .composite([{ input: hole, blend: 'dest-out' }])
+        .png()
+        .toBuffer();
+      const png = await document.embedPng(new Uint8Array(mask));
+      await png.embed();
+      image.dict.set(PDFName.of('SMask'), (document.context.lookup(png.ref) as PDFRawStream).dict.get(PDFName.of('SMask'))!);
+    };
 
   const COLOUR_JPEG = sharp({ create: { width: 800, height: 500, channels: 3, background: '#fdf6e3' } })
     .composite([{ input: Buffer.from('<svg width="800" height="500"><rect x="20" y="20" width="300" height="120" fill="#c03020"/></svg>') }])
     .jpeg({ quality: 85 })
     .toBuffer();
+  /** scan3's first page, 1654 × 2339 pixels at 200 dpi, as a JPEG drawn over the whole A4 page. */
+  const PAGE_JPEG = sharp(readDoc('scan3.tif'), { page: 0 }).jpeg({ quality: 80 }).toBuffer();
+  const WHOLE_PAGE = { x: 0, y: 0, width: A4[0] };
+  /** The word "Visitors" in scan_serif_01.jpg; the capital P that starts PAGE_JPEG's text. */
+  const WORD: PixelBox = [30, 34, 65, 22];
+  const LETTER: PixelBox = [148, 214, 30, 44];
+  const INVERTING_PALETTE = Buffer.from(Array.from({ length: 256 }, (_, level) => 255 - level));
 
   it.each([
-    ['a gray scan', () => Promise.resolve(corpus('scan_serif_01.jpg'))],
-    ['a colour one', () => COLOUR_JPEG],
-  ])('gives a page that is one JPEG, %s, as that JPEG byte for byte, and says where it lies on the page', async (_name, jpeg) => {
-    const { bytes, mediaType, paper } = await pageImage(await pdfOfJpeg(await jpeg()));
+    ['a gray scan', () => Promise.resolve(corpus('scan_serif_01.jpg')), undefined],
+    ['a colour one', () => COLOUR_JPEG, undefined],
+    ['a whole page of a scan', () => PAGE_JPEG, WHOLE_PAGE],
+  ])('gives a page that is one JPEG, %s, as that JPEG byte for byte, and says where it lies on the page', async (_name, jpeg, at) => {
+    const { bytes, mediaType, paper } = await pageImage(await pdfOfJpeg(await jpeg(), { ...(at && { at }) }));
     expect(mediaType).toBe('image/jpeg');
     expect(bytes.equals(await jpeg())).toBe(true);
-    expect(paper!.image.leftPt).toBeCloseTo(47.3, 1);
-    expect(paper!.image.widthPt).toBeCloseTo(500, 1);
+    expect(paper!.image.leftPt).toBeCloseTo(at?.x ?? 47.3, 1);
+    expect(paper!.image.widthPt).toBeCloseTo(at?.width ?? 500, 1);
 
     const scanned = await pageImage(readDoc('scan3.pdf'), PDF_MEDIA_TYPE, 2);
     expect(scanned.mediaType).toBe('image/jpeg');
     expect(await sharp(scanned.bytes).metadata()).toMatchObject({ format: 'jpeg', width: 1654, height: 2339, channels: 1 });
   });
 
-  it.each<[string, Parameters<typeof pdfOfJpeg>[1]]>([
-    ['turned by /Rotate 90', { change: ({ page }) => page.setRotation(degrees(90)) }],
-    ['drawn half transparent', { opacity: 0.5 }],
-    ['inverted by a /Decode array', { change: ({ document, image }) => image.dict.set(PDFName.of('Decode'), document.context.obj([1, 0])) }],
-  ])('renders a page whose one JPEG is %s, which the JPEG alone does not show, as the page looks', async (_name, drawing) => {
-    const jpeg = corpus('scan_serif_01.jpg');
-    const { bytes, mediaType } = await pageImage(await pdfOfJpeg(jpeg, drawing));
+  it.each<[string, () => Promise<Buffer>, JpegDrawing]>([
+    ['turned by /Rotate 90', () => Promise.resolve(corpus('scan_serif_01.jpg')), { change: ({ page }) => page.setRotation(degrees(90)) }],
+    ['drawn half transparent', () => Promise.resolve(corpus('scan_serif_01.jpg')), { opacity: 0.5 }],
+    [
+      'inverted by a /Decode array',
+      () => Promise.resolve(corpus('scan_serif_01.jpg')),
+      { change: ({ document, image }) => image.dict.set(PDFName.of('Decode'), document.context.obj([1, 0])) },
+    ],
+    [
+      'inverted by an /Indexed colour space',
+      () => Promise.resolve(corpus('scan_serif_01.jpg')),
+      {
+        change: ({ document, image }) =>
+          image.dict.set(
+            PDFName.of('ColorSpace'),
+            document.context.obj([PDFName.of('Indexed'), PDFName.of('DeviceGray'), 255, PDFHexString.of(INVERTING_PALETTE.toString('hex'))]),
+          ),
+      },
+    ],
+    [
+      'read in the Lab colour space',
+      () => COLOUR_JPEG,
+      {
+        change: ({ document, image }) =>
+          image.dict.set(
+            PDFName.of('ColorSpace'),
+            document.context.obj([PDFName.of('Lab'), document.context.obj({ WhitePoint: [0.9505, 1, 1.089] })]),
+          ),
+      },
+    ],
+    ['clipped to hide a word', () => Promise.resolve(corpus('scan_serif_01.jpg')), { clippedOut: WORD }],
+    ['masked to hide a word', () => Promise.resolve(corpus('scan_serif_01.jpg')), { change: maskedOut(WORD) }],
+    ['a whole page clipped to hide one letter', () => PAGE_JPEG, { at: WHOLE_PAGE, clippedOut: LETTER }],
+    ['a whole page masked to hide one letter', () => PAGE_JPEG, { at: WHOLE_PAGE, change: maskedOut(LETTER) }],
+  ])('renders a page whose one JPEG is %s, which the JPEG alone does not show, as the page looks', async (_name, jpeg, drawing) => {
+    const { bytes, mediaType } = await pageImage(await pdfOfJpeg(await jpeg(), drawing));
     expect(mediaType).toBe('image/png');
-    expect(await grayPixels(bytes)).not.toEqual(await grayPixels(jpeg));
+    expect(await grayPixels(bytes)).not.toEqual(await grayPixels(await jpeg()));
   });
 
   it('gives each page of a multi-page TIFF as its own pixels, gray staying gray, at its own resolution', async () => {

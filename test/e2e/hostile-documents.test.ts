@@ -99,12 +99,13 @@ describe('a PDF page that passes the upload check but renders for long (MODE=all
       expect(image.result.text).toContain('An ordinary page uploaded beside a hostile one');
 
       // Bounds the service promises, not measurements of speed: the job's time limit covers its rendering; an image
-      // never waits behind a page being rendered (about a second to read alone); and no rendering ever holds the
-      // event loop that answers /health.
+      // never waits behind a page being rendered (it is taken while the page still renders); and no rendering ever
+      // holds the event loop that answers /health (a held loop would answer after the render's whole time limit: the
+      // bound leaves room for a machine busy with other work).
       expect(elapsed(slowPage.started_at, slowPage.finished_at)).toBeLessThanOrEqual(JOB_TIMEOUT_MS);
-      expect(elapsed(image.created_at, image.finished_at)).toBeLessThanOrEqual(3_000);
+      expect(Date.parse(image.started_at)).toBeLessThan(Date.parse(slowPage.finished_at));
       expect(health.latencies.length).toBeGreaterThanOrEqual(20);
-      expect(Math.max(...health.latencies)).toBeLessThan(100);
+      expect(Math.max(...health.latencies)).toBeLessThan(RENDER_TIMEOUT_MS / 4);
 
       // A fresh render thread reads the next document, and the process is back to its size with a warm one.
       expect((await run(service.url, readDoc('born2.pdf'), PDF)).status).toBe('completed');
@@ -140,9 +141,9 @@ describe.skipIf(missing)('the same page on the distributed stack (RabbitMQ, an A
     await health.stop();
     expect(slowPage).toMatchObject({ status: 'failed', attempts: 1, error: TOO_SLOW });
     // A bound the service promises: no rendering holds the event loop that answers the worker's health checks and
-    // keeps its connection to the broker.
+    // keeps its connection to the broker (held, it would answer after the render's whole time limit).
     expect(health.latencies.length).toBeGreaterThanOrEqual(20);
-    expect(Math.max(...health.latencies)).toBeLessThan(100);
+    expect(Math.max(...health.latencies)).toBeLessThan(RENDER_TIMEOUT_MS / 4);
     expect((await run(stack.api.url, readDoc('born2.pdf'), PDF)).status).toBe('completed');
   });
 });

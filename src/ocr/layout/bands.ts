@@ -25,8 +25,8 @@ export interface Band extends Span {
 }
 
 /** The page's bands of ink, top to bottom, each with its stretches of ink along it. */
-export function findBands({ ink, width, height }: InkMap, lineHeight: number): Band[] {
-  const rowInk = inkPerRow(ink, width, 0, height - 1, 0, width - 1);
+export function findBands({ ink, width, height, rowInk: counted }: InkMap, lineHeight: number): Band[] {
+  const rowInk = counted ?? inkPerRow(ink, width, 0, height - 1, 0, width - 1);
   const blank = Math.max(0, width * BLANK_ROW_SHARE);
   const bands = joinRuns(
     inkedRuns(0, height - 1, (y) => rowInk[y]! > blank),
