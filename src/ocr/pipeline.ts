@@ -3,6 +3,7 @@ import type { EngineOutput, OcrEngine, Recognition, RecognizeRequest } from './e
 import { createPointMapper, mapBox, mapHocr, mapTextBoxes, mapTsv, unchangedPoint, type PointMapper } from './output/coordinates.js';
 import { blockRegions } from './reading/page-regions.js';
 import { readPage, type PageReading } from './reading/read-page.js';
+import { isPicture } from './reading/background-marks.js';
 import { imageTypeCapabilities, type ImageTypeCapabilities } from './input/image-type.js';
 import type { LanguageIdentifier } from './engine/language-identification.js';
 import { AUTO_LANGUAGE } from './engine/languages.js';
@@ -133,7 +134,8 @@ async function readInLanguage(
 
 /**
  * The service's OCR: preprocessing with sharp, then the engine with the segmentation mode and parameters
- * preprocessing chose (deskew included), then coordinates mapped back. A page read with low confidence is turned by a
+ * preprocessing chose (deskew included), then coordinates mapped back. A picture's reads leave out what tesseract took
+ * from its background (reading/background-marks.ts). A page read with low confidence is turned by a
  * quarter turn only on evidence (reading/page-turn.ts). Types sharp cannot decode go to tesseract as they are,
  * as does everything when `preprocess` is false (converted to PNG first when tesseract cannot decode the type itself).
  */
@@ -177,6 +179,7 @@ export function createOcrPipeline({ engine, maxPixels, identifyLanguage }: Pipel
               image: page.image,
               lang: language,
               parameters: page.parameters,
+              picture: isPicture(page.analysis),
               ...request,
               ...(words && { outputs: [...new Set<EngineOutput>([...wanted, 'tsv'])] }),
             }),

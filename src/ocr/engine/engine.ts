@@ -23,6 +23,11 @@ export interface RecognizeRequest {
   rectangle?: LayoutBox;
   /** Tesseract parameters for this image only; every job sets them afresh on its warm worker. */
   parameters?: Record<string, string>;
+  /**
+   * The page is a picture (reading/background-marks.ts): what tesseract read from its background rather than its text
+   * is left out of the text, the boxes and the renditions alike.
+   */
+  picture?: boolean;
   /** Outputs wanted besides the text, which every recognition returns. */
   outputs?: readonly EngineOutput[];
   /** Called with the fraction done, 0 to 1, as tesseract reports it. */

@@ -11,6 +11,7 @@ import type { LanguageCatalog } from './languages.js';
 import { PSM_SINGLE_BLOCK } from '../reading/page-segmentation.js';
 import { keepRealParagraphBreaks } from '../reading/line-breaks.js';
 import { linesOfTsv } from '../reading/tsv-rows.js';
+import { withoutBackgroundMarks, type EngineRead } from '../reading/drop-words.js';
 import { hocrDocument, tsvDocument } from '../output/tesseract-documents.js';
 import { createWorkerPool, type PoolMember, type WorkerPool } from './worker-pool.js';
 
@@ -244,19 +245,20 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
         },
         onProgress,
       );
-      const boxes = collectBoxes(data.blocks);
-      const lineBoxes = linesOfTsv(data.tsv ?? '');
+      const rows = data.tsv ?? '';
+      const read: EngineRead = { text: data.text, lineBoxes: linesOfTsv(rows), ...collectBoxes(data.blocks), hocr: data.hocr ?? '', tsv: rows };
+      const { text, lineBoxes, words, lines, hocr, tsv } = request.picture ? withoutBackgroundMarks(read, rows) : read;
       return {
-        text: keepRealParagraphBreaks(data.text, lineBoxes),
+        text: keepRealParagraphBreaks(text, lineBoxes),
         lineBoxes,
         confidence: data.confidence,
         psm,
         recognitionMs: Math.round(performance.now() - started),
         rotateRadians: data.rotateRadians ?? 0,
-        ...(outputs.includes('words') && { words: boxes.words }),
-        ...(outputs.includes('lines') && { lines: boxes.lines }),
-        ...(outputs.includes('hocr') && { hocr: hocrDocument(data.hocr ?? '', data.version) }),
-        ...(outputs.includes('tsv') && { tsv: tsvDocument(data.tsv ?? '') }),
+        ...(outputs.includes('words') && { words }),
+        ...(outputs.includes('lines') && { lines }),
+        ...(outputs.includes('hocr') && { hocr: hocrDocument(hocr ?? '', data.version) }),
+        ...(outputs.includes('tsv') && { tsv: tsvDocument(tsv ?? '') }),
         ...(outputs.includes('image') && data.imageColor && { image: fromDataUrl(data.imageColor) }),
       };
     },

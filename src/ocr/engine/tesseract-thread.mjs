@@ -3,9 +3,10 @@
 //   collections between jobs (each job leaves a few kilobytes of old garbage, and V8 starts its first major
 //   collection only at a heap limit sized for the whole machine), so without this a worker thread grows by a
 //   little with every job for as long as it lives.
-// - The TSV's line rows alone, when a job asks for `tsv: 'lines'`: the engine needs only where each line sits (to
-//   tell real paragraph breaks from tesseract's guesses), and tesseract's full TSV walks the page symbol by symbol,
-//   a visible share of the recognition time of a dense page.
+// - The TSV's line and word rows without the words' text, when a job asks for `tsv: 'lines'`: the engine needs only
+//   where each line sits (to tell real paragraph breaks from tesseract's guesses) and each word's box and confidence
+//   (to tell a picture's background from its labels), and tesseract's full TSV walks the page symbol by symbol, a
+//   visible share of the recognition time of a dense page.
 // Plain JavaScript, not TypeScript: Node starts it as a thread from this file, in the sources and in dist alike.
 import { createRequire } from 'node:module';
 import { setImmediate } from 'node:timers';
@@ -38,9 +39,11 @@ parentPort?.on('message', (packet) => {
 });
 
 /**
- * The TSV's rows of level 4 (text lines), as tesseract writes them (level, page, block, paragraph, line, word, left,
- * top, width, height, confidence, text), walking the result line by line instead of symbol by symbol. Blocks and
- * paragraphs are numbered as tesseract numbers them: only those holding a word count.
+ * The TSV's rows of level 4 (text lines) and 5 (words), as tesseract writes them (level, page, block, paragraph, line,
+ * word, left, top, width, height, confidence, text), walking the result word by word instead of symbol by symbol, and
+ * leaving the words' text out (the engine takes it from the page's text, word for word): a line's row carries no
+ * confidence, a word's its own. Blocks and paragraphs are numbered as tesseract numbers them: only those holding a word
+ * count.
  */
 function lineRows(tess, api) {
   const iterator = api.GetIterator();
@@ -50,8 +53,13 @@ function lineRows(tess, api) {
   // `getBoundingBox` helper wraps each int it allocates in an object that it keeps cached after freeing the int.
   const corners = tess._malloc(16);
   const corner = (index) => tess.getValue(corners + 4 * index, 'i32');
+  const box = (level) => {
+    iterator.BoundingBox(level, corners, corners + 4, corners + 8, corners + 12);
+    const [left, top, right, bottom] = [corner(0), corner(1), corner(2), corner(3)];
+    return `${left}\t${top}\t${right - left}\t${bottom - top}`;
+  };
   const rows = [];
-  let [block, paragraph, line] = [0, 0, 0];
+  let [block, paragraph, line, word] = [0, 0, 0, 0];
   try {
     while (!iterator.Empty(RIL_BLOCK)) {
       if (iterator.Empty(RIL_WORD)) {
@@ -60,11 +68,13 @@ function lineRows(tess, api) {
       }
       if (iterator.IsAtBeginningOf(RIL_BLOCK)) [block, paragraph, line] = [block + 1, 0, 0];
       if (iterator.IsAtBeginningOf(RIL_PARA)) [paragraph, line] = [paragraph + 1, 0];
-      line += 1;
-      iterator.BoundingBox(RIL_TEXTLINE, corners, corners + 4, corners + 8, corners + 12);
-      const [left, top, right, bottom] = [corner(0), corner(1), corner(2), corner(3)];
-      rows.push(`4\t1\t${block}\t${paragraph}\t${line}\t0\t${left}\t${top}\t${right - left}\t${bottom - top}\t-1\t\n`);
-      iterator.Next(RIL_TEXTLINE);
+      if (iterator.IsAtBeginningOf(RIL_TEXTLINE)) {
+        [line, word] = [line + 1, 0];
+        rows.push(`4\t1\t${block}\t${paragraph}\t${line}\t0\t${box(RIL_TEXTLINE)}\t-1\t\n`);
+      }
+      word += 1;
+      rows.push(`5\t1\t${block}\t${paragraph}\t${line}\t${word}\t${box(RIL_WORD)}\t${iterator.Confidence(RIL_WORD)}\t\n`);
+      iterator.Next(RIL_WORD);
     }
   } finally {
     tess._free(corners);

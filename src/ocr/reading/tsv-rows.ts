@@ -39,3 +39,37 @@ export function wordsOfTsv(tsv: string): TsvWord[] {
     .map((cells) => ({ ...boxOf(cells), text: (cells[11] ?? '').trim() }))
     .filter((word) => word.text !== '');
 }
+
+/** One word of a read, with the index of its line among the read's lines and tesseract's confidence, 0 to 100. */
+export interface ReadWord extends TsvWord {
+  line: number;
+  confidence: number;
+}
+
+/**
+ * The words of one page's TSV rows, in reading order, each with its line's index among the line rows. The TSV of line
+ * rows (the engine's default) leaves the words' text out: it is taken from the text's lines, word for word (tesseract
+ * writes a line's words with spaces between them), and is left empty where a line's words and the text's do not match.
+ */
+export function readWordsOfTsv(tsv: string, text: string): ReadWord[] {
+  const lineIndex = new Map(rowsOfLevel(tsv, LINE_LEVEL).map((cells, index) => [cells.slice(2, 5).join(' '), index]));
+  const textLines = text.split('\n').filter((line) => line.trim() !== '');
+  const tokens = textLines.length === lineIndex.size ? textLines.map((line) => line.trim().split(/\s+/)) : [];
+  const words = rowsOfLevel(tsv, WORD_LEVEL).map((cells) => ({
+    ...boxOf(cells),
+    text: (cells[11] ?? '').trim(),
+    line: lineIndex.get(cells.slice(2, 5).join(' ')) ?? -1,
+    confidence: Number(cells[10]),
+  }));
+  const perLine = new Map<number, number>();
+  for (const word of words) perLine.set(word.line, (perLine.get(word.line) ?? 0) + 1);
+  const placed = new Map<number, number>();
+  return words.map((word) => {
+    const place = placed.get(word.line) ?? 0;
+    placed.set(word.line, place + 1);
+    const lineTokens = tokens[word.line];
+    return word.text === '' && lineTokens !== undefined && lineTokens.length === perLine.get(word.line)
+      ? { ...word, text: lineTokens[place]! }
+      : word;
+  });
+}

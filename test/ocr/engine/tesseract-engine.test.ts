@@ -52,6 +52,26 @@ describe('tesseract engine', () => {
     expect(rows.filter((row) => row.startsWith('5\t')).map((row) => row.split('\t')[11])).toContain('Tuesday.');
   });
 
+  it("leaves a picture's background marks out of its text, boxes, hOCR and TSV alike, and a page of text whole", async () => {
+    // A caption over a row of marks: bars and dashes, no letter or digit among them.
+    const image = await renderTextImage('Summer fair on the green\n|  ==  ~~  --  |');
+    const outputs = ['words', 'lines', 'hocr', 'tsv'] as const;
+    const text = await engine.recognize({ image, lang: 'eng', outputs: [...outputs] });
+    const picture = await engine.recognize({ image, lang: 'eng', outputs: [...outputs], picture: true });
+    const pictureText = (await engine.recognize({ image, lang: 'eng', picture: true })).text;
+    expect(text.text.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(picture.text).toBe('Summer fair on the green\n');
+    expect(pictureText).toBe(picture.text);
+    const words = picture.text.trim().split(/\s+/);
+    expect(picture.words?.map((word) => word.text)).toEqual(words);
+    expect(picture.lines?.map((line) => line.text)).toEqual([picture.text.trim()]);
+    expect([...picture.hocr!.matchAll(/<span class='ocrx_word'[^>]*>([^<]*)<\/span>/g)].map((match) => match[1])).toEqual(words);
+    const rows = picture.tsv!.split('\n').filter(Boolean);
+    expect(rows.filter((row) => row.startsWith('5\t')).map((row) => row.split('\t')[11])).toEqual(words);
+    expect(rows.filter((row) => row.startsWith('4\t'))).toHaveLength(1);
+    expect(picture.lineBoxes).toHaveLength(1);
+  });
+
   it('stops a recognition that runs past the timeout with OCR_TIMEOUT, then serves the next job on a fresh worker', async () => {
     const page = Array.from({ length: 60 }, (_, i) => `Line ${i} of a page far too long to read within the time limit set.`).join('\n');
     await expect(hurried.recognize({ image: await renderTextImage(page, { dpi: 300 }), lang: 'eng' })).rejects.toMatchObject({
