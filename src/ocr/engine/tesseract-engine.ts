@@ -32,10 +32,12 @@ const ORIENTATION_DATA = 'osd';
 const DEFAULT_PARAMETERS = { thresholding_method: '0', user_defined_dpi: '0' } as const;
 
 /**
- * The `tsv` output the thread script answers with the TSV's line rows alone (its `TSV_LINE_ROWS`): what the text's
- * paragraph breaks need, for a fraction of the full TSV's cost. tesseract.js's types know only true and false.
+ * The `tsv` outputs the thread script answers with the TSV's line rows alone, and with its line and word rows (its
+ * `TSV_ROWS`): what the text's paragraph breaks need, and a picture's background marks, for a fraction of the full
+ * TSV's cost. tesseract.js's types know only true and false.
  */
 const TSV_LINE_ROWS = 'lines' as unknown as boolean;
+const TSV_LINE_AND_WORD_ROWS = 'words' as unknown as boolean;
 
 export interface TesseractEngineOptions {
   catalog: LanguageCatalog;
@@ -217,7 +219,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       blocks: outputs.includes('words') || outputs.includes('lines'),
       hocr: outputs.includes('hocr'),
       // Always: the line boxes tell tesseract's paragraph guesses from the page's real paragraph breaks.
-      tsv: outputs.includes('tsv') || TSV_LINE_ROWS,
+      tsv: outputs.includes('tsv') || (request.picture ? TSV_LINE_AND_WORD_ROWS : TSV_LINE_ROWS),
       imageColor: outputs.includes('image'),
     };
     await pooled.worker.setParameters({ ...DEFAULT_PARAMETERS, ...parameters, tessedit_pageseg_mode: String(psm) as never });

@@ -3,10 +3,10 @@
 //   collections between jobs (each job leaves a few kilobytes of old garbage, and V8 starts its first major
 //   collection only at a heap limit sized for the whole machine), so without this a worker thread grows by a
 //   little with every job for as long as it lives.
-// - The TSV's line and word rows without the words' text, when a job asks for `tsv: 'lines'`: the engine needs only
-//   where each line sits (to tell real paragraph breaks from tesseract's guesses) and each word's box and confidence
-//   (to tell a picture's background from its labels), and tesseract's full TSV walks the page symbol by symbol, a
-//   visible share of the recognition time of a dense page.
+// - The TSV's line rows alone, when a job asks for `tsv: 'lines'`, and its line and word rows without the words' text,
+//   when it asks for `tsv: 'words'`: the engine needs only where each line sits (to tell real paragraph breaks from
+//   tesseract's guesses) and, on a picture, each word's box and confidence (to tell its background from its labels),
+//   and tesseract's full TSV walks the page symbol by symbol, a visible share of the recognition time of a dense page.
 // Plain JavaScript, not TypeScript: Node starts it as a thread from this file, in the sources and in dist alike.
 import { createRequire } from 'node:module';
 import { setImmediate } from 'node:timers';
@@ -16,8 +16,8 @@ import { parentPort } from 'node:worker_threads';
 
 /** A full collection of this small heap takes a few milliseconds; every 100 jobs it costs well under 0.1 %. */
 const FULL_GC_EVERY_JOBS = 100;
-/** The `tsv` output that asks for the line rows only (the engine's `TSV_LINE_ROWS`). */
-const TSV_LINE_ROWS = 'lines';
+/** The `tsv` outputs that ask for the line rows only, and for the line and word rows (the engine's `TSV_ROWS`). */
+const TSV_ROWS = ['lines', 'words'];
 /**
  * tesseract's page iterator levels (`PageIteratorLevel` of its public API). The WASM module sets its own copies of
  * these only at a point tesseract.js never reaches, so they are spelled out here.
@@ -27,25 +27,26 @@ const [RIL_BLOCK, RIL_PARA, RIL_TEXTLINE, RIL_WORD] = [0, 1, 2, 3];
 const require = createRequire(import.meta.url);
 
 let recognitions = 0;
-let lineRowsOnly = false;
+/** The rows the job being read asked for: one of TSV_ROWS, or any other value for tesseract's full TSV. */
+let rowsAsked;
 // Registered before tesseract.js's own handler, which reads a recognition's TSV without yielding: the flag set here
 // is the one of the job it reads.
 parentPort?.on('message', (packet) => {
   if (packet?.action !== 'recognize') return;
-  lineRowsOnly = packet.payload?.output?.tsv === TSV_LINE_ROWS;
+  rowsAsked = packet.payload?.output?.tsv;
   recognitions += 1;
   // Queued behind tesseract.js's own handler of this message, so it runs between recognitions, not inside one.
   if (recognitions % FULL_GC_EVERY_JOBS === 0) setImmediate(collectGarbage);
 });
 
 /**
- * The TSV's rows of level 4 (text lines) and 5 (words), as tesseract writes them (level, page, block, paragraph, line,
- * word, left, top, width, height, confidence, text), walking the result word by word instead of symbol by symbol, and
- * leaving the words' text out (the engine takes it from the page's text, word for word): a line's row carries no
- * confidence, a word's its own. Blocks and paragraphs are numbered as tesseract numbers them: only those holding a word
- * count.
+ * The TSV's rows of level 4 (text lines), and of level 5 (words) when `withWords`, as tesseract writes them (level,
+ * page, block, paragraph, line, word, left, top, width, height, confidence, text), walking the result line by line, or
+ * word by word, instead of symbol by symbol, and leaving the words' text out (the engine takes it from the page's text,
+ * word for word): a line's row carries no confidence, a word's its own. Blocks and paragraphs are numbered as
+ * tesseract numbers them: only those holding a word count.
  */
-function lineRows(tess, api) {
+function lineRows(tess, api, withWords) {
   const iterator = api.GetIterator();
   // No result to walk (tesseract's own TSV is empty then too).
   if (tess.getPointer(iterator) === 0) return '';
@@ -68,13 +69,15 @@ function lineRows(tess, api) {
       }
       if (iterator.IsAtBeginningOf(RIL_BLOCK)) [block, paragraph, line] = [block + 1, 0, 0];
       if (iterator.IsAtBeginningOf(RIL_PARA)) [paragraph, line] = [paragraph + 1, 0];
-      if (iterator.IsAtBeginningOf(RIL_TEXTLINE)) {
+      if (!withWords || iterator.IsAtBeginningOf(RIL_TEXTLINE)) {
         [line, word] = [line + 1, 0];
         rows.push(`4\t1\t${block}\t${paragraph}\t${line}\t0\t${box(RIL_TEXTLINE)}\t-1\t\n`);
       }
-      word += 1;
-      rows.push(`5\t1\t${block}\t${paragraph}\t${line}\t${word}\t${box(RIL_WORD)}\t${iterator.Confidence(RIL_WORD)}\t\n`);
-      iterator.Next(RIL_WORD);
+      if (withWords) {
+        word += 1;
+        rows.push(`5\t1\t${block}\t${paragraph}\t${line}\t${word}\t${box(RIL_WORD)}\t${iterator.Confidence(RIL_WORD)}\t\n`);
+      }
+      iterator.Next(withWords ? RIL_WORD : RIL_TEXTLINE);
     }
   } finally {
     tess._free(corners);
@@ -86,7 +89,7 @@ function lineRows(tess, api) {
 function withLineRows(tess) {
   const fullTsv = tess.TessBaseAPI.prototype.GetTSVText;
   tess.TessBaseAPI.prototype.GetTSVText = function getTsv(...args) {
-    return lineRowsOnly ? lineRows(tess, this) : fullTsv.apply(this, args);
+    return TSV_ROWS.includes(rowsAsked) ? lineRows(tess, this, rowsAsked === 'words') : fullTsv.apply(this, args);
   };
   return tess;
 }
