@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { upload, waitForResult } from '../helpers/client.js';
 import { expectPagesRead, readDoc } from '../helpers/documents.js';
 import { eventually } from '../helpers/eventually.js';
@@ -15,18 +15,22 @@ const linesOf = (processes: RunningService[], taskId: string, message: string) =
 const missing = await missingServers('redis', 'rabbitmq');
 
 describe.skipIf(missing)('documents on the distributed stack: one API, two worker processes with one OCR slot each', () => {
-  let stack: Stack | undefined;
+  // One stack per transport, started by the first test on it: the worker killed last is replaced by a fresh one.
+  const stacks = new Map<'rabbitmq' | 'bullmq', Promise<Stack>>();
+  const stackOn = (queue: 'rabbitmq' | 'bullmq') => {
+    if (!stacks.has(queue)) stacks.set(queue, startStack({ queue }));
+    return stacks.get(queue)!;
+  };
 
-  afterEach(async () => {
-    await stack?.stop();
-    stack = undefined;
+  afterAll(async () => {
+    await Promise.all([...stacks.values()].map(async (stack) => (await stack).stop()));
   });
 
   it.each(['rabbitmq', 'bullmq'] as const)(
     'on %s, both workers read pages of the same document, and it completes once',
     { timeout: 240_000 },
     async (queue) => {
-      stack = await startStack({ queue });
+      const stack = await stackOn(queue);
       const accepted = await upload(stack.api.url, readDoc('scan3.pdf'), PDF);
       expect(accepted.status).toBe(202);
       const taskId = accepted.body.task_id as string;
@@ -35,7 +39,7 @@ describe.skipIf(missing)('documents on the distributed stack: one API, two worke
       expectPagesRead(body.result, 'scan3', [1, 2, 3], 0.02);
 
       // The workers' logs reach this process through pipes, which the result's answer may overtake.
-      await eventually(() => linesOf(stack!.workers, taskId, 'page read').flat().length >= 3, 'every page read in the worker logs');
+      await eventually(() => linesOf(stack.workers, taskId, 'page read').flat().length >= 3, 'every page read in the worker logs');
       const pagesRead = linesOf(stack.workers, taskId, 'page read');
       expect(
         pagesRead
@@ -44,12 +48,12 @@ describe.skipIf(missing)('documents on the distributed stack: one API, two worke
           .sort(),
       ).toEqual([1, 2, 3]);
       for (const [index, lines] of pagesRead.entries()) expect(lines.length, `pages read by worker ${index + 1}`).toBeGreaterThan(0);
-      await eventually(() => linesOf(stack!.workers, taskId, 'job completed').flat().length === 1, 'the completion in the worker logs');
+      await eventually(() => linesOf(stack.workers, taskId, 'job completed').flat().length === 1, 'the completion in the worker logs');
     },
   );
 
   it('loses only the page a killed worker was reading: the document still completes, exactly once', { timeout: 240_000 }, async () => {
-    stack = await startStack({ queue: 'rabbitmq' });
+    const stack = await stackOn('rabbitmq');
     const { workers } = stack;
     const accepted = await upload(stack.api.url, readDoc('scan3.pdf'), PDF);
     const taskId = accepted.body.task_id as string;
