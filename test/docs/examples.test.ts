@@ -172,7 +172,8 @@ describe('the shell examples of the README and docs/', () => {
     for (const block of notRun) expect(block.notRun, `${block.file}:${block.line}`).toMatch(/\w{3}/);
   });
 
-  it.each(runnable.map((block) => [`${block.file}:${block.line}`, block] as const))('%s', async (where, block) => {
+  // A block may read a folder of pages, documents and a searchable PDF in a row: minutes on a busy machine.
+  it.each(runnable.map((block) => [`${block.file}:${block.line}`, block] as const))('%s', { timeout: 180_000 }, async (where, block) => {
     const commands = commandsOf(block);
     expect(commands.length, `${where}: a block with no command`).toBeGreaterThan(0);
     for (const command of commands) {

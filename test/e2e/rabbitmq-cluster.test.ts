@@ -19,7 +19,7 @@ async function listQueues(cluster: RabbitCluster, columns: string[]): Promise<Ma
 }
 
 describe.skipIf(await missingServers('redis'))('the service on a RabbitMQ cluster of three nodes', () => {
-  it('declares quorum queues, and loses no job and runs none twice when the node leading the work queue stops', { timeout: 180_000 }, async () => {
+  it('declares quorum queues, and loses no job and runs none twice when the node leading the work queue stops', { timeout: 300_000 }, async () => {
     const run = await runThroughFailover({
       start: () => startRabbitCluster(3),
       stack: (cluster) => ({ queue: 'rabbitmq', amqpUrl: cluster.nodes.map((node) => node.url).join(','), env: { RATE_LIMIT_MAX: '1000000' } }),
