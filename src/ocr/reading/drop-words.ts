@@ -1,6 +1,6 @@
 import type { TextBox } from '../../formats.js';
 import { backgroundMarks } from './background-marks.js';
-import { readWordsOfTsv, type ReadWord, type TsvBox } from './tsv-rows.js';
+import { readWordsOfTsv, wordsOfTextLines, type ReadWord, type TsvBox } from './tsv-rows.js';
 
 /** What one recognition read, as tesseract gave it: the text, its lines' boxes and the renditions asked for. */
 export interface EngineRead {
@@ -89,10 +89,7 @@ export function withoutWords(read: EngineRead, words: readonly ReadWord[], dropp
  */
 export function withoutBackgroundMarks(read: EngineRead, rows: string): EngineRead {
   const words = readWordsOfTsv(rows, read.text);
-  const tokens = read.text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => line.trim().split(/\s+/).length);
+  const tokens = wordsOfTextLines(read.text).map((line) => line.length);
   const matched =
     tokens.length === read.lineBoxes.length &&
     words.every((word) => word.text !== '') &&

@@ -46,6 +46,13 @@ export interface ReadWord extends TsvWord {
   confidence: number;
 }
 
+/** The words of each non-blank line of a recognised text, as tesseract writes them: separated by spaces. */
+export const wordsOfTextLines = (text: string): string[][] =>
+  text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.trim().split(/\s+/));
+
 /**
  * The words of one page's TSV rows, in reading order, each with its line's index among the line rows. The TSV of line
  * rows (the engine's default) leaves the words' text out: it is taken from the text's lines, word for word (tesseract
@@ -53,8 +60,8 @@ export interface ReadWord extends TsvWord {
  */
 export function readWordsOfTsv(tsv: string, text: string): ReadWord[] {
   const lineIndex = new Map(rowsOfLevel(tsv, LINE_LEVEL).map((cells, index) => [cells.slice(2, 5).join(' '), index]));
-  const textLines = text.split('\n').filter((line) => line.trim() !== '');
-  const tokens = textLines.length === lineIndex.size ? textLines.map((line) => line.trim().split(/\s+/)) : [];
+  const textLines = wordsOfTextLines(text);
+  const tokens = textLines.length === lineIndex.size ? textLines : [];
   const words = rowsOfLevel(tsv, WORD_LEVEL).map((cells) => ({
     ...boxOf(cells),
     text: (cells[11] ?? '').trim(),
