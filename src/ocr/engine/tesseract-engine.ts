@@ -71,9 +71,12 @@ const toTextBox = ({ text, confidence, bbox }: { text: string; confidence: numbe
   bbox: { x0: bbox.x0, y0: bbox.y0, x1: bbox.x1, y1: bbox.y1 },
 });
 
+const holdsText = ({ text }: { text: string }) => text.trim() !== '';
+
+/** The lines and words that hold text: a region tesseract takes for a picture comes back as a line of one blank word. */
 function collectBoxes(blocks: Block[] | null | undefined) {
-  const lines = (blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
-  return { lines: lines.map(toTextBox), words: lines.flatMap((line) => line.words.map(toTextBox)) };
+  const lines = (blocks ?? []).flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines)).filter(holdsText);
+  return { lines: lines.map(toTextBox), words: lines.flatMap((line) => line.words.filter(holdsText).map(toTextBox)) };
 }
 
 /**

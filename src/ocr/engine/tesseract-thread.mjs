@@ -1,4 +1,4 @@
-// The script of a tesseract.js worker thread: tesseract.js's own, with two additions.
+// The script of a tesseract.js worker thread: tesseract.js's own, with three additions.
 // - A full garbage collection every FULL_GC_EVERY_JOBS recognitions. A thread's V8 heap only ever runs minor
 //   collections between jobs (each job leaves a few kilobytes of old garbage, and V8 starts its first major
 //   collection only at a heap limit sized for the whole machine), so without this a worker thread grows by a
@@ -7,6 +7,9 @@
 //   when it asks for `tsv: 'words'`: the engine needs only where each line sits (to tell real paragraph breaks from
 //   tesseract's guesses) and, on a picture, each word's box and confidence (to tell its background from its labels),
 //   and tesseract's full TSV walks the page symbol by symbol, a visible share of the recognition time of a dense page.
+// - No TSV rows for the regions tesseract's own layout analysis (PSM 3) takes for pictures: they hold no text, and the
+//   page's text has no line for them, so a TSV with them has more lines than the text, and nothing that pairs the
+//   text's lines with their boxes (paragraph breaks, regions, a picture's background marks) could pair them.
 // Plain JavaScript, not TypeScript: Node starts it as a thread from this file, in the sources and in dist alike.
 import { createRequire } from 'node:module';
 import { setImmediate } from 'node:timers';
@@ -23,6 +26,8 @@ const TSV_ROWS = ['lines', 'words'];
  * these only at a point tesseract.js never reaches, so they are spelled out here.
  */
 const [RIL_BLOCK, RIL_PARA, RIL_TEXTLINE, RIL_WORD] = [0, 1, 2, 3];
+/** tesseract's block types (`PolyBlockType`) of a region it takes for a picture: PT_FLOWING_IMAGE, PT_HEADING_IMAGE, PT_PULLOUT_IMAGE. */
+const IMAGE_BLOCK_TYPES = new Set([9, 10, 11]);
 
 const require = createRequire(import.meta.url);
 
@@ -63,6 +68,10 @@ function lineRows(tess, api, withWords) {
   let [block, paragraph, line, word] = [0, 0, 0, 0];
   try {
     while (!iterator.Empty(RIL_BLOCK)) {
+      if (IMAGE_BLOCK_TYPES.has(iterator.BlockType())) {
+        iterator.Next(RIL_BLOCK);
+        continue;
+      }
       if (iterator.Empty(RIL_WORD)) {
         iterator.Next(RIL_WORD);
         continue;
@@ -86,10 +95,32 @@ function lineRows(tess, api, withWords) {
   return rows.join('');
 }
 
-function withLineRows(tess) {
+/**
+ * Tesseract's full TSV without the rows of a line whose words are all blank: a region it took for a picture, which it
+ * writes as a line of one word, a space, where its text writes nothing.
+ */
+function withoutBlankLines(tsv) {
+  const rows = tsv.split('\n');
+  const kept = [];
+  for (let at = 0; at < rows.length;) {
+    if (!rows[at].startsWith('4\t')) {
+      kept.push(rows[at++]);
+      continue;
+    }
+    let end = at + 1;
+    while (end < rows.length && rows[end].startsWith('5\t')) end += 1;
+    const words = rows.slice(at + 1, end);
+    if (words.length === 0 || words.some((row) => (row.split('\t')[11] ?? '').trim() !== '')) kept.push(...rows.slice(at, end));
+    at = end;
+  }
+  return kept.join('\n');
+}
+
+/** tesseract's TSV answering with the rows a job asked for (TSV_ROWS), and with no row for a region holding no text. */
+function withTextRowsOnly(tess) {
   const fullTsv = tess.TessBaseAPI.prototype.GetTSVText;
   tess.TessBaseAPI.prototype.GetTSVText = function getTsv(...args) {
-    return TSV_ROWS.includes(rowsAsked) ? lineRows(tess, this, rowsAsked === 'words') : fullTsv.apply(this, args);
+    return TSV_ROWS.includes(rowsAsked) ? lineRows(tess, this, rowsAsked === 'words') : withoutBlankLines(fullTsv.apply(this, args));
   };
   return tess;
 }
@@ -99,7 +130,7 @@ const getCorePath = require.resolve('tesseract.js/src/worker-script/node/getCore
 const getCore = require(getCorePath);
 require.cache[getCorePath].exports = async (...args) => {
   const Core = await getCore(...args);
-  return async (options) => withLineRows(await Core(options));
+  return async (options) => withTextRowsOnly(await Core(options));
 };
 
 require('tesseract.js/src/worker-script/node/index.js');

@@ -1,9 +1,11 @@
 import type { Worker as Thread } from 'node:worker_threads';
 import pino from 'pino';
+import sharp from 'sharp';
 import { createWorker } from 'tesseract.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLanguageCatalog } from '../../../src/ocr/engine/languages.js';
 import { createTesseractEngine } from '../../../src/ocr/engine/tesseract-engine.js';
+import { PSM_AUTO } from '../../../src/ocr/reading/page-segmentation.js';
 import { characterErrorRate } from '../../helpers/error-rate.js';
 import { renderTextImage } from '../../helpers/images.js';
 
@@ -70,6 +72,31 @@ describe('tesseract engine', () => {
     expect(rows.filter((row) => row.startsWith('5\t')).map((row) => row.split('\t')[11])).toEqual(words);
     expect(rows.filter((row) => row.startsWith('4\t'))).toHaveLength(1);
     expect(picture.lineBoxes).toHaveLength(1);
+  });
+
+  it('gives no line, word or TSV row for a region its own layout analysis takes for a picture, which its text has no line for', async () => {
+    // A shaded disc, which tesseract at PSM 3 takes for a picture, over a caption and a row of marks.
+    const [width, height] = [700, 560];
+    const disc = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><radialGradient id="shade"><stop offset="0" stop-color="#b0a0e0"/><stop offset="1" stop-color="#502818"/></radialGradient></defs><rect width="${width}" height="${height}" fill="white"/><ellipse cx="350" cy="150" rx="250" ry="110" fill="url(#shade)"/></svg>`;
+    const caption = await renderTextImage('The old harbour at dawn\n|  ==  ~~  --  |');
+    const image = await sharp(Buffer.from(disc))
+      .composite([{ input: caption, left: 40, top: 330 }])
+      .png()
+      .toBuffer();
+    const outputs = ['words', 'lines', 'tsv'] as const;
+    const page = await engine.recognize({ image, lang: 'eng', psm: PSM_AUTO, outputs: [...outputs] });
+    const textLines = page.text.split('\n').filter((line) => line.trim() !== '');
+    expect(textLines[0]).toBe('The old harbour at dawn');
+    expect(page.lineBoxes).toHaveLength(textLines.length);
+    expect(page.tsv!.split('\n').filter((row) => row.startsWith('4\t'))).toHaveLength(textLines.length);
+    expect(page.lines?.map((line) => line.text)).toEqual(textLines);
+    expect(page.words?.every((word) => word.text !== '')).toBe(true);
+    // Its lines and its text pair up, so a picture read at PSM 3 loses its background marks as one read as a block does.
+    for (const asked of [[...outputs], []]) {
+      const picture = await engine.recognize({ image, lang: 'eng', psm: PSM_AUTO, outputs: asked, picture: true });
+      expect(picture.text).toBe('The old harbour at dawn\n');
+      expect(picture.lineBoxes).toHaveLength(1);
+    }
   });
 
   it('stops a recognition that runs past the timeout with OCR_TIMEOUT, then serves the next job on a fresh worker', async () => {
