@@ -252,7 +252,7 @@ export function createTesseractEngine(options: TesseractEngineOptions): OcrEngin
       );
       const rows = data.tsv ?? '';
       const read: EngineRead = { text: data.text, lineBoxes: linesOfTsv(rows), ...collectBoxes(data.blocks), hocr: data.hocr ?? '', tsv: rows };
-      const { text, lineBoxes, words, lines, hocr, tsv } = request.picture ? withoutBackgroundMarks(read, rows) : read;
+      const { text, lineBoxes, words, lines, hocr, tsv } = request.picture ? withoutBackgroundMarks(read) : read;
       return {
         text: keepRealParagraphBreaks(text, lineBoxes),
         lineBoxes,

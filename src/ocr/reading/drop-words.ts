@@ -84,11 +84,11 @@ export function withoutWords(read: EngineRead, words: readonly ReadWord[], dropp
 }
 
 /**
- * A picture's read (background-marks.ts) without what tesseract read from its background. `rows` are the read's TSV
- * rows, line and word rows at least. A read whose words cannot be matched to its text is returned as it is.
+ * A picture's read (background-marks.ts) without what tesseract read from its background, which its TSV rows (line and
+ * word rows at least) tell. A read whose words cannot be matched to its text is returned as it is.
  */
-export function withoutBackgroundMarks(read: EngineRead, rows: string): EngineRead {
-  const words = readWordsOfTsv(rows, read.text);
+export function withoutBackgroundMarks(read: EngineRead): EngineRead {
+  const words = readWordsOfTsv(read.tsv ?? '', read.text);
   const tokens = wordsOfTextLines(read.text).map((line) => line.length);
   const matched =
     tokens.length === read.lineBoxes.length &&

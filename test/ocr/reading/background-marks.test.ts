@@ -112,7 +112,7 @@ describe("a picture's read without its background marks", () => {
   });
 
   it('drops the same words from the text, the boxes, the hOCR and the TSV', () => {
-    const clean = withoutBackgroundMarks(read, rows);
+    const clean = withoutBackgroundMarks(read);
     expect(clean.text).toBe('EXIT   LEFT\n');
     expect(clean.lineBoxes).toEqual([read.lineBoxes[1]]);
     expect(clean.words?.map((each) => each.text)).toEqual(['EXIT', 'LEFT']);
@@ -129,7 +129,7 @@ describe("a picture's read without its background marks", () => {
 
   it('leaves a read whose words do not match its text as it is', () => {
     const unmatched = { ...read, text: 'RRR EXIT\n|  EXIT   LEFT\n' };
-    expect(withoutBackgroundMarks(unmatched, rows)).toBe(unmatched);
+    expect(withoutBackgroundMarks(unmatched)).toBe(unmatched);
   });
 
   it('keeps every word of a read when none is dropped', () => {
