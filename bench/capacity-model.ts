@@ -8,7 +8,8 @@
 export interface ServiceTimes {
   /** The machine's cores, and those a CPU-bound load got while the rates were measured. */
   machine: { cores: number; availableCores: number };
-  pagesPerSecond: { oneWorker: number; twoWorkers: number };
+  /** One and two worker processes of one OCR slot, sharing the machine's cores and then each on a core of its own. */
+  pagesPerSecond: { oneWorker: number; twoWorkers: number; oneWorkerOnACore: number; twoWorkersOnACoreEach: number };
   /** One worker process with one OCR slot: wall time and CPU time per page, and its start until ready. */
   worker: { secondsPerPage: number; cpuSecondsPerPage: number; readySeconds: number; rssMb: number; peakRssMb: number };
   /** The API's CPU and latency per upload. */
@@ -55,13 +56,14 @@ export function firstBottleneck(stages: Ceiling[]): Ceiling {
 }
 
 /**
- * Pages per second of `workers` worker processes sharing one machine of `cores` cores with the API, the broker and
- * Redis: the workers' own pace, or the machine's cores divided among everything a page costs, whichever is lower.
+ * Pages per second of `workers` worker processes on one machine of `cores` cores, with the API, the broker and Redis:
+ * the workers' own pace with `workerCores` each (all the machine's, unless each is held to a core of its own), or the
+ * machine's cores divided among everything a page costs, whichever is lower.
  */
-export function pagesPerSecondOnMachine(times: ServiceTimes, workers: number, cores: number): number {
+export function pagesPerSecondOnMachine(times: ServiceTimes, workers: number, cores: number, workerCores = cores): number {
   const cpuSecondsPerPage =
     times.worker.cpuSecondsPerPage + (times.api.cpuMsPerUpload + times.broker.cpuMsPerMessage) / 1000 + times.redis.microsecondsPerPage / 1e6;
-  return Math.min(workers / times.worker.secondsPerPage, cores / cpuSecondsPerPage);
+  return Math.min(workers / workerSecondsPerPage(times, workerCores), cores / cpuSecondsPerPage);
 }
 
 /** Erlang's C formula: the chance that a page waits for a worker, with `servers` workers and `load` = λ × service time. */

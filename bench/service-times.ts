@@ -2,8 +2,9 @@
  * The figures the capacity model (bench/capacity.ts) rests on, measured on this machine and written to
  * bench/service-times.json:
  * - a worker process's time and CPU per page: a scanned PDF (scan3.pdf repeated into SERVICE_TIMES_PAGES pages, 20)
- *   read by the stack with one and with two worker processes of one OCR slot each, upload to completion, in turns for
- *   SERVICE_TIMES_ROUNDS rounds (3), the fastest round of each counted;
+ *   read by the stack with one and with two worker processes of one OCR slot each, sharing the cores and then each on
+ *   a core of its own (`taskset`), upload to completion, in turns for SERVICE_TIMES_ROUNDS rounds (3), the fastest
+ *   round of each counted;
  * - the Redis commands a page costs (counted with MONITOR on the stack's own keys) and Redis's time for them
  *   (INFO commandstats);
  * - the API's CPU and latency per upload (a 65 KB page, one upload at a time, no worker running);
@@ -21,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
-import { readDocument, repeatedDocument, type DocumentRun } from './documents.js';
+import { pinWorkersToACoreEach, readDocument, repeatedDocument, type DocumentRun } from './documents.js';
 import { upload } from '../test/helpers/client.js';
 import { AMQP_URL, REDIS_URL, uniqueName } from '../test/helpers/servers.js';
 import { ROOT, startService } from '../test/helpers/service.js';
@@ -103,16 +104,20 @@ interface Reading {
 }
 
 /**
- * The document read `rounds` times by the stack with one and with two worker processes, in turns, so a machine busy
- * with other work slows both alike; the fastest round of each counts, since other work only ever slows a round.
+ * The document read `rounds` times by the stack with one and with two worker processes, sharing the cores and then on
+ * a core each, in turns, so a machine busy with other work slows them alike; the fastest round of each counts, since
+ * other work only ever slows a round.
  */
 async function readInTurns(document: Awaited<ReturnType<typeof repeatedDocument>>): Promise<{ readings: Reading[]; cores: number }> {
   const readings: Reading[] = [];
   let cores = 0;
   try {
-    for (const processes of [1, 2]) {
-      const stack = await startStack({ queue: 'rabbitmq', workers: processes, env: common });
-      readings.push({ stack, pages: 0, workerCpuMs: 0, counts: new Map() });
+    for (const pinned of [false, true]) {
+      for (const processes of [1, 2]) {
+        const stack = await startStack({ queue: 'rabbitmq', workers: processes, env: common });
+        if (pinned) pinWorkersToACoreEach(stack);
+        readings.push({ stack, pages: 0, workerCpuMs: 0, counts: new Map() });
+      }
     }
     for (let round = 0; round < rounds; round++) {
       cores = Math.max(cores, await availableCores());
@@ -216,9 +221,9 @@ const document = await repeatedDocument(pages);
 const api = await measureApi(image);
 const broker = await measureConfirm(image.length);
 const {
-  readings: [one, two],
+  readings: [one, two, onePinned, twoPinned],
   cores,
-} = (await readInTurns(document)) as { readings: [Reading, Reading]; cores: number };
+} = (await readInTurns(document)) as { readings: [Reading, Reading, Reading, Reading]; cores: number };
 const perCall = await redisMicrosecondsPerCall();
 const commands = [...one.counts].reduce((sum, [, count]) => sum + count, 0);
 const redisMicroseconds = [...one.counts].reduce((sum, [command, count]) => sum + count * (perCall.get(command) ?? 0), 0);
@@ -227,7 +232,12 @@ const pagesPerSecond = (run: { pages: number; wallMs: number }) => run.pages / (
 const figures = {
   machine: { cores: os.availableParallelism(), availableCores: cores, node: process.version, loadAverage: os.loadavg()[0] },
   document: { pages, rounds, uploadBytes: image.length },
-  pagesPerSecond: { oneWorker: pagesPerSecond(one.best!), twoWorkers: pagesPerSecond(two.best!) },
+  pagesPerSecond: {
+    oneWorker: pagesPerSecond(one.best!),
+    twoWorkers: pagesPerSecond(two.best!),
+    oneWorkerOnACore: pagesPerSecond(onePinned.best!),
+    twoWorkersOnACoreEach: pagesPerSecond(twoPinned.best!),
+  },
   worker: {
     secondsPerPage: one.best!.wallMs / 1000 / pages,
     cpuSecondsPerPage: one.workerCpuMs / 1000 / one.pages,

@@ -18,7 +18,7 @@ const times = (
   overrides: Partial<{ secondsPerPage: number; cpuSecondsPerPage: number; apiMs: number; brokerMs: number; redisUs: number }> = {},
 ): ServiceTimes => ({
   machine: { cores: 2, availableCores: 2 },
-  pagesPerSecond: { oneWorker: 1, twoWorkers: 2 },
+  pagesPerSecond: { oneWorker: 1, twoWorkers: 2, oneWorkerOnACore: 1, twoWorkersOnACoreEach: 2 },
   worker: {
     secondsPerPage: overrides.secondsPerPage ?? 1,
     cpuSecondsPerPage: overrides.cpuSecondsPerPage ?? 1,
@@ -106,16 +106,27 @@ describe('the ceilings', () => {
     expect(pagesPerSecondOnMachine(measured, 1, 2)).toBe(1);
     expect(pagesPerSecondOnMachine(measured, 4, 2)).toBe(2);
   });
+
+  it('paces a worker held to one core by its CPU a page, and two of them on two cores at twice that', () => {
+    const measured = times({ secondsPerPage: 1, cpuSecondsPerPage: 1.5, apiMs: 0, brokerMs: 0, redisUs: 0 });
+    expect(pagesPerSecondOnMachine(measured, 1, 2)).toBe(1);
+    expect(pagesPerSecondOnMachine(measured, 2, 2)).toBeCloseTo(4 / 3, 10);
+    expect(pagesPerSecondOnMachine(measured, 1, 2, 1)).toBeCloseTo(2 / 3, 10);
+    expect(pagesPerSecondOnMachine(measured, 2, 2, 1)).toBeCloseTo(4 / 3, 10);
+  });
 });
 
 describe('the model against the rates measured on this machine (bench/service-times.json), with the cores it had then', () => {
   const measured = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/service-times.json'), 'utf8')) as ServiceTimes;
 
+  const { cores, availableCores } = measured.machine;
   it.each([
-    [1, measured.pagesPerSecond.oneWorker],
-    [2, measured.pagesPerSecond.twoWorkers],
-  ])('projects %i worker process(es) within 15 %% of the measured pages/s', (workers, pagesPerSecond) => {
-    const projected = pagesPerSecondOnMachine(measured, workers, measured.machine.availableCores);
+    [1, 'sharing the cores', cores, measured.pagesPerSecond.oneWorker],
+    [2, 'sharing the cores', cores, measured.pagesPerSecond.twoWorkers],
+    [1, 'on a core each', 1, measured.pagesPerSecond.oneWorkerOnACore],
+    [2, 'on a core each', 1, measured.pagesPerSecond.twoWorkersOnACoreEach],
+  ])('projects %i worker process(es) %s within 15 %% of the measured pages/s', (workers, _placement, workerCores, pagesPerSecond) => {
+    const projected = pagesPerSecondOnMachine(measured, workers, availableCores, Math.min(workerCores, availableCores));
     expect(Math.abs(projected - pagesPerSecond) / pagesPerSecond).toBeLessThan(0.15);
   });
 });
