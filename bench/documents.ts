@@ -3,10 +3,11 @@
  * the scanned multi-page PDF of the test fixtures (`test/fixtures/docs/scan3.pdf`, three pages, repeated into
  * one document of BENCH_DOCUMENT_PAGES pages), read whole, upload to completion, on `MODE=all` and on the stack with
  * one and with two worker processes of one OCR slot each (API → RabbitMQ → workers → Redis), with the CER of every
- * page, the fastest of BENCH_DOCUMENT_ROUNDS reads (3). The worker processes run twice: sharing the machine's cores, and each on a core of its own (`taskset`), as a
- * worker pod with a limit of one core runs. Every service reads a short document first, so
- * the rows compare warm processes, as a running service has. Two processes against one is how a document's pages
- * spread over workers, which the capacity model (bench/capacity.ts) projects from what a page costs.
+ * page, the fastest of BENCH_DOCUMENT_ROUNDS reads (3). The worker processes run twice: sharing the machine's cores,
+ * and each on a core of its own (`taskset`), as a worker pod with a limit of one core runs. Every service reads a
+ * short document first, so the rows compare warm processes, as a running service has. Two processes against one is
+ * how a document's pages spread over workers, which the capacity model (bench/capacity.ts) projects from what a page
+ * costs.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -96,9 +97,9 @@ export async function runDocumentsBench({ workers }: { workers: number }): Promi
       try {
         if (pinned) pinWorkersToACoreEach(stack);
         await warmUp(stack.api.url);
-        const workers = processes === 1 ? '1 worker process (1 slot' : `${processes} worker processes (1 slot each`;
+        const processesRead = processes === 1 ? '1 worker process (1 slot' : `${processes} worker processes (1 slot each`;
         const where = !pinned ? 'sharing the cores' : processes === 1 ? 'on a core of its own' : 'on a core each';
-        const run = await fastestRead(`API → RabbitMQ → ${workers}, ${where}) → Redis`, stack.api.url, document);
+        const run = await fastestRead(`API → RabbitMQ → ${processesRead}, ${where}) → Redis`, stack.api.url, document);
         one ??= run;
         rows.push({ run, against: one });
       } finally {

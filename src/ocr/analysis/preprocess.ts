@@ -158,9 +158,9 @@ export interface DecodedGray {
  * without alpha, 8 or 16 bits a sample: the same picture gives the same gray levels within a level or two of rounding
  * (and whatever a lossy encoding or a palette lost itself). The gray is libvips's luminance; a gray file made by a
  * program that takes luma instead (ImageMagick, PIL) differs on saturated colours, but luma read colour photographs
- * worse. CMYK without a colour profile is the plain
- * complement of RGB, which is what the programs that write it without one mean; libvips assumes a printing press's
- * profile there instead, and gives gray levels about ten off those of the same picture in RGB.
+ * worse. CMYK without a colour profile is the plain complement of RGB, which is what the programs that write it
+ * without one mean; libvips assumes a printing press's profile there instead, and gives gray levels about ten off
+ * those of the same picture in RGB.
  */
 export async function decodeGray(bytes: Buffer, { maxPixels }: PreprocessOptions): Promise<DecodedGray> {
   const source = sharp(bytes, { limitInputPixels: maxPixels });
