@@ -1,7 +1,7 @@
-import os from 'node:os';
 import { z } from 'zod';
 import { parseApiKeys, type ApiKey } from './api-keys.js';
 import type { Backoff } from './backoff.js';
+import { usableCores } from './cpu-cores.js';
 import type { RedisEndpoint } from './redis-connection.js';
 
 const MIB = 1024 * 1024;
@@ -43,7 +43,7 @@ const environmentSchema = z.object({
   REDIS_WAIT_REPLICAS: integer(0, 16).optional(),
   // Below the store's 2 s command timeout, which the WAIT counts against.
   REDIS_WAIT_TIMEOUT_MS: integer(1, 1_500).default(500),
-  OCR_CONCURRENCY: integer(1, 64).default(Math.max(1, os.availableParallelism())),
+  OCR_CONCURRENCY: integer(1, 64).default(Math.min(64, usableCores())),
   OCR_LANGS: z
     .string()
     .regex(/^[a-z_]+(\+[a-z_]+)*(,[a-z_]+(\+[a-z_]+)*)*$/, 'a comma-separated list of language sets such as eng,eng+deu')
