@@ -12,21 +12,6 @@ const readCgroupFile: CgroupReader = (path) => {
   }
 };
 
-/**
- * Where the process's own control group keeps its files, by /proc/self/cgroup (`0::/path` on cgroup v2, a line
- * naming the `cpu` controller on v1), then the root of the hierarchy: inside a container that is the container's own
- * group, whatever path /proc/self/cgroup names.
- */
-function groupFiles(read: CgroupReader, version: 'v2' | 'v1', file: string): string[] {
-  const lines = read('/proc/self/cgroup')?.split('\n') ?? [];
-  const own =
-    version === 'v2'
-      ? lines.find((line) => line.startsWith('0::'))?.slice(3)
-      : lines.map((line) => line.split(':')).find(([, controllers]) => controllers?.split(',').includes('cpu'))?.[2];
-  const root = version === 'v2' ? '/sys/fs/cgroup' : '/sys/fs/cgroup/cpu';
-  return [...(own && own !== '/' ? [`${root}${own}/${file}`] : []), `${root}/${file}`];
-}
-
 const firstOf = (read: CgroupReader, paths: string[]) =>
   paths
     .map(read)
@@ -36,14 +21,18 @@ const firstOf = (read: CgroupReader, paths: string[]) =>
 /**
  * The CPU quota of the process's control group in cores, as a container's CPU limit sets it (`docker run --cpus`,
  * a Kubernetes `limits.cpu`): cgroup v2's `cpu.max`, or v1's `cpu.cfs_quota_us` over `cpu.cfs_period_us`. Undefined
- * when there is no quota.
+ * when there is no quota. Each file is looked for in the process's own group, as /proc/self/cgroup names it (`0::/path`
+ * on v2, the line of the `cpu` controller on v1), then at the root of the hierarchy: inside a container that is the
+ * container's own group, whatever path /proc/self/cgroup names.
  */
 function cpuQuota(read: CgroupReader): number | undefined {
-  const max = firstOf(read, groupFiles(read, 'v2', 'cpu.max'))?.split(/\s+/);
-  const [quota, period] = max ?? [
-    firstOf(read, groupFiles(read, 'v1', 'cpu.cfs_quota_us')),
-    firstOf(read, groupFiles(read, 'v1', 'cpu.cfs_period_us')),
-  ];
+  const lines = read('/proc/self/cgroup')?.split('\n') ?? [];
+  const ownV2 = lines.find((line) => line.startsWith('0::'))?.slice(3);
+  const ownV1 = lines.map((line) => line.split(':')).find(([, controllers]) => controllers?.split(',').includes('cpu'))?.[2];
+  const inGroup = (root: string, own: string | undefined, file: string) =>
+    firstOf(read, [...(own && own !== '/' ? [`${root}${own}/${file}`] : []), `${root}/${file}`]);
+  const max = inGroup('/sys/fs/cgroup', ownV2, 'cpu.max')?.split(/\s+/);
+  const [quota, period] = max ?? ['cpu.cfs_quota_us', 'cpu.cfs_period_us'].map((file) => inGroup('/sys/fs/cgroup/cpu', ownV1, file));
   const cores = Number(quota) / Number(period);
   return Number.isFinite(cores) && cores > 0 ? cores : undefined;
 }
